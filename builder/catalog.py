@@ -1,0 +1,279 @@
+"""Reference catalogs shipped in builder/data: hardware, grid carbon intensity, PUE.
+
+Every row names a source; the methodology page renders these tables with their
+citations, and the formula's defaults come only from here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA_DIR = Path(__file__).parent / "data"
+
+try:
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True)
+class Source:
+    """A citable document behind one or more catalog rows."""
+
+    key: str
+    title: str
+    url: str
+    licence: str
+
+
+@dataclass(frozen=True)
+class Hardware:
+    """One accelerator: datasheet TDP, and measured training power where published."""
+
+    key: str
+    name: str
+    vendor: str
+    kind: str
+    released: int | None
+    memory_gb: float | None
+    tdp_w: float | None
+    tdp_source: Source | None
+    measured_w: float | None
+    measured_source: Source | None
+    measured_note: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Region:
+    """A grid: country, US state, cloud region or the world, with annual intensities."""
+
+    key: str
+    name: str
+    kind: str
+    source: Source
+    kg_per_kwh: Mapping[int, float]
+    provider: str | None = None
+    location: str | None = None
+    via: str | None = None  # set when the figures are those of `location`'s grid
+
+    def nearest_year(self, year: int) -> int:
+        """The year with data closest to `year` (the later one on a tie)."""
+        return min(self.kg_per_kwh, key=lambda y: (abs(y - year), -y))
+
+    @property
+    def grid_name(self) -> str:
+        """Whose grid the figures describe."""
+        return f"{self.name}, on the grid of {self.via}" if self.via else self.name
+
+
+@dataclass(frozen=True)
+class PueSeries:
+    """Annual PUE values of one provider's fleet, or of the industry at large."""
+
+    key: str
+    name: str
+    source: Source
+    pue: Mapping[int, float]
+    sources_by_year: Mapping[int, Source]
+    organizations: tuple[str, ...] = ()
+    clouds: tuple[str, ...] = ()
+    note: str = ""
+
+    def nearest_year(self, year: int) -> int:
+        """The year with data closest to `year` (the later one on a tie)."""
+        return min(self.pue, key=lambda y: (abs(y - year), -y))
+
+    def source_for(self, year: int) -> Source:
+        """The document behind one year's value."""
+        return self.sources_by_year.get(year, self.source)
+
+
+@dataclass(frozen=True, eq=False)
+class Catalog:
+    """All reference data, read once."""
+
+    hardware: Mapping[str, Hardware]
+    regions: Mapping[str, Region]
+    providers: Mapping[str, PueSeries]
+    industry_pue: PueSeries
+    sources: Mapping[str, Source]
+
+    def provider_for_cloud(self, cloud: str) -> PueSeries | None:
+        """The PUE series of the provider that runs a cloud (`gcp`, `aws`, `azure`)."""
+        for series in self.providers.values():
+            if cloud in series.clouds:
+                return series
+        return None
+
+    def provider_for_organization(self, organization: str) -> PueSeries | None:
+        """The PUE series of the provider whose data centres an organization trains in."""
+        wanted = organization.casefold()
+        for series in self.providers.values():
+            if any(alias.casefold() == wanted for alias in series.organizations):
+                return series
+        return None
+
+
+_KIND_ORDER = {"world": 0, "country": 1, "us-state": 2, "cloud-region": 3}
+
+
+def nearest_keys(key: str, choices: list[str], n: int = 3) -> list[str]:
+    """Closest catalog keys to a mistyped one, for 'did you mean' hints: prefixes first."""
+    folded = key.casefold()
+    found = [c for c in sorted(choices) if c.casefold().startswith(folded)][:n]
+    by_fold = {c.casefold(): c for c in choices}
+    for match in difflib.get_close_matches(folded, list(by_fold), n=n, cutoff=0.5):
+        if by_fold[match] not in found:
+            found.append(by_fold[match])
+    return found[:n]
+
+
+def _read(name: str) -> dict[str, Any]:
+    with open(DATA_DIR / name, encoding="utf-8") as fh:
+        data = yaml.load(fh, Loader=_Loader)
+    if not isinstance(data, dict):
+        raise ValueError(f"{name}: expected a mapping at the top")
+    return data
+
+
+def _sources(data: dict[str, Any], file: str) -> dict[str, Source]:
+    return {
+        key: Source(
+            key=key,
+            title=str(row["title"]),
+            url=str(row["url"]),
+            licence=str(row.get("licence", "")),
+        )
+        for key, row in (data.get("sources") or {}).items()
+    }
+
+
+def _source(sources: dict[str, Source], key: Any, where: str) -> Source:
+    if key not in sources:
+        raise ValueError(f"{where}: source '{key}' is not defined under sources:")
+    return sources[key]
+
+
+@functools.lru_cache(maxsize=1)
+def hardware_index() -> dict[str, bool]:
+    """Hardware key -> whether the catalog has a default power for it: all `check` needs."""
+    return {
+        str(key): row.get("measured_w") is not None or row.get("tdp_w") is not None
+        for key, row in _read("hardware.yaml")["accelerators"].items()
+    }
+
+
+@functools.lru_cache(maxsize=1)
+def load_catalog() -> Catalog:
+    """Read every catalog file in builder/data once per process."""
+    all_sources: dict[str, Source] = {}
+
+    hw_data = _read("hardware.yaml")
+    hw_sources = _sources(hw_data, "hardware.yaml")
+    hardware: dict[str, Hardware] = {}
+    for key, row in hw_data["accelerators"].items():
+        where = f"hardware.yaml: {key}"
+        measured = row.get("measured_w")
+        hardware[key] = Hardware(
+            key=key,
+            name=str(row["name"]),
+            vendor=str(row.get("vendor", "")),
+            kind=str(row.get("kind", "")),
+            released=row.get("released"),
+            memory_gb=row.get("memory_gb"),
+            tdp_w=float(row["tdp_w"]) if row.get("tdp_w") is not None else None,
+            tdp_source=(
+                _source(hw_sources, row["tdp_source"], where)
+                if row.get("tdp_w") is not None
+                else None
+            ),
+            measured_w=float(measured) if measured is not None else None,
+            measured_source=(
+                _source(hw_sources, row["measured_source"], where) if measured is not None else None
+            ),
+            measured_note=str(row.get("measured_note", "")),
+            note=str(row.get("note", "")),
+        )
+    all_sources.update(hw_sources)
+
+    grid_data = _read("grid.yaml")
+    grid_sources = _sources(grid_data, "grid.yaml")
+    regions: dict[str, Region] = {}
+    borrowed: list[tuple[str, dict[str, Any]]] = []
+    for key, row in grid_data["regions"].items():
+        values = {
+            int(y): float(v) for y, v in (row.get("kg_per_kwh") or {}).items() if v is not None
+        }
+        if not values:
+            borrowed.append((str(key), row))
+            continue
+        regions[str(key)] = Region(
+            key=str(key),
+            name=str(row["name"]),
+            kind=str(row["kind"]),
+            source=_source(grid_sources, row["source"], f"grid.yaml: {key}"),
+            kg_per_kwh=dict(sorted(values.items())),
+            provider=row.get("provider"),
+            location=row.get("location"),
+        )
+    for key, row in borrowed:
+        grid = regions.get(str(row.get("location")))
+        if grid is None:
+            raise ValueError(f"grid.yaml: {key} has no figures and no location with figures")
+        regions[key] = Region(
+            key=key,
+            name=str(row["name"]),
+            kind=str(row["kind"]),
+            source=grid.source,
+            kg_per_kwh=grid.kg_per_kwh,
+            provider=row.get("provider"),
+            location=grid.key,
+            via=grid.key,
+        )
+    regions = dict(sorted(regions.items(), key=lambda kv: (_KIND_ORDER.get(kv[1].kind, 9), kv[0])))
+    all_sources.update(grid_sources)
+
+    pue_data = _read("pue.yaml")
+    pue_sources = _sources(pue_data, "pue.yaml")
+
+    def series(key: str, row: dict[str, Any]) -> PueSeries:
+        where = f"pue.yaml: {key}"
+        return PueSeries(
+            key=key,
+            name=str(row["name"]),
+            source=_source(pue_sources, row["source"], where),
+            pue={int(y): float(v) for y, v in sorted(row["pue"].items())},
+            sources_by_year={
+                int(y): _source(pue_sources, s, where)
+                for y, s in (row.get("sources_by_year") or {}).items()
+            },
+            organizations=tuple(row.get("organizations") or ()),
+            clouds=tuple(row.get("clouds") or ()),
+            note=str(row.get("note", "")),
+        )
+
+    providers = {key: series(key, row) for key, row in pue_data["providers"].items()}
+    industry = series("industry", pue_data["industry"])
+    all_sources.update(pue_sources)
+
+    return Catalog(
+        hardware=hardware,
+        regions=regions,
+        providers=providers,
+        industry_pue=industry,
+        sources=all_sources,
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def region_keys() -> frozenset[str]:
+    """Just the grid region keys: all `check` needs."""
+    return frozenset(str(k) for k in _read("grid.yaml")["regions"])

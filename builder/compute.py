@@ -1,0 +1,278 @@
+"""Entry -> Result: resolve each formula input (stated or a cited default), then apply the formula.
+
+Ranges. A stated input has no range of its own (low = high = value): the
+entry's source is taken at its word. A default carries the spread documented on
+the methodology page:
+
+- power from a measured catalog value: +/- MEASURED_POWER_SPREAD;
+- power from a datasheet TDP: TDP x the lowest and highest measured/TDP ratio
+  found in the hardware catalog (how far real training power strays from TDP);
+- PUE from a provider's fleet: the lowest and highest fleet value within
+  YEAR_WINDOW years; from the industry average: the best provider fleet of
+  that year as the low end, mirrored about the average for the high end;
+- grid intensity of a known region: lowest and highest annual value within
+  YEAR_WINDOW years (+/- SINGLE_YEAR_SPREAD where only one year is known); of an
+  unknown location: the world average, ranged by the 10th and 90th
+  percentiles of the countries' values that year.
+
+The low and high figures multiply all low and all high inputs together.
+"""
+
+from __future__ import annotations
+
+import functools
+import statistics
+from collections.abc import Mapping
+
+from builder import formula
+from builder.catalog import Catalog, PueSeries, Region
+from builder.model import Citation, Entry, Input, Result
+
+MEASURED_POWER_SPREAD = 0.10
+SINGLE_YEAR_SPREAD = 0.10
+YEAR_WINDOW = 2
+WORLD = "WORLD"
+
+
+def training_year(entry: Entry, latest: int) -> int:
+    """The year whose grid and PUE apply: stated, else the release year, else the latest data."""
+    return entry.training.year or entry.released_year or latest
+
+
+def _window(values: Mapping[int, float], year: int) -> tuple[float, float]:
+    near = [v for y, v in values.items() if abs(y - year) <= YEAR_WINDOW]
+    return min(near), max(near)
+
+
+@functools.lru_cache(maxsize=8)
+def _tdp_ratio_bounds(catalog: Catalog) -> tuple[float, float]:
+    ratios = [
+        hw.measured_w / hw.tdp_w
+        for hw in catalog.hardware.values()
+        if hw.measured_w is not None and hw.tdp_w is not None
+    ]
+    if len(ratios) < 2:  # not enough measurements to bound anything: say so with a wide range
+        return 0.5, 1.5
+    return min(ratios), max(ratios)
+
+
+@functools.lru_cache(maxsize=256)
+def _country_percentiles(catalog: Catalog, year: int) -> tuple[float, float]:
+    values = sorted(
+        r.kg_per_kwh[year]
+        for r in catalog.regions.values()
+        if r.kind == "country" and year in r.kg_per_kwh
+    )
+    if len(values) < 10:
+        values = sorted(
+            r.kg_per_kwh[r.nearest_year(year)]
+            for r in catalog.regions.values()
+            if r.kind == "country"
+        )
+    deciles = statistics.quantiles(values, n=10, method="inclusive")
+    return deciles[0], deciles[-1]
+
+
+def resolve_accelerator_hours(entry: Entry) -> Input:
+    """Accelerator-hours as stated, or accelerators x duration."""
+    t = entry.training
+    if t.accelerator_hours is not None:
+        v = t.accelerator_hours
+        return Input("accelerator_hours", v, v, v, "stated", "Stated by the entry")
+    assert t.accelerators is not None
+    hours = t.hours if t.hours is not None else (t.days or 0.0) * formula.HOURS_PER_DAY
+    v = formula.accelerator_hours(t.accelerators, hours)
+    if t.hours is not None:
+        basis = f"{t.accelerators:,} accelerators x {t.hours:g} h, both stated"
+    else:
+        basis = f"{t.accelerators:,} accelerators x {t.days:g} days x 24 h, both stated"
+    return Input("accelerator_hours", v, v, v, "derived", basis)
+
+
+def resolve_power(entry: Entry, catalog: Catalog) -> Input:
+    """Mean power per accelerator: stated, else measured, else datasheet TDP."""
+    t = entry.training
+    if t.power_w is not None:
+        return Input("power_w", t.power_w, t.power_w, t.power_w, "stated", "Stated by the entry")
+    hw = catalog.hardware[t.hardware]
+    if hw.measured_w is not None and hw.measured_source is not None:
+        v = hw.measured_w
+        src = hw.measured_source
+        return Input(
+            "power_w",
+            v,
+            v * (1 - MEASURED_POWER_SPREAD),
+            v * (1 + MEASURED_POWER_SPREAD),
+            "default",
+            f"{hw.name}: measured mean training power",
+            Citation("hardware", hw.key, f"{hw.name}, measured", src.title, src.url, src.licence),
+        )
+    # validate_entry guarantees power_w is stated when the catalog has neither figure
+    assert hw.tdp_w is not None and hw.tdp_source is not None
+    lo, hi = _tdp_ratio_bounds(catalog)
+    src = hw.tdp_source
+    return Input(
+        "power_w",
+        hw.tdp_w,
+        hw.tdp_w * lo,
+        hw.tdp_w * hi,
+        "default",
+        f"{hw.name}: datasheet TDP",
+        Citation("hardware", hw.key, f"{hw.name}, TDP", src.title, src.url, src.licence),
+    )
+
+
+def _pue_series(entry: Entry, catalog: Catalog) -> PueSeries | None:
+    region = catalog.regions.get(entry.training.region or "")
+    if region is not None and region.provider:
+        series = catalog.provider_for_cloud(region.provider)
+        if series is not None:
+            return series
+    return catalog.provider_for_organization(entry.organization)
+
+
+def resolve_pue(entry: Entry, catalog: Catalog) -> Input:
+    """PUE: stated, else the provider's fleet value for the year, else the industry average."""
+    t = entry.training
+    if t.pue is not None:
+        return Input("pue", t.pue, t.pue, t.pue, "stated", "Stated by the entry")
+    industry = catalog.industry_pue
+    series = _pue_series(entry, catalog)
+    year = training_year(entry, max(industry.pue))
+    if series is not None:
+        used = series.nearest_year(year)
+        v = series.pue[used]
+        lo, hi = _window(series.pue, used)
+        src = series.source_for(used)
+        return Input(
+            "pue",
+            v,
+            lo,
+            hi,
+            "default",
+            f"{series.name} fleet PUE, {used}",
+            Citation(
+                "pue",
+                series.key,
+                f"{series.name} fleet PUE {used}",
+                src.title,
+                src.url,
+                src.licence,
+            ),
+            year=used,
+        )
+    used = industry.nearest_year(year)
+    v = industry.pue[used]
+    fleets = [s.pue[s.nearest_year(used)] for s in catalog.providers.values()]
+    lo = min([*fleets, v])
+    src = industry.source_for(used)
+    return Input(
+        "pue",
+        v,
+        lo,
+        2 * v - lo,
+        "default",
+        f"{industry.name}, {used}",
+        Citation(
+            "pue", "industry", f"Industry average PUE {used}", src.title, src.url, src.licence
+        ),
+        year=used,
+    )
+
+
+def resolve_intensity(entry: Entry, catalog: Catalog) -> Input:
+    """Grid intensity: stated, else the region's annual value, else the world average."""
+    t = entry.training
+    if t.carbon_intensity is not None:
+        v = t.carbon_intensity
+        return Input("carbon_intensity", v, v, v, "stated", "Stated by the entry")
+    region: Region | None = catalog.regions.get(t.region) if t.region else None
+    world = catalog.regions[WORLD]
+    year = training_year(entry, max(world.kg_per_kwh))
+    if region is not None:
+        used = region.nearest_year(year)
+        v = region.kg_per_kwh[used]
+        lo, hi = _window(region.kg_per_kwh, used)
+        if lo == hi:
+            lo, hi = v * (1 - SINGLE_YEAR_SPREAD), v * (1 + SINGLE_YEAR_SPREAD)
+        src = region.source
+        return Input(
+            "carbon_intensity",
+            v,
+            lo,
+            hi,
+            "default",
+            f"{region.grid_name} grid, {used}",
+            Citation(
+                "grid",
+                region.key,
+                f"{region.grid_name} grid {used}",
+                src.title,
+                src.url,
+                src.licence,
+            ),
+            year=used,
+        )
+    used = world.nearest_year(year)
+    v = world.kg_per_kwh[used]
+    lo, hi = _country_percentiles(catalog, used)
+    src = world.source
+    return Input(
+        "carbon_intensity",
+        v,
+        min(lo, v),
+        max(hi, v),
+        "default",
+        f"World average grid, {used} (training location unknown)",
+        Citation("grid", WORLD, f"World grid {used}", src.title, src.url, src.licence),
+        year=used,
+    )
+
+
+def quality_of(defaults: tuple[str, ...]) -> str:
+    """`high` when every energy input is stated, `medium` with one default, else `low`."""
+    return {0: "high", 1: "medium"}.get(len(defaults), "low")
+
+
+def compute_result(entry: Entry, catalog: Catalog) -> Result:
+    """Standardized energy and CO2e of one entry, with ranges and provenance."""
+    hours = resolve_accelerator_hours(entry)
+    power = resolve_power(entry, catalog)
+    pue = resolve_pue(entry, catalog)
+    ci = resolve_intensity(entry, catalog)
+
+    def figures(h: float, p: float, u: float, c: float) -> tuple[float, float]:
+        mwh = formula.energy_kwh(h, p, u) / 1000.0
+        return mwh, formula.co2e_t(mwh, c)
+
+    mwh, t_co2e = figures(hours.value, power.value, pue.value, ci.value)
+    mwh_lo, t_lo = figures(hours.low, power.low, pue.low, ci.low)
+    mwh_hi, t_hi = figures(hours.high, power.high, pue.high, ci.high)
+    net_ci = entry.training.net_carbon_intensity
+    net = formula.co2e_t(mwh, net_ci) if net_ci is not None else None
+    defaults = tuple(i.name for i in (power, pue, ci) if i.provenance == "default")
+    return Result(
+        entry=entry,
+        accelerator_hours=hours,
+        power_w=power,
+        pue=pue,
+        carbon_intensity=ci,
+        net_carbon_intensity=net_ci,
+        energy_mwh=mwh,
+        energy_mwh_low=mwh_lo,
+        energy_mwh_high=mwh_hi,
+        co2e_t=t_co2e,
+        co2e_t_low=t_lo,
+        co2e_t_high=t_hi,
+        net_co2e_t=net,
+        energy_ratio=formula.ratio(mwh, entry.reported.energy_mwh),
+        co2e_ratio=formula.ratio(t_co2e, entry.reported.co2e_t),
+        defaults=defaults,
+        quality=quality_of(defaults),
+    )
+
+
+def compute_results(entries: list[Entry], catalog: Catalog) -> list[Result]:
+    """Results for every entry, sorted by CO2e, largest first (then by id, for stability)."""
+    results = [compute_result(e, catalog) for e in entries]
+    return sorted(results, key=lambda r: (-r.co2e_t, r.entry.id))

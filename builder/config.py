@@ -1,0 +1,38 @@
+"""Site settings: one frozen value, built by the command line, passed to render."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+SITE_DIR = PROJECT_ROOT / "site"
+DEFAULT_ENTRIES = Path("entries")
+DEFAULT_OUT = Path("_site")
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """What a build needs besides the entries."""
+
+    title: str = "ML Training Emissions Leaderboard"
+    base_url: str = ""  # absolute URL of the hosted site, for canonical links; "" = none
+    repo_url: str = ""  # repository URL, for "edit this entry" links; "" = no links
+    branch: str = "main"
+    build_date: datetime.date | None = None  # from SOURCE_DATE_EPOCH only: builds stay reproducible
+
+    @property
+    def site_url(self) -> str:
+        """Base URL with exactly one trailing slash, or ""."""
+        return self.base_url.rstrip("/") + "/" if self.base_url else ""
+
+
+def build_date_from_env() -> datetime.date | None:
+    """The date SOURCE_DATE_EPOCH names, if set (reproducible-builds.org convention)."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw.isdigit():
+        return None
+    return datetime.datetime.fromtimestamp(int(raw), tz=datetime.timezone.utc).date()

@@ -1,0 +1,65 @@
+"""Errors that carry the place they come from: file, line, column and field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class EntryError:
+    """One problem in one entry file, located to a line and column (1-based)."""
+
+    path: str
+    line: int
+    column: int
+    field: str
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        """Render as `path:line:col: field: message (hint)`."""
+        where = f"{self.path}:{self.line}:{self.column}: "
+        field = f"{self.field}: " if self.field else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}{field}{self.message}{hint}"
+
+    def format_github(self) -> str:
+        """Render as a GitHub workflow annotation, shown on the pull request's lines."""
+        text = f"{self.field}: {self.message}" if self.field else self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return (
+            f"::error file={_escape_property(self.path)},line={self.line},"
+            f"col={self.column},title={_escape_property(self.field or 'entry')}::"
+            f"{_escape_data(text)}"
+        )
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+class EntriesInvalid(Exception):
+    """Raised by a stage when one or more entries are invalid; carries every error."""
+
+    def __init__(self, errors: list[EntryError]) -> None:
+        self.errors = sorted(errors)
+        super().__init__(summarize(self.errors))
+
+
+class BuildFailed(Exception):
+    """A build problem that is not in an entry (missing folder, unwritable output)."""
+
+
+def summarize(errors: list[EntryError]) -> str:
+    """`N errors in M files`, for the last line of a failed run."""
+    files = len({e.path for e in errors})
+    return f"{_plural(len(errors), 'error')} in {_plural(files, 'file')}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"

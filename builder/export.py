@@ -1,0 +1,344 @@
+"""Results -> the dataset: CSV, JSON and a Frictionless datapackage.json, one column list for all.
+
+The column list is also what the data page's dictionary is rendered from, so
+the documentation cannot disagree with the files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from builder.model import Result
+
+Value = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Column:
+    """One dataset column: its name (units in the name), type, unit and meaning."""
+
+    name: str
+    type: str  # Frictionless type: string, number, integer, date
+    unit: str
+    description: str
+    get: Callable[[Result], Value]
+
+
+def _sig(x: float | None, digits: int = 6) -> float | int | None:
+    """Round to a number of significant digits, so output is stable and readable."""
+    if x is None:
+        return None
+    if x == 0 or not math.isfinite(x):
+        return x
+    rounded = round(x, digits - 1 - math.floor(math.log10(abs(x))))
+    if float(rounded).is_integer() and abs(rounded) < 1e15:
+        return int(rounded)
+    return rounded
+
+
+def _ratio(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "id",
+        "string",
+        "",
+        "Entry id: the file path below entries/ without .yaml.",
+        lambda r: r.entry.id,
+    ),
+    Column("name", "string", "", "Model name as published.", lambda r: r.entry.name),
+    Column(
+        "organization",
+        "string",
+        "",
+        "Organization that trained the model.",
+        lambda r: r.entry.organization,
+    ),
+    Column(
+        "released",
+        "string",
+        "",
+        "First public release: YYYY, YYYY-MM or YYYY-MM-DD.",
+        lambda r: r.entry.released,
+    ),
+    Column(
+        "domain",
+        "string",
+        "",
+        "language, vision, speech, multimodal, code, science or other.",
+        lambda r: r.entry.domain,
+    ),
+    Column(
+        "parameters",
+        "number",
+        "parameters",
+        "Total parameter count.",
+        lambda r: _sig(r.entry.parameters),
+    ),
+    Column(
+        "hardware",
+        "string",
+        "",
+        "Accelerator key in the hardware catalog.",
+        lambda r: r.entry.training.hardware,
+    ),
+    Column(
+        "accelerators",
+        "integer",
+        "accelerators",
+        "Accelerators used at once, if stated.",
+        lambda r: r.entry.training.accelerators,
+    ),
+    Column(
+        "accelerator_hours",
+        "number",
+        "h",
+        "Total accelerator-hours.",
+        lambda r: _sig(r.accelerator_hours.value),
+    ),
+    Column(
+        "power_w",
+        "number",
+        "W",
+        "Mean power per accelerator used in the formula.",
+        lambda r: _sig(r.power_w.value),
+    ),
+    Column(
+        "power_w_provenance",
+        "string",
+        "",
+        "stated (by the entry) or default (catalog).",
+        lambda r: r.power_w.provenance,
+    ),
+    Column(
+        "power_w_basis",
+        "string",
+        "",
+        "Where the power figure comes from.",
+        lambda r: r.power_w.basis,
+    ),
+    Column(
+        "pue",
+        "number",
+        "",
+        "Data-centre power usage effectiveness used in the formula.",
+        lambda r: _sig(r.pue.value),
+    ),
+    Column("pue_provenance", "string", "", "stated or default.", lambda r: r.pue.provenance),
+    Column("pue_basis", "string", "", "Where the PUE comes from.", lambda r: r.pue.basis),
+    Column(
+        "region", "string", "", "Grid region key, if stated.", lambda r: r.entry.training.region
+    ),
+    Column(
+        "carbon_intensity_kg_per_kwh",
+        "number",
+        "kg CO2e/kWh",
+        "Location-based grid intensity used in the formula.",
+        lambda r: _sig(r.carbon_intensity.value),
+    ),
+    Column(
+        "carbon_intensity_provenance",
+        "string",
+        "",
+        "stated or default.",
+        lambda r: r.carbon_intensity.provenance,
+    ),
+    Column(
+        "carbon_intensity_basis",
+        "string",
+        "",
+        "Where the grid intensity comes from.",
+        lambda r: r.carbon_intensity.basis,
+    ),
+    Column(
+        "net_carbon_intensity_kg_per_kwh",
+        "number",
+        "kg CO2e/kWh",
+        "Market-based intensity, only where the entry states one.",
+        lambda r: _sig(r.net_carbon_intensity),
+    ),
+    Column(
+        "energy_mwh", "number", "MWh", "Standardized training energy.", lambda r: _sig(r.energy_mwh)
+    ),
+    Column(
+        "energy_mwh_low",
+        "number",
+        "MWh",
+        "Low end of the energy range.",
+        lambda r: _sig(r.energy_mwh_low),
+    ),
+    Column(
+        "energy_mwh_high",
+        "number",
+        "MWh",
+        "High end of the energy range.",
+        lambda r: _sig(r.energy_mwh_high),
+    ),
+    Column(
+        "co2e_t",
+        "number",
+        "t CO2e",
+        "Standardized location-based emissions.",
+        lambda r: _sig(r.co2e_t),
+    ),
+    Column(
+        "co2e_t_low",
+        "number",
+        "t CO2e",
+        "Low end of the emissions range.",
+        lambda r: _sig(r.co2e_t_low),
+    ),
+    Column(
+        "co2e_t_high",
+        "number",
+        "t CO2e",
+        "High end of the emissions range.",
+        lambda r: _sig(r.co2e_t_high),
+    ),
+    Column(
+        "net_co2e_t",
+        "number",
+        "t CO2e",
+        "Market-based emissions from a stated net intensity; never offsets subtracted.",
+        lambda r: _sig(r.net_co2e_t),
+    ),
+    Column(
+        "reported_energy_mwh",
+        "number",
+        "MWh",
+        "Energy the sources report.",
+        lambda r: _sig(r.entry.reported.energy_mwh),
+    ),
+    Column(
+        "reported_co2e_t",
+        "number",
+        "t CO2e",
+        "Location-based emissions the sources report.",
+        lambda r: _sig(r.entry.reported.co2e_t),
+    ),
+    Column(
+        "reported_net_co2e_t",
+        "number",
+        "t CO2e",
+        "Net emissions the sources report.",
+        lambda r: _sig(r.entry.reported.net_co2e_t),
+    ),
+    Column(
+        "energy_ratio",
+        "number",
+        "",
+        "Computed energy / reported energy.",
+        lambda r: _ratio(r.energy_ratio),
+    ),
+    Column(
+        "co2e_ratio", "number", "", "Computed CO2e / reported CO2e.", lambda r: _ratio(r.co2e_ratio)
+    ),
+    Column(
+        "flops",
+        "number",
+        "FLOP",
+        "Total training compute, if stated.",
+        lambda r: _sig(r.entry.training.flops),
+    ),
+    Column(
+        "quality",
+        "string",
+        "",
+        "high: power, PUE and intensity all stated; medium: one default; low: two or three.",
+        lambda r: r.quality,
+    ),
+    Column(
+        "defaults",
+        "string",
+        "",
+        "Inputs taken from the catalogs, separated by spaces.",
+        lambda r: " ".join(r.defaults),
+    ),
+    Column(
+        "source_url", "string", "", "The entry's first source.", lambda r: r.entry.sources[0].url
+    ),
+)
+
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Value, column: Column) -> str:
+    """Text as a spreadsheet will show it and never run: OWASP's leading-quote defence."""
+    if value is None:
+        return ""
+    if column.type == "string":
+        text = str(value)
+        return "'" + text if text.startswith(_FORMULA_TRIGGERS) else text
+    return str(value)
+
+
+def rows_of(results: list[Result]) -> list[dict[str, Value]]:
+    """One dict per result, keys in column order."""
+    return [{c.name: c.get(r) for c in COLUMNS} for r in results]
+
+
+def to_csv(results: list[Result]) -> str:
+    """The dataset as CSV text (RFC 4180, LF line ends, header first)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([c.name for c in COLUMNS])
+    for r in results:
+        writer.writerow([_csv_cell(c.get(r), c) for c in COLUMNS])
+    return buf.getvalue()
+
+
+def to_json(results: list[Result]) -> str:
+    """The dataset as a JSON array of row objects."""
+    return json.dumps(rows_of(results), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+
+
+def datapackage(base_url: str, version: str) -> dict[str, Any]:
+    """A Frictionless Data Package descriptor for the two files."""
+    fields = [
+        {
+            "name": c.name,
+            "type": c.type,
+            "description": c.description + (f" Unit: {c.unit}." if c.unit else ""),
+        }
+        for c in COLUMNS
+    ]
+    schema = {"fields": fields, "primaryKey": ["id"], "missingValues": [""]}
+    return {
+        "name": "ml-training-emissions",
+        "title": "ML training emissions leaderboard",
+        "version": version,
+        "licenses": [
+            {
+                "name": "CC-BY-4.0",
+                "title": "Creative Commons Attribution 4.0",
+                "path": "https://creativecommons.org/licenses/by/4.0/",
+            }
+        ],
+        "homepage": base_url or "/",
+        "resources": [
+            {
+                "name": "leaderboard",
+                "path": "leaderboard.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": schema,
+            },
+            {
+                "name": "leaderboard-json",
+                "path": "leaderboard.json",
+                "format": "json",
+                "mediatype": "application/json",
+                "encoding": "utf-8",
+                "schema": schema,
+            },
+        ],
+    }

@@ -1,0 +1,84 @@
+"""The only stage that touches the output folder: write everything aside, then swap it in.
+
+The new site is written into a temporary sibling folder. Only when every file
+is written does it replace the old one: in a single atomic exchange where the
+kernel offers one (Linux renameat2 RENAME_EXCHANGE), otherwise with two renames.
+A build that fails or is killed before the swap leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+Files = Mapping[str, bytes]
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+TEMP_PREFIX = ".leaderboard-build-"
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths; False where the platform cannot."""
+    if not hasattr(os, "uname") or os.uname().sysname != "Linux":
+        return False
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    try:
+        libc = ctypes.CDLL(libc_name, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    rc = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(rc == 0)
+
+
+def write_tree(root: Path, files: Files) -> None:
+    """Write `files` (relative posix path -> bytes) below `root`."""
+    made: set[Path] = set()
+    for rel, data in sorted(files.items()):
+        target = root / rel
+        parent = target.parent
+        if parent not in made:
+            parent.mkdir(parents=True, exist_ok=True)
+            made.add(parent)
+        target.write_bytes(data)
+
+
+def write_site(out: Path, files: Files) -> None:
+    """Replace `out` with exactly `files`, never leaving a half-written site behind."""
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=out.parent))
+    try:
+        write_tree(tmp, files)
+        os.chmod(tmp, 0o755)  # mkdtemp makes it 0700; a served site must be readable
+        if out.exists() and _exchange(tmp, out):
+            pass  # tmp now holds the old site
+        else:
+            if out.exists():
+                old = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=out.parent))
+                old.rmdir()
+                os.replace(out, old)
+                os.replace(tmp, out)
+                tmp = old
+            else:
+                os.replace(tmp, out)
+                return
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            shutil.rmtree(tmp)
