@@ -83,9 +83,9 @@ def resolve_accelerator_hours(entry: Entry) -> Input:
     hours = t.hours if t.hours is not None else (t.days or 0.0) * formula.HOURS_PER_DAY
     v = formula.accelerator_hours(t.accelerators, hours)
     if t.hours is not None:
-        basis = f"{t.accelerators:,} accelerators x {t.hours:g} h, both stated"
+        basis = f"{t.accelerators:,} accelerators × {t.hours:g} h, both stated"
     else:
-        basis = f"{t.accelerators:,} accelerators x {t.days:g} days x 24 h, both stated"
+        basis = f"{t.accelerators:,} accelerators × {t.days:g} days × 24 h, both stated"
     return Input("accelerator_hours", v, v, v, "derived", basis)
 
 

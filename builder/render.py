@@ -65,8 +65,8 @@ def format_number(x: float | int | None, digits: int = 3) -> str:
     if magnitude >= 15 or magnitude < -4:
         return f"{x:.{digits - 1}e}".replace("e+", "e")
     decimals = max(0, digits - 1 - magnitude)
-    rounded = round(x, decimals)
-    return f"{rounded:,.{decimals}f}"
+    text = f"{round(x, decimals):,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def format_ratio(x: float | None) -> str:
