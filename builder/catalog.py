@@ -96,6 +96,18 @@ class PueSeries:
         return self.sources_by_year.get(year, self.source)
 
 
+@dataclass(frozen=True)
+class Equivalent:
+    """An everyday equivalent: tonnes CO2e per unit of something familiar."""
+
+    key: str
+    label: str
+    t_co2e_per_unit: float
+    source: Source
+    locator: str
+    note: str = ""
+
+
 @dataclass(frozen=True, eq=False)
 class Catalog:
     """All reference data, read once."""
@@ -105,6 +117,7 @@ class Catalog:
     providers: Mapping[str, PueSeries]
     industry_pue: PueSeries
     sources: Mapping[str, Source]
+    equivalents: tuple[Equivalent, ...] = ()
 
     def provider_for_cloud(self, cloud: str) -> PueSeries | None:
         """The PUE series of the provider that runs a cloud (`gcp`, `aws`, `azure`)."""
@@ -264,12 +277,29 @@ def load_catalog() -> Catalog:
     industry = series("industry", pue_data["industry"])
     all_sources.update(pue_sources)
 
+    has_equivalents = (DATA_DIR / "equivalents.yaml").is_file()
+    eq_data = _read("equivalents.yaml") if has_equivalents else {"equivalents": {}}
+    eq_sources = _sources(eq_data, "equivalents.yaml")
+    equivalents = tuple(
+        Equivalent(
+            key=key,
+            label=str(row["label"]),
+            t_co2e_per_unit=float(row["t_co2e_per_unit"]),
+            source=_source(eq_sources, row["source"], f"equivalents.yaml: {key}"),
+            locator=str(row.get("locator", "")),
+            note=str(row.get("note", "")),
+        )
+        for key, row in eq_data["equivalents"].items()
+    )
+    all_sources.update(eq_sources)
+
     return Catalog(
         hardware=hardware,
         regions=regions,
         providers=providers,
         industry_pue=industry,
         sources=all_sources,
+        equivalents=equivalents,
     )
 
 

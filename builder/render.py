@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import jinja2
 import markdown
 import nh3
 
-from builder import __version__, export
+from builder import __version__, charts, export
 from builder.catalog import Catalog
 from builder.config import SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.model import Result
+from builder.numbers import format_number
 
 # What Markdown in notes and site pages may produce; everything else is stripped.
 ALLOWED_TAGS = {
@@ -45,7 +46,12 @@ ALLOWED_TAGS = {
     "sub",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
-FLAG_RATIO = 0.10  # reported vs computed differing by more than this is flagged
+FLAG_RATIO = 0.10
+QUALITY_RANK = {
+    "high": 3,
+    "medium": 2,
+    "low": 1,
+}  # reported vs computed differing by more than this is flagged
 
 INPUT_LABELS = {
     "accelerator_hours": ("Accelerator-hours", "h"),
@@ -53,20 +59,6 @@ INPUT_LABELS = {
     "pue": ("PUE", ""),
     "carbon_intensity": ("Grid carbon intensity", "kg CO2e/kWh"),
 }
-
-
-def format_number(x: float | int | None, digits: int = 3) -> str:
-    """A figure for people: `digits` significant digits, thousands separators, '—' if unknown."""
-    if x is None:
-        return "—"
-    if x == 0:
-        return "0"
-    magnitude = math.floor(math.log10(abs(x)))
-    if magnitude >= 15 or magnitude < -4:
-        return f"{x:.{digits - 1}e}".replace("e+", "e")
-    decimals = max(0, digits - 1 - magnitude)
-    text = f"{round(x, decimals):,.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def format_ratio(x: float | None) -> str:
@@ -138,6 +130,27 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
+def _script_json(data: object) -> str:
+    """JSON safe inside a <script type="application/json"> element."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def sitemap(site_url: str, files: dict[str, bytes]) -> str:
+    """sitemap.xml of every HTML page but the 404 page (absolute URLs need --base-url)."""
+    urls = sorted(
+        site_url + path.removesuffix("index.html")
+        for path in files
+        if path.endswith(".html") and path != "404.html"
+    )
+    body = "".join(f"  <url><loc>{escape(u)}</loc></url>\n" for u in urls)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"{body}</urlset>\n"
+    )
+
+
 def model_path(entry_id: str) -> str:
     """Output path of a model page."""
     return f"models/{entry_id}/index.html"
@@ -184,8 +197,15 @@ def render_site(
         if slug in pages
     ]
 
-    def page(path: str, template: str, root: str | None = None, **context: Any) -> None:
+    def page(
+        path: str,
+        template: str,
+        root: str | None = None,
+        needs_eval: bool = False,
+        **context: Any,
+    ) -> None:
         html = env.get_template(template).render(
+            needs_eval=needs_eval,
             config=config,
             root=root or _relroot(path),
             path=path,
@@ -196,9 +216,40 @@ def render_site(
         )
         files[path] = html.encode("utf-8")
 
-    page("index.html", "index.html", results=results)
+    chart_list = charts.build_charts(results)
+    for chart in chart_list:
+        files[f"charts/{chart.id}.svg"] = charts.static_svg(chart.spec).encode("utf-8")
+    files["assets/vendor/vega-bundle.js"] = charts.javascript_bundle().encode("utf-8")
+    entries = [r.entry for r in results]
+    years = sorted({e.released_year for e in entries if e.released_year})
+    used_hardware = {e.training.hardware for e in entries}
+    page(
+        "index.html",
+        "index.html",
+        needs_eval=True,
+        results=results,
+        hardware=catalog.hardware,
+        charts=chart_list,
+        chart_json={c.id: _script_json(c.spec) for c in chart_list},
+        organizations=sorted({e.organization for e in entries}, key=str.casefold),
+        hardware_options=sorted(
+            ((k, catalog.hardware[k].name) for k in used_hardware), key=lambda kv: kv[1].casefold()
+        ),
+        domains=sorted({e.domain for e in entries if e.domain}),
+        years=(years[0], years[-1]) if years else (2000, 2030),
+        quality_rank=QUALITY_RANK,
+    )
     for r in results:
-        page(model_path(r.entry.id), "model.html", r=r, formula=formula_text(r), inputs=r.inputs)
+        page(
+            model_path(r.entry.id),
+            "model.html",
+            r=r,
+            formula=formula_text(r),
+            inputs=r.inputs,
+            hardware=catalog.hardware[r.entry.training.hardware],
+            rank_svg=charts.rank_strip(results, r.entry.id),
+            equivalents=[(eq, r.co2e_t / eq.t_co2e_per_unit) for eq in catalog.equivalents],
+        )
     if "methodology" in pages:
         page(
             "methodology/index.html", "methodology.html", page=pages["methodology"], catalog=catalog
@@ -211,6 +262,11 @@ def render_site(
     # Served for any missing path, at any depth: its links cannot be relative.
     page("404.html", "404.html", root=config.site_url or "/")
 
+    if config.site_url:
+        files["sitemap.xml"] = sitemap(config.site_url, files).encode("utf-8")
+        files["robots.txt"] = (
+            f"User-agent: *\nAllow: /\nSitemap: {config.site_url}sitemap.xml\n".encode()
+        )
     files["data/leaderboard.csv"] = export.to_csv(results).encode("utf-8")
     files["data/leaderboard.json"] = export.to_json(results).encode("utf-8")
     package = export.datapackage(config.site_url, __version__)

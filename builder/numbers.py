@@ -1,0 +1,19 @@
+"""Numbers as people read them; shared by pages, charts and previews."""
+
+from __future__ import annotations
+
+import math
+
+
+def format_number(x: float | int | None, digits: int = 3) -> str:
+    """A figure for people: `digits` significant digits, thousands separators, '—' if unknown."""
+    if x is None:
+        return "—"
+    if x == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(x)))
+    if magnitude >= 15 or magnitude < -4:
+        return f"{x:.{digits - 1}e}".replace("e+", "e")
+    decimals = max(0, digits - 1 - magnitude)
+    text = f"{round(x, decimals):,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
