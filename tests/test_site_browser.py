@@ -1,0 +1,271 @@
+"""The built site in a real headless chromium: what a reader sees and does."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import ConsoleMessage, Page, Request, Route
+
+from builder.build import BuildReport
+
+pytestmark = pytest.mark.browser
+
+NUMERIC_COLUMNS = ["hours", "energy", "co2e", "net", "quality", "ratio"]
+
+
+@pytest.fixture()
+def watched(page: Page, site_url: str) -> Iterator[Page]:
+    """A page that records console errors and blocks (and records) any request off the server."""
+    errors: list[str] = []
+    outside: list[str] = []
+
+    def on_console(msg: ConsoleMessage) -> None:
+        if msg.type in ("error", "warning"):
+            errors.append(f"{msg.type}: {msg.text}")
+
+    def on_route(route: Route, request: Request) -> None:
+        if request.url.startswith(site_url + "/") or request.url == site_url:
+            route.continue_()
+        else:
+            outside.append(request.url)
+            route.abort()
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+    page.route("**/*", on_route)
+    yield page
+    assert errors == [], "console errors"
+    assert outside == [], "requests left the site"
+
+
+def visible_values(page: Page, key: str) -> list[float | None]:
+    """The sort values of a column, in the order the visible rows show them."""
+    return page.evaluate(
+        """key => {
+            const table = document.getElementById('leaderboard');
+            const col = [...table.tHead.rows[0].cells].findIndex(th => th.dataset.key === key);
+            return [...table.tBodies[0].rows].filter(r => !r.hidden).map(r => {
+                const v = r.cells[col].getAttribute('data-value');
+                return v === null || v === '' ? null : Number(v);
+            });
+        }""",
+        key,
+    )
+
+
+def _is_sorted(values: list[float | None], descending: bool) -> bool:
+    known = [v for v in values if v is not None]
+    if values[: len(known)] != known:  # unknown values must come last
+        return False
+    return known == sorted(known, reverse=descending)
+
+
+def test_default_order_is_co2e_descending(watched: Page, site_url: str) -> None:
+    watched.goto(site_url + "/")
+    header = watched.locator("th[data-key=co2e]")
+    assert header.get_attribute("aria-sort") == "descending"
+    assert _is_sorted(visible_values(watched, "co2e"), descending=True)
+
+
+@pytest.mark.parametrize("key", NUMERIC_COLUMNS)
+def test_numeric_column_sorts_by_value_both_ways(watched: Page, site_url: str, key: str) -> None:
+    watched.goto(site_url + "/")
+    header = watched.locator(f"th[data-key={key}]")
+    button = header.locator("button")
+    seen = set()
+    for _ in range(2):
+        button.click()
+        direction = header.get_attribute("aria-sort")
+        assert direction in ("ascending", "descending")
+        seen.add(direction)
+        values = visible_values(watched, key)
+        assert any(v is not None for v in values)
+        assert _is_sorted(values, descending=direction == "descending"), values
+    assert seen == {"ascending", "descending"}
+    query = parse_qs(urlsplit(watched.url).query)
+    if query:  # the default view leaves the URL clean
+        assert query["sort"] == [key]
+
+
+def test_sorting_works_from_the_keyboard(watched: Page, site_url: str) -> None:
+    watched.goto(site_url + "/")
+    watched.locator("th[data-key=energy] button").focus()
+    watched.keyboard.press("Enter")
+    header = watched.locator("th[data-key=energy]")
+    assert header.get_attribute("aria-sort") == "descending"
+    assert _is_sorted(visible_values(watched, "energy"), descending=True)
+    watched.keyboard.press("Space")
+    assert header.get_attribute("aria-sort") == "ascending"
+
+
+def test_text_sort_orders_names(watched: Page, site_url: str) -> None:
+    watched.goto(site_url + "/")
+    watched.locator("th[data-key=model] button").click()
+    names = watched.locator("#leaderboard tbody tr:not([hidden]) th").all_inner_texts()
+    assert names == sorted(names, key=str.lower)
+
+
+def test_search_narrows_rows_and_the_url_keeps_it(watched: Page, site_url: str) -> None:
+    watched.goto(site_url + "/")
+    total = watched.locator("#leaderboard tbody tr").count()
+    watched.fill("#f-q", "llama")
+    rows = watched.locator("#leaderboard tbody tr:not([hidden])")
+    names = rows.locator("th").all_inner_texts()
+    assert 0 < len(names) < total
+    assert all("llama" in n.lower() for n in names)
+    assert parse_qs(urlsplit(watched.url).query)["q"] == ["llama"]
+    assert watched.locator("#row-count").inner_text() == f"Showing {len(names)} of {total} models"
+    # A shared link opens the same view.
+    watched.goto(watched.url)
+    assert watched.input_value("#f-q") == "llama"
+    assert watched.locator("#leaderboard tbody tr:not([hidden])").count() == len(names)
+
+
+def test_select_and_year_filters_combine_with_sorting(watched: Page, site_url: str) -> None:
+    watched.goto(site_url + "/")
+    watched.select_option("#f-org", "Meta")
+    watched.fill("#f-from", "2024")
+    watched.locator("th[data-key=hours] button").click()
+    shown = watched.locator("#leaderboard tbody tr:not([hidden])")
+    assert shown.count() > 0
+    for org, year in zip(
+        shown.locator("td:nth-of-type(1)").all_inner_texts(),
+        shown.locator("td:nth-of-type(2)").all_inner_texts(),
+        strict=True,
+    ):
+        assert org == "Meta"
+        assert int(year[:4]) >= 2024
+    query = parse_qs(urlsplit(watched.url).query)
+    assert query["org"] == ["Meta"] and query["from"] == ["2024"] and query["sort"] == ["hours"]
+    watched.goto(watched.url)
+    assert watched.locator("#leaderboard tbody tr:not([hidden])").count() == shown.count()
+    assert watched.locator("th[data-key=hours]").get_attribute("aria-sort") == "descending"
+    watched.click("button[type=reset]")
+    assert watched.locator("#leaderboard tbody tr:not([hidden])").count() == (
+        watched.locator("#leaderboard tbody tr").count()
+    )
+
+
+def test_every_chart_draws_marks(watched: Page, site_url: str) -> None:
+    watched.goto(site_url + "/")
+    figures = watched.locator("figure[data-chart]")
+    assert figures.count() == 3
+    for i in range(3):
+        figure = figures.nth(i)
+        figure.scroll_into_view_if_needed()
+        watched.wait_for_function(
+            "el => el.classList.contains('drawn')", arg=figure.element_handle(), timeout=15_000
+        )
+        marks = figure.locator("svg .mark-symbol path, svg .mark-rect path, svg .mark-rule line")
+        assert marks.count() > 0
+        assert figure.locator("img").count() == 0  # the fallback gave way to the drawn chart
+
+
+def test_chart_point_links_to_its_model(watched: Page, site_url: str) -> None:
+    watched.goto(site_url + "/")
+    figure = watched.locator("#chart-top-emitters")
+    figure.scroll_into_view_if_needed()
+    bar = figure.locator("svg .mark-rect path").first
+    bar.wait_for(timeout=15_000)
+    bar.click(position={"x": 8, "y": 8})  # left end: the range rule starts further right
+    watched.wait_for_url(re.compile(r"/models/[a-z0-9-]+/[a-z0-9-]+/$"), timeout=10_000)
+    assert watched.locator("h1").inner_text()
+
+
+def test_without_javascript_the_table_reads_in_default_order(
+    browser: object, site_url: str, built_site: tuple[Path, BuildReport]
+) -> None:
+    from playwright.sync_api import Browser
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "/")
+    _, report = built_site
+    names = page.locator("#leaderboard tbody th").all_inner_texts()
+    assert names == [r.entry.name for r in report.results]
+    assert not page.locator("#filters").is_visible()
+    assert page.locator("figure[data-chart] img").count() == 3  # static SVG fallbacks
+    context.close()
+
+
+def test_model_page_shows_inputs_provenance_and_formula(watched: Page, site_url: str) -> None:
+    watched.goto(site_url + "/models/google/t5/")
+    assert watched.locator("h1").inner_text() == "T5"
+    inputs = watched.locator("table.inputs tbody")
+    assert inputs.locator("text=Mean power per accelerator").count() == 1
+    assert inputs.locator(".prov-stated").count() >= 3
+    formula = watched.locator("pre.formula").inner_text()
+    assert "× 310 W" in formula and "PUE 1.12" in formula and "0.545" in formula
+    assert watched.locator("table.compare").inner_text().count("×") >= 2
+    edit = watched.locator("p.edit a")
+    assert edit.get_attribute("href") == (
+        "https://github.com/example/leaderboard/blob/main/entries/google/t5.yaml"
+    )
+    assert watched.locator("svg.rank-strip title").text_content().startswith("T5 ranks ")
+
+
+def test_model_page_names_defaults_and_their_catalog(watched: Page, site_url: str) -> None:
+    watched.goto(site_url + "/models/openai/gpt-2/")
+    defaults = watched.locator("table.inputs .prov-default")
+    assert defaults.count() == 3
+    basis = watched.locator("table.inputs").inner_text()
+    assert ("World average grid" in basis and "TDP" not in basis) or "measured" in basis
+    links = watched.locator("table.inputs a")
+    assert links.count() >= 3
+    assert watched.locator("text=In everyday terms").count() == 1
+
+
+@pytest.mark.parametrize("path", ["/", "/models/google/t5/", "/methodology/"])
+def test_axe_reports_no_violations(watched: Page, site_url: str, path: str) -> None:
+    import axe_playwright_python
+
+    script = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+    watched.goto(site_url + path)
+    watched.evaluate(script)
+    result = watched.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    violations = [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]
+    ]
+    assert violations == []
+
+
+def test_every_page_loads_without_errors_or_outside_requests(
+    watched: Page, site_url: str, built_site: tuple[Path, BuildReport]
+) -> None:
+    out, _ = built_site
+    failed: list[str] = []
+    watched.on(
+        "response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None
+    )
+    for html in sorted(out.rglob("*.html")):
+        rel = html.relative_to(out).as_posix()
+        if rel == "404.html":
+            continue
+        watched.goto(f"{site_url}/{rel.removesuffix('index.html')}")
+    assert failed == []
+
+
+def test_mobile_width_has_no_page_level_horizontal_scroll(page: Page, site_url: str) -> None:
+    page.set_viewport_size({"width": 360, "height": 740})
+    for path in ("/", "/models/meta/llama-3-1-405b/", "/methodology/"):
+        page.goto(site_url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, (path, width)
+
+
+def test_dark_theme_follows_the_system(page: Page, site_url: str) -> None:
+    page.emulate_media(color_scheme="dark")
+    page.goto(site_url + "/")
+    dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.emulate_media(color_scheme="light")
+    light = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert dark != light
+    assert dark == "rgb(21, 24, 22)"
