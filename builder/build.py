@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,10 +15,11 @@ from builder.validate import check_unique_ids, validate_entry
 
 def _display(path: Path) -> str:
     """A path as the user would type it: relative to the working folder where possible."""
+    absolute = path.absolute()
     try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return path.as_posix()
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:  # outside the working folder: the full path is clearer than ../../
+        return absolute.as_posix()
 
 
 def check_paths(paths: list[Path]) -> tuple[list[Entry], list[EntryError]]:

@@ -149,7 +149,9 @@ def nearest_keys(key: str, choices: list[str], n: int = 3) -> list[str]:
     return found[:n]
 
 
+@functools.lru_cache(maxsize=8)
 def _read(name: str) -> dict[str, Any]:
+    """One catalog file, parsed once per process (callers must not modify it)."""
     with open(DATA_DIR / name, encoding="utf-8") as fh:
         data = yaml.load(fh, Loader=_Loader)
     if not isinstance(data, dict):

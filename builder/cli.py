@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from builder import __version__
@@ -40,23 +40,27 @@ def _parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--repo-url", default="", help="repository URL, for 'edit this entry' links")
 
+    def paths_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "paths",
+            nargs="*",
+            type=Path,
+            metavar="PATH",
+            help="entry files or folders (default: entries)",
+        )
+
     build = sub.add_parser("build", help="validate, compute and render the whole site")
     site_flags(build)
 
     check = sub.add_parser("check", help="validate entries only; errors as path:line:col")
-    check.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="entry files or folders (default: entries)",
-    )
+    paths_arg(check)
     check.add_argument(
         "--format",
         choices=("text", "github"),
         default="text",
         help="github: workflow annotations shown on the pull request",
     )
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     serve = sub.add_parser("serve", help="build, then serve the site on 127.0.0.1")
     site_flags(serve)
@@ -66,10 +70,45 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not rebuild when entries, templates or site files change",
     )
+
+    preview = sub.add_parser("preview", help="computed figures of entries as a Markdown table")
+    paths_arg(preview)
+
+    new = sub.add_parser("new", help="scaffold a new entry file (prompts for what is missing)")
+    new.add_argument("--name", help="model name as published")
+    new.add_argument("--organization", "--org", dest="organization", help="organization")
+    new.add_argument("--hardware", help="hardware key, e.g. nvidia-h100-sxm")
+    new.add_argument("--accelerators", type=int, help="number of accelerators")
+    new.add_argument("--days", type=float, help="training time in days")
+    new.add_argument("--hours", type=float, help="training time in hours")
+    new.add_argument("--accelerator-hours", type=float, help="total accelerator-hours instead")
+    new.add_argument("--released", help="YYYY, YYYY-MM or YYYY-MM-DD")
+    new.add_argument("--region", help="grid region key, e.g. US, FR, gcp-us-central1")
+    new.add_argument("--source-url", help="the paper or model card")
+    new.add_argument("--source-title", help="its title with a locator, e.g. 'Paper, Table 2'")
+    new.add_argument(
+        "--entries", type=Path, default=DEFAULT_ENTRIES, help="entries folder (default: entries)"
+    )
+    new.add_argument("--force", action="store_true", help="overwrite an existing file")
+    new.add_argument("--no-input", action="store_true", help="never prompt; fail if incomplete")
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of the entry format")
+    schema.add_argument("--out", type=Path, help="write it to this file instead")
+
+    imp = sub.add_parser("import-hf", help="draft an entry from a Hugging Face model card")
+    imp.add_argument("card", type=Path, metavar="CARD", help="the card's README.md")
+    imp.add_argument("--name", required=True, help="model name")
+    imp.add_argument("--organization", "--org", dest="organization", required=True)
+    imp.add_argument("--url", help="the card's web address, cited as the source")
+    imp.add_argument("--out", type=Path, help="write the draft here instead of printing it")
+
+    exp = sub.add_parser("export-hf", help="print a co2_eq_emissions block for a model card")
+    exp.add_argument("id", metavar="ID", help="entry id, e.g. google/t5")
+    exp.add_argument("--entries", type=Path, default=DEFAULT_ENTRIES)
     return parser
 
 
-def _print_errors(errors: list[EntryError], fmt: str = "text") -> None:
+def _print_errors(errors: Iterable[EntryError], fmt: str = "text") -> None:
     for error in errors:
         print(error.format_github() if fmt == "github" else error.format())
 
@@ -80,19 +119,49 @@ def _config(args: argparse.Namespace) -> SiteConfig:
     )
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    """Validate only; the fast path (no altair, markdown or jinja imported)."""
+def _checked(paths: list[Path]) -> tuple[list[object], list[EntryError]]:
+    """Entries validated and computed, and every error and warning about them."""
     from builder.build import check_paths
+    from builder.catalog import load_catalog
+    from builder.compute import compute_results
+    from builder.plausibility import check_all
 
-    paths = args.paths or [DEFAULT_ENTRIES]
     entries, errors = check_paths(paths)
     if errors:
-        _print_errors(errors, args.format)
+        return [], errors
+    results = compute_results(entries, load_catalog())
+    return list(results), check_all(results)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate only; the fast path (no altair, markdown or jinja imported)."""
+    results, problems = _checked(args.paths or [DEFAULT_ENTRIES])
+    errors = [p for p in problems if p.severity == "error" or args.strict]
+    _print_errors(problems, args.format)
+    if errors:
         print(f"Found {summarize(errors)}", file=sys.stderr)
         return EXIT_INVALID
+    warned = f", {len(problems)} warning{'s' * (len(problems) != 1)}" if problems else ""
     print(
-        f"OK: {len(entries)} {'entry' if len(entries) == 1 else 'entries'} valid", file=sys.stderr
+        f"OK: {len(results)} {'entry' if len(results) == 1 else 'entries'} valid{warned}",
+        file=sys.stderr,
     )
+    return EXIT_OK
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    """Markdown for a pull request's job summary."""
+    from builder.model import Result
+    from builder.preview import preview_markdown
+
+    results, problems = _checked(args.paths or [DEFAULT_ENTRIES])
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        _print_errors(errors)
+        print(f"Found {summarize(errors)}", file=sys.stderr)
+        return EXIT_INVALID
+    shown = [r for r in results if isinstance(r, Result)]
+    print(preview_markdown(shown, problems), end="")
     return EXIT_OK
 
 
@@ -135,12 +204,128 @@ def _rebuild(args: argparse.Namespace) -> None:
         print(f"Rebuild aborted: {exc}", file=sys.stderr)
 
 
+def _ask(question: str, completions: Iterable[str]) -> str:
+    options = sorted(completions)
+    try:
+        import readline
+
+        def complete(text: str, state: int) -> str | None:
+            found = [o for o in options if o.startswith(text)]
+            return found[state] if state < len(found) else None
+
+        readline.set_completer(complete)
+        readline.parse_and_bind("tab: complete")
+    except ImportError:  # pragma: no cover - Windows without pyreadline
+        pass
+    return input(question).strip()
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Write entries/<org>/<model>.yaml with comments for every field."""
+    from builder import catalog
+    from builder.scaffold import Draft, entry_path, missing, prompt_missing, render_entry
+
+    draft = Draft(
+        name=args.name,
+        organization=args.organization,
+        hardware=args.hardware,
+        accelerators=args.accelerators,
+        days=args.days,
+        hours=args.hours,
+        accelerator_hours=args.accelerator_hours,
+        released=args.released,
+        region=args.region,
+        source_url=args.source_url,
+        source_title=args.source_title,
+    )
+    hardware = sorted(catalog.hardware_index())
+    if missing(draft) and not args.no_input and sys.stdin.isatty():
+        prompt_missing(draft, _ask, hardware, sorted(catalog.region_keys()))
+    still = missing(draft)
+    if still:
+        raise BuildFailed("missing " + ", ".join(still) + " (run in a terminal to be asked)")
+    path = entry_path(args.entries, draft)
+    if path.exists() and not args.force:
+        raise BuildFailed(f"{path} already exists (use --force to overwrite)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_entry(draft), encoding="utf-8")
+    print(
+        f"Wrote {path}. Fill in what the sources state, then: leaderboard check {path}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print or write the entry JSON Schema."""
+    from builder.entry_schema import schema_text
+
+    text = schema_text()
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        print(text, end="")
+    return EXIT_OK
+
+
+def cmd_import_hf(args: argparse.Namespace) -> int:
+    """Draft an entry from a model card's co2_eq_emissions."""
+    from builder.catalog import load_catalog
+    from builder.hf import CardError, draft_entry, import_card
+
+    try:
+        text = args.card.read_text(encoding="utf-8")
+        imported = import_card(text, load_catalog())
+    except OSError as exc:
+        raise BuildFailed(f"{args.card}: {exc.strerror}") from None
+    except (CardError, UnicodeDecodeError) as exc:
+        raise BuildFailed(f"{args.card}: {exc}") from None
+    draft = draft_entry(imported, args.name, args.organization, args.url)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(draft, encoding="utf-8")
+        print(f"Wrote {args.out}; {len(imported.missing)} thing(s) to fill in", file=sys.stderr)
+    else:
+        print(draft, end="")
+    return EXIT_OK
+
+
+def cmd_export_hf(args: argparse.Namespace) -> int:
+    """Print a co2_eq_emissions block for one entry."""
+    from builder.build import check_paths
+    from builder.catalog import load_catalog
+    from builder.compute import compute_result
+    from builder.hf import export_block
+
+    path = args.entries / f"{args.id}.yaml"
+    if not path.is_file():
+        raise BuildFailed(f"no entry '{args.id}' ({path} not found)")
+    entries, errors = check_paths([path])
+    if errors:
+        raise EntriesInvalid(errors)
+    catalog = load_catalog()
+    print(export_block(compute_result(entries[0], catalog), catalog), end="")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "check": cmd_check,
+    "build": cmd_build,
+    "serve": cmd_serve,
+    "preview": cmd_preview,
+    "new": cmd_new,
+    "schema": cmd_schema,
+    "import-hf": cmd_import_hf,
+    "export-hf": cmd_export_hf,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `leaderboard` and `python -m builder`."""
     args = _parser().parse_args(argv)
-    commands = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve}
     try:
-        return commands[args.command](args)
+        return COMMANDS[args.command](args)
     except EntriesInvalid as exc:
         _print_errors(exc.errors)
         print(

@@ -15,13 +15,15 @@ class EntryError:
     field: str
     message: str
     hint: str = ""
+    severity: str = "error"  # or "warning": shown, but does not fail a check
 
     def format(self) -> str:
-        """Render as `path:line:col: field: message (hint)`."""
+        """Render as `path:line:col: field: message (hint)`; warnings say so."""
         where = f"{self.path}:{self.line}:{self.column}: "
+        level = "warning: " if self.severity == "warning" else ""
         field = f"{self.field}: " if self.field else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}{field}{self.message}{hint}"
+        return f"{where}{level}{field}{self.message}{hint}"
 
     def format_github(self) -> str:
         """Render as a GitHub workflow annotation, shown on the pull request's lines."""
@@ -29,7 +31,7 @@ class EntryError:
         if self.hint:
             text += f" ({self.hint})"
         return (
-            f"::error file={_escape_property(self.path)},line={self.line},"
+            f"::{self.severity} file={_escape_property(self.path)},line={self.line},"
             f"col={self.column},title={_escape_property(self.field or 'entry')}::"
             f"{_escape_data(text)}"
         )

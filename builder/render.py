@@ -267,6 +267,9 @@ def render_site(
         files["robots.txt"] = (
             f"User-agent: *\nAllow: /\nSitemap: {config.site_url}sitemap.xml\n".encode()
         )
+    from builder.entry_schema import schema_text
+
+    files["schema/entry.schema.json"] = schema_text().encode("utf-8")
     files["data/leaderboard.csv"] = export.to_csv(results).encode("utf-8")
     files["data/leaderboard.json"] = export.to_json(results).encode("utf-8")
     package = export.datapackage(config.site_url, __version__)

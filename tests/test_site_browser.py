@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, Request, Route
+from playwright.sync_api import ConsoleMessage, Page, Request, Route, expect
 
 from builder.build import BuildReport
 
@@ -145,7 +145,8 @@ def test_select_and_year_filters_combine_with_sorting(watched: Page, site_url: s
     assert watched.locator("#leaderboard tbody tr:not([hidden])").count() == shown.count()
     assert watched.locator("th[data-key=hours]").get_attribute("aria-sort") == "descending"
     watched.click("button[type=reset]")
-    assert watched.locator("#leaderboard tbody tr:not([hidden])").count() == (
+    # The form clears its fields after the reset event: wait for the rows to follow.
+    expect(watched.locator("#leaderboard tbody tr:not([hidden])")).to_have_count(
         watched.locator("#leaderboard tbody tr").count()
     )
 

@@ -1,0 +1,223 @@
+"""Hugging Face model cards: draft an entry from `co2_eq_emissions`, and write that block back.
+
+The model card specification gives `emissions` in grams of CO2e; many cards write
+kilograms in that field. The importer never guesses silently: it says which
+unit it used, why, and what the figure would be in the other unit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from builder.catalog import Catalog
+from builder.model import Result
+from builder.scaffold import _yaml_str
+
+FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
+
+
+class CardError(Exception):
+    """The card cannot be read as a Hugging Face model card with an emissions block."""
+
+
+@dataclass
+class Imported:
+    """What a card gave, mapped to entry fields, with notes on every doubt."""
+
+    co2e_t: float | None = None
+    hardware: str | None = None
+    accelerators: int | None = None
+    region: str | None = None
+    notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def read_card(text: str) -> tuple[dict[str, Any], str]:
+    """Front matter as a mapping, and the card's Markdown body."""
+    match = FRONT_MATTER.match(text.lstrip("\ufeff"))
+    if not match:
+        raise CardError("no YAML front matter (the card must start with a '---' block)")
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        raise CardError(f"front matter is not valid YAML: {exc}") from None
+    if not isinstance(meta, dict):
+        raise CardError("front matter is not a mapping")
+    return meta, text[match.end() :]
+
+
+def _tokens(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+|\d+", text.casefold()))
+
+
+def match_hardware(text: str, catalog: Catalog) -> str | None:
+    """The catalog key a free-text hardware name most likely means, or None."""
+    words = _tokens(text)
+    best: tuple[int, int, str] | None = None
+    for key in catalog.hardware:
+        parts = key.split("-")[1:]  # drop the vendor
+        model_parts = [p for p in parts if re.search(r"\d", p) or p in ("tpu", "gaudi")]
+        wanted = _tokens(" ".join(parts))
+        if not model_parts or not _tokens(" ".join(model_parts)) <= words:
+            continue
+        score = len(wanted & words)
+        candidate = (score, -len(wanted - words), key)
+        if best is None or candidate > best:
+            best = candidate
+    return best[2] if best else None
+
+
+def match_region(text: str, catalog: Catalog) -> str | None:
+    """A grid key for a free-text location: a cloud region code or a country or state name."""
+    folded = text.casefold().strip()
+    for prefix in ("", "aws-", "gcp-", "azure-"):
+        if prefix + folded in catalog.regions:
+            return prefix + folded
+    for key, region in catalog.regions.items():
+        if region.kind in ("country", "us-state") and (
+            re.search(rf"\b{re.escape(region.name.split(' (')[0].casefold())}\b", folded)
+        ):
+            return key
+    return None
+
+
+def import_card(text: str, catalog: Catalog) -> Imported:
+    """Map a card's `co2_eq_emissions` to entry fields."""
+    meta, body = read_card(text)
+    block = meta.get("co2_eq_emissions")
+    if block is None:
+        raise CardError("the front matter has no co2_eq_emissions block")
+    if isinstance(block, (int, float)) and not isinstance(block, bool):
+        block = {"emissions": block}
+    if not isinstance(block, dict):
+        raise CardError("co2_eq_emissions is neither a number nor a mapping")
+    out = Imported()
+    emissions = block.get("emissions")
+    if isinstance(emissions, (int, float)) and not isinstance(emissions, bool) and emissions > 0:
+        out.co2e_t = _emissions_t(float(emissions), body, out.notes)
+    else:
+        out.missing.append(
+            "reported.co2e_t (the card's emissions value is missing or not a number)"
+        )
+    hardware_text = str(block.get("hardware_used") or "")
+    if hardware_text:
+        count = re.match(r"\s*(\d+)\s*(?:x|×|\*)\s*", hardware_text, re.IGNORECASE)
+        if count:
+            out.accelerators = int(count.group(1))
+        out.hardware = match_hardware(hardware_text, catalog)
+        out.notes.append(
+            f"The card's hardware_used is '{hardware_text}'"
+            + (f"; read as {out.hardware}." if out.hardware else "; no catalog key matched it.")
+        )
+    if out.hardware is None:
+        out.missing.append("training.hardware (a key of builder/data/hardware.yaml)")
+    location = str(block.get("geographical_location") or "")
+    if location:
+        out.region = match_region(location, catalog)
+        out.notes.append(
+            f"The card's geographical_location is '{location}'"
+            + (f"; read as region {out.region}." if out.region else "; no grid region matched it.")
+        )
+    for key in ("source", "training_type"):
+        if block.get(key):
+            out.notes.append(f"The card's {key} is '{block[key]}'.")
+    out.missing.append(
+        "training time: accelerators with days or hours, or accelerator_hours "
+        "(model cards do not give it)"
+    )
+    return out
+
+
+_KG_IN_TEXT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:kg|kilograms?)(?=co2|\b)", re.IGNORECASE)
+_GRAMS_IN_TEXT = re.compile(r"\b(?:in\s+)?grams?\b", re.IGNORECASE)
+
+
+def _emissions_t(value: float, body: str, notes: list[str]) -> float:
+    """Tonnes from the card's `emissions`, weighing the spec (grams) against the card's text."""
+    grams_t, kg_t = value / 1e6, value / 1e3
+    shown = f"{value:g}"
+    kg_said = [float(m.group(1).replace(",", "")) for m in _KG_IN_TEXT.finditer(body)]
+    if any(abs(k - value) <= 1e-9 * max(1.0, value) for k in kg_said):
+        notes.append(
+            f"**Unit:** the card's emissions value is {shown}. The model card "
+            f"specification defines it in grams, but the card's text gives {shown} kg, "
+            f"so kilograms were used: {kg_t:g} t (in grams it would be {grams_t:g} t)."
+        )
+        return kg_t
+    if any(abs(k * 1000 - value) <= 0.01 * value for k in kg_said):
+        notes.append(
+            f"**Unit:** the card's emissions value is {shown} g, which its text confirms "
+            f"in kilograms ({value / 1000:g} kg): {grams_t:g} t."
+        )
+        return grams_t
+    said_grams = bool(_GRAMS_IN_TEXT.search(body))
+    notes.append(
+        f"**Unit:** the card's emissions value is {shown}, read as grams as the model "
+        f"card specification defines it{' and the card text says' if said_grams else ''}"
+        f": {grams_t:g} t. Many cards write kilograms there; if this one does, the "
+        f"figure is {kg_t:g} t."
+    )
+    if value < 1000:
+        notes.append(
+            "Under 1 kg of CO2e is very little for training a published model: check "
+            "that the figure covers the training run and not a fine-tuning job."
+        )
+    return grams_t
+
+
+def draft_entry(imported: Imported, name: str, organization: str, card_url: str | None) -> str:
+    """An entry draft: what the card gave, TODO lines for what it did not."""
+    lines = [
+        "# Drafted from a Hugging Face model card. Fill in every TODO, check each figure",
+        "# against the card and the paper, then run: leaderboard check <this file>",
+        f"name: {_yaml_str(name)}",
+        f"organization: {_yaml_str(organization)}",
+        "training:",
+        f"  hardware: {imported.hardware}"
+        if imported.hardware
+        else "  # TODO hardware: a key of builder/data/hardware.yaml",
+        f"  accelerators: {imported.accelerators}"
+        if imported.accelerators
+        else "  # TODO accelerators: count, with days or hours (or accelerator_hours)",
+        "  # TODO days: training time (model cards do not give it)",
+    ]
+    if imported.region:
+        lines.append(f"  region: {imported.region}")
+    if imported.co2e_t is not None:
+        lines += ["reported:", f"  co2e_t: {float(f'{imported.co2e_t:.6g}')!r}"]
+    lines += ["sources:"]
+    lines.append(
+        f'  - {{url: {_yaml_str(card_url)}, title: "Model card, co2_eq_emissions"}}'
+        if card_url
+        else "  # TODO - {url: https://huggingface.co/ORG/MODEL, "
+        'title: "Model card, co2_eq_emissions"}'
+    )
+    lines.append("notes: |")
+    lines += [f"  {note}" for note in imported.notes]
+    if imported.missing:
+        lines += [f"# TODO missing: {m}" for m in imported.missing]
+    return "\n".join(lines) + "\n"
+
+
+def export_block(r: Result, catalog: Catalog) -> str:
+    """A paste-ready `co2_eq_emissions` block with the standardized figure, in grams."""
+    e = r.entry
+    hw = catalog.hardware[e.training.hardware]
+    block: dict[str, Any] = {
+        "emissions": round(r.co2e_t * 1e6),
+        "source": "ML Training Emissions Leaderboard, standardized with the formula of "
+        "Patterson et al. 2021 (arXiv 2104.10350)",
+        "training_type": "pre-training",
+    }
+    if e.training.region and e.training.region in catalog.regions:
+        block["geographical_location"] = catalog.regions[e.training.region].name
+    count = f"{e.training.accelerators} x " if e.training.accelerators else ""
+    block["hardware_used"] = f"{count}{hw.name}"
+    text: str = yaml.safe_dump(
+        {"co2_eq_emissions": block}, sort_keys=False, allow_unicode=True, width=1000
+    )
+    return text

@@ -1,0 +1,96 @@
+"""Warnings, not errors: figures that are possible but look wrong, for a reviewer to look at."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from builder.errors import EntryError
+from builder.model import Entry, Result
+from builder.numbers import format_number
+
+# Achieved training throughput per accelerator, FLOP/s. Below 0.1 TFLOP/s or above
+# 2.5 PFLOP/s (beyond the dense peak of any accelerator in the catalog) the stated
+# compute and accelerator-hours cannot both be right at any sane utilisation.
+MIN_FLOPS_PER_S = 1e11
+MAX_FLOPS_PER_S = 2.5e15
+REPORTED_GAP = 0.25
+EXPLAINED = "**Reported vs computed:**"
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", name.casefold())
+
+
+def _warn(entry: Entry, field: str, message: str, hint: str = "") -> EntryError:
+    line = entry.lines.get(field, 1)
+    return EntryError(entry.path, line, 1, field, message, hint, severity="warning")
+
+
+def check_result(r: Result) -> list[EntryError]:
+    """Warnings about one computed entry."""
+    e = r.entry
+    warnings = []
+    flops = e.training.flops
+    if flops is not None:
+        rate = flops / (r.accelerator_hours.value * 3600)
+        if not MIN_FLOPS_PER_S <= rate <= MAX_FLOPS_PER_S:
+            warnings.append(
+                _warn(
+                    e,
+                    "training.flops",
+                    f"{flops:.3g} FLOP over {r.accelerator_hours.value:,.0f} accelerator-hours is "
+                    f"{format_number(rate / 1e12)} TFLOP/s per accelerator, outside the plausible "
+                    f"{MIN_FLOPS_PER_S / 1e12:g}-{MAX_FLOPS_PER_S / 1e12:,.0f} TFLOP/s",
+                    "check the compute, the accelerator count and the duration",
+                )
+            )
+    for label, ratio, field in (
+        ("energy", r.energy_ratio, "reported.energy_mwh"),
+        ("CO2e", r.co2e_ratio, "reported.co2e_t"),
+    ):
+        if ratio is not None and abs(ratio - 1) > REPORTED_GAP and EXPLAINED not in e.notes:
+            warnings.append(
+                _warn(
+                    e,
+                    field,
+                    f"computed {label} is {ratio:.2f}x the reported figure, and the notes do not "
+                    "say why",
+                    f"add a paragraph starting '{EXPLAINED}' that explains the difference",
+                )
+            )
+    return warnings
+
+
+def check_duplicates(entries: list[Entry]) -> list[EntryError]:
+    """Entries that look like the same model twice: same name, or same organization and run."""
+    warnings = []
+    by_name: dict[str, list[Entry]] = defaultdict(list)
+    by_run: dict[tuple[str, str, float], list[Entry]] = defaultdict(list)
+    for e in sorted(entries, key=lambda x: x.id):
+        by_name[_normal(e.name)].append(e)
+        t = e.training
+        hours = t.accelerator_hours or (t.accelerators or 0) * (t.hours or (t.days or 0) * 24)
+        by_run[(_normal(e.organization), t.hardware, round(hours))].append(e)
+    for group, what in (
+        (by_name, "the same name as"),
+        (by_run, "the same organization, hardware and accelerator-hours as"),
+    ):
+        for same in group.values():
+            for other in same[1:]:
+                warnings.append(
+                    _warn(
+                        other,
+                        "name",
+                        f"has {what} {same[0].id}",
+                        "if it is the same model, keep one entry",
+                    )
+                )
+    return warnings
+
+
+def check_all(results: list[Result]) -> list[EntryError]:
+    """Every warning about a set of computed entries, sorted."""
+    warnings = [w for r in results for w in check_result(r)]
+    warnings += check_duplicates([r.entry for r in results])
+    return sorted(warnings)

@@ -1,0 +1,58 @@
+"""Computed figures of some entries as Markdown: what a pull request adds, for its job summary."""
+
+from __future__ import annotations
+
+from builder.errors import EntryError
+from builder.model import Result
+from builder.numbers import format_number
+
+_LABELS = {"power_w": "power", "pue": "PUE", "carbon_intensity": "grid intensity"}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _ratio(x: float | None) -> str:
+    if x is None:
+        return "—"
+    flag = " ⚠" if abs(x - 1) > 0.10 else ""
+    return f"{x:.2f}×{flag}"
+
+
+def preview_markdown(results: list[Result], warnings: list[EntryError]) -> str:
+    """A summary table, then each entry's inputs with provenance, then the warnings."""
+    lines = [
+        "### Computed figures",
+        "",
+        "| Entry | Accelerator-hours | Energy (MWh) | CO2e (t) | Range (t) | Reported CO2e (t) "
+        "| Computed / reported | Quality |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        e = r.entry
+        lines.append(
+            f"| {_cell(e.name)} (`{e.id}`) | {format_number(r.accelerator_hours.value)} "
+            f"| {format_number(r.energy_mwh)} | {format_number(r.co2e_t)} "
+            f"| {format_number(r.co2e_t_low)}–{format_number(r.co2e_t_high)} "
+            f"| {format_number(e.reported.co2e_t)} | {_ratio(r.co2e_ratio)} | {r.quality} |"
+        )
+    for r in results:
+        lines += ["", f"#### {_cell(r.entry.name)}", ""]
+        for i in r.inputs:
+            where = f" — {i.citation.title} ({i.citation.url})" if i.citation else ""
+            lines.append(
+                f"- {i.name}: **{format_number(i.value, 4)}** "
+                f"({i.provenance}: {_cell(i.basis)}{_cell(where)})"
+            )
+        if r.defaults:
+            names = ", ".join(_LABELS[d] for d in r.defaults)
+            lines.append(f"- Defaults used: {names}. State them if a source gives them.")
+    if warnings:
+        lines += ["", "### Warnings", ""]
+        lines += [
+            f"- `{w.path}:{w.line}`: {_cell(w.field)}: {_cell(w.message)}"
+            + (f" ({_cell(w.hint)})" if w.hint else "")
+            for w in warnings
+        ]
+    return "\n".join(lines) + "\n"
