@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import concurrent.futures
+import contextlib
+import json
+import multiprocessing
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder import catalog as catalog_mod
@@ -11,6 +17,8 @@ from builder.errors import BuildFailed, EntriesInvalid, EntryError
 from builder.load import entries_root_for, find_entry_files, read_entry
 from builder.model import Entry, Result
 from builder.validate import check_unique_ids, validate_entry
+
+STAGES = ("load", "validate", "compute", "charts", "render", "write")
 
 
 def _display(path: Path) -> str:
@@ -22,38 +30,64 @@ def _display(path: Path) -> str:
         return absolute.as_posix()
 
 
-def check_paths(paths: list[Path]) -> tuple[list[Entry], list[EntryError]]:
-    """Read and validate every entry file at or below `paths`; return entries and all errors."""
+class Stopwatch:
+    """Seconds spent per stage, added up."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = dict.fromkeys(STAGES, 0.0)
+
+    @contextlib.contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
+
+
+def _collect(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
-    errors: list[EntryError] = []
     for target in paths:
         if not target.exists():
             raise BuildFailed(f"{target}: no such file or folder")
         files.extend(find_entry_files(target))
-    entries: list[Entry] = []
-    for path in sorted(set(files)):
-        shown = _display(path)
-        if path.suffix != ".yaml":
-            errors.append(
-                EntryError(
-                    shown,
-                    1,
-                    1,
-                    "",
-                    "entry files end in .yaml",
-                    f"rename it to {path.with_suffix('.yaml').name}",
-                )
+    return sorted(set(files))
+
+
+def _check_file(path: Path, watch: Stopwatch) -> Entry | list[EntryError]:
+    shown = _display(path)
+    if path.suffix != ".yaml":
+        return [
+            EntryError(
+                shown,
+                1,
+                1,
+                "",
+                "entry files end in .yaml",
+                f"rename it to {path.with_suffix('.yaml').name}",
             )
-            continue
+        ]
+    with watch("load"):
         raw = read_entry(path, entries_root_for(path), shown)
-        if isinstance(raw, EntryError):
-            errors.append(raw)
-            continue
-        result = validate_entry(raw, catalog_mod.hardware_index, catalog_mod.region_keys)
-        if isinstance(result, list):
-            errors.extend(result)
+    if isinstance(raw, EntryError):
+        return [raw]
+    with watch("validate"):
+        return validate_entry(raw, catalog_mod.hardware_index, catalog_mod.region_keys)
+
+
+def check_paths(
+    paths: list[Path], watch: Stopwatch | None = None
+) -> tuple[list[Entry], list[EntryError]]:
+    """Read and validate every entry file at or below `paths`; return entries and all errors."""
+    watch = watch or Stopwatch()
+    entries: list[Entry] = []
+    errors: list[EntryError] = []
+    for path in _collect(paths):
+        checked = _check_file(path, watch)
+        if isinstance(checked, list):
+            errors.extend(checked)
         else:
-            entries.append(result)
+            entries.append(checked)
     errors.extend(check_unique_ids(entries))
     return entries, sorted(errors)
 
@@ -66,21 +100,159 @@ class BuildReport:
     files: int
     out: Path
     results: list[Result]
+    seconds: dict[str, float] = field(default_factory=dict)
+    rendered_pages: int = 0
+    reused: int = 0
 
 
-def build_site(entries_dir: Path, out: Path, config: SiteConfig) -> BuildReport:
+def _render_svgs(specs: dict[str, str]) -> dict[str, str]:
+    """Static SVGs of Vega-Lite specs (runs in a worker process: vl-convert holds the GIL)."""
+    from builder.charts import static_svg
+
+    return {key: static_svg(json.loads(spec)) for key, spec in specs.items()}
+
+
+def _pool() -> concurrent.futures.ProcessPoolExecutor:
+    # spawn, not fork: vl-convert's runtime threads do not survive a fork once started.
+    ctx = multiprocessing.get_context("spawn")
+    return concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+
+
+def build_site(
+    entries_dir: Path, out: Path, config: SiteConfig, cache_dir: Path | None = None
+) -> BuildReport:
     """Build the whole site into `out`; on any error raise before touching it."""
-    from builder.compute import compute_results
-    from builder.render import render_site
+    from builder import charts
+    from builder.cache import BuildCache, State, digest, global_key
+    from builder.compute import compute_result
+    from builder.render import ChartFiles, model_path, render_site
     from builder.write import write_site
 
+    watch = Stopwatch()
     if not entries_dir.is_dir():
         raise BuildFailed(f"{entries_dir}: entries folder not found")
-    entries, errors = check_paths([entries_dir])
+    cache = BuildCache(cache_dir, global_key(config)) if cache_dir else None
+    before = cache.state() if cache else State()
+    now = State(out=str(out.absolute()))
+
+    # load and validate only what changed since the last build; keep the rest's results
+    results: list[Result] = []
+    blob_of: dict[str, str] = {}  # entry id -> hash of its file
+    entries: list[Entry] = []
+    errors: list[EntryError] = []
+    fresh: list[tuple[str, str, Entry]] = []
+    with watch("load"):
+        files = _collect([entries_dir])
+    for path in files:
+        key = path.as_posix()
+        with watch("load"):
+            blob = digest(path.read_bytes())
+        known = before.results.get(key)
+        if known is not None and known[0] == blob:
+            now.results[key] = known
+            blob_of[known[1].entry.id] = blob
+            results.append(known[1])
+            entries.append(known[1].entry)
+            continue
+        checked = _check_file(path, watch)
+        if isinstance(checked, list):
+            errors.extend(checked)
+        else:
+            entries.append(checked)
+            fresh.append((key, blob, checked))
+    errors.extend(check_unique_ids(entries))
     if errors:
         raise EntriesInvalid(errors)
-    catalog = catalog_mod.load_catalog()
-    results = compute_results(entries, catalog)
-    files = render_site(results, catalog, config)
-    write_site(out, files)
-    return BuildReport(entries=len(entries), files=len(files), out=out, results=results)
+
+    with watch("compute"):
+        catalog = catalog_mod.load_catalog()
+        for key, blob, entry in fresh:
+            result = compute_result(entry, catalog)
+            now.results[key] = (blob, result)
+            blob_of[entry.id] = blob
+            results.append(result)
+        results.sort(key=lambda r: (-r.co2e_t, r.entry.id))
+
+    with watch("charts"):
+        templates = (
+            cache.memo_json("chart-templates", _chart_inputs(), charts.spec_templates)
+            if cache
+            else charts.spec_templates()
+        )
+        chart_list = charts.build_charts(results, templates)
+        specs = {c.id: json.dumps(c.spec, sort_keys=True) for c in chart_list}
+        svgs: dict[str, str] = {}
+        for cid, spec in specs.items():
+            if cache and cache.svg_path(spec).is_file():
+                svgs[cid] = cache.svg_path(spec).read_text(encoding="utf-8")
+        missing = {cid: spec for cid, spec in specs.items() if cid not in svgs}
+        pool = _pool() if missing else None
+        pending = pool.submit(_render_svgs, missing) if pool else None
+        bundle = (
+            cache.memo_text("vega-bundle", _vl_convert_version(), charts.javascript_bundle)
+            if cache
+            else charts.javascript_bundle()
+        )
+        distribution = charts.distribution_svg(results)
+
+    # model pages whose inputs are unchanged are linked from the previous output
+    total = len(results)
+    page_keys = (
+        {
+            model_path(r.entry.id): f"{blob_of[r.entry.id]}|{rank}|{total}"
+            for rank, r in enumerate(results, start=1)
+        }
+        if cache
+        else {}
+    )
+    same_out = before.out == now.out and out.is_dir()
+
+    def keep(path: str) -> bool:
+        return same_out and before.pages.get(path) == page_keys.get(path) and (out / path).is_file()
+
+    with watch("render"):
+        files_out = render_site(
+            results, catalog, config, ChartFiles(chart_list, bundle, distribution), keep
+        )
+    with watch("charts"):
+        if pending is not None and pool is not None:
+            rendered = pending.result()
+            pool.shutdown()
+            for cid, svg in rendered.items():
+                svgs[cid] = svg
+                if cache:
+                    cache.store(cache.svg_path(specs[cid]), svg)
+        for chart in chart_list:
+            files_out[f"charts/{chart.id}.svg"] = svgs[chart.id].encode("utf-8")
+    with watch("write"):
+        write_site(out, files_out)
+    if cache:
+        now.pages = page_keys
+        cache.save_state(now)
+    from builder.write import Keep
+
+    reused = sum(1 for v in files_out.values() if isinstance(v, Keep))
+    return BuildReport(
+        entries=len(results),
+        files=len(files_out),
+        out=out,
+        results=results,
+        seconds=watch.seconds,
+        rendered_pages=total - reused,
+        reused=reused,
+    )
+
+
+def _chart_inputs() -> str:
+    """What the chart templates depend on: the Altair version and the charts module."""
+    import importlib.metadata
+
+    from builder import charts
+
+    return importlib.metadata.version("altair") + Path(charts.__file__).read_text(encoding="utf-8")
+
+
+def _vl_convert_version() -> str:
+    import importlib.metadata
+
+    return importlib.metadata.version("vl-convert-python")

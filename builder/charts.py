@@ -64,22 +64,20 @@ def _base_config() -> dict[str, Any]:
     }
 
 
-def build_charts(results: list[Result]) -> list[Chart]:
-    """The three site-wide charts of the index page."""
+def spec_templates() -> dict[str, dict[str, Any]]:
+    """The three chart specs without data (Altair -> Vega-Lite); rows are injected later."""
     import altair as alt
 
-    rows = [_row(r) for r in results]
+    rows = alt.NamedData(name="rows")
     color = alt.Color(
         "domain:N", title="Domain", scale=alt.Scale(domain=DOMAIN_ORDER, scheme="tableau10")
     )
-    tooltip_common = [
+    who = [
         alt.Tooltip("name:N", title="Model"),
         alt.Tooltip("organization:N", title="Organization"),
     ]
-
-    dated = [r for r in rows if r["released"]]
     by_date = (
-        alt.Chart(alt.Data(values=dated))  # type: ignore[no-untyped-call]
+        alt.Chart(rows)
         .mark_circle(size=70, opacity=0.85, cursor="pointer")
         .encode(
             x=alt.X("released:T", title="Release date"),
@@ -91,7 +89,7 @@ def build_charts(results: list[Result]) -> list[Chart]:
             color=color,
             href="url:N",
             tooltip=[
-                *tooltip_common,
+                *who,
                 alt.Tooltip("released:T", title="Released", format="%Y-%m"),
                 alt.Tooltip("co2e_t:Q", title="t CO2e", format=",.3~r"),
             ],
@@ -99,10 +97,8 @@ def build_charts(results: list[Result]) -> list[Chart]:
         .properties(width="container", height=340)
         .configure(**_base_config())
     )
-
-    with_flops = [r for r in rows if r["flops"]]
     by_flops = (
-        alt.Chart(alt.Data(values=with_flops))  # type: ignore[no-untyped-call]
+        alt.Chart(rows)
         .mark_circle(size=70, opacity=0.85, cursor="pointer")
         .encode(
             x=alt.X(
@@ -119,7 +115,7 @@ def build_charts(results: list[Result]) -> list[Chart]:
             color=color,
             href="url:N",
             tooltip=[
-                *tooltip_common,
+                *who,
                 alt.Tooltip("flops:Q", title="FLOP", format=".3~e"),
                 alt.Tooltip("energy_mwh:Q", title="MWh", format=",.3~r"),
             ],
@@ -127,14 +123,12 @@ def build_charts(results: list[Result]) -> list[Chart]:
         .properties(width="container", height=340)
         .configure(**_base_config())
     )
-
-    top = sorted(rows, key=lambda r: (-r["co2e_t"], r["name"]))[:TOP_EMITTERS]
-    order = [r["name"] for r in top]
-    base = alt.Chart(alt.Data(values=top)).encode(  # type: ignore[no-untyped-call]
-        y=alt.Y("name:N", title=None, sort=order),
+    base = alt.Chart(rows).encode(
+        # Rows arrive largest first; sort=None keeps that order in both layers.
+        y=alt.Y("name:N", title=None, sort=None),
         href="url:N",
         tooltip=[
-            *tooltip_common,
+            *who,
             alt.Tooltip("co2e_t:Q", title="t CO2e", format=",.3~r"),
             alt.Tooltip("co2e_low:Q", title="low", format=",.3~r"),
             alt.Tooltip("co2e_high:Q", title="high", format=",.3~r"),
@@ -146,34 +140,50 @@ def build_charts(results: list[Result]) -> list[Chart]:
     ranges = base.mark_rule(color="#1b1e1c", strokeWidth=1.5).encode(
         x="co2e_low:Q", x2="co2e_high:Q"
     )
-    top_chart = (
+    top = (
         alt.layer(bars, ranges)
         .properties(width="container", height=TOP_EMITTERS * 22)
         .configure(**_base_config())
     )
+    return {
+        "co2e-by-date": by_date.to_dict(validate=False),
+        "energy-vs-compute": by_flops.to_dict(validate=False),
+        "top-emitters": top.to_dict(validate=False),
+    }
 
-    dated_n, flops_n = len(dated), len(with_flops)
+
+def build_charts(results: list[Result], templates: dict[str, dict[str, Any]]) -> list[Chart]:
+    """The three site-wide charts of the index page: templates with this build's rows."""
+    rows = [_row(r) for r in results]
+    # Log scales cannot show zero: those models stay in the table, not in these charts.
+    dated = [r for r in rows if r["released"] and r["co2e_t"] > 0]
+    with_flops = [r for r in rows if r["flops"] and r["energy_mwh"] > 0]
+    top = sorted(rows, key=lambda r: (-r["co2e_t"], r["name"]))[:TOP_EMITTERS]
+
+    def filled(chart_id: str, values: list[dict[str, Any]]) -> dict[str, Any]:
+        return {**templates[chart_id], "datasets": {"rows": values}}
+
     return [
         Chart(
             "co2e-by-date",
             "Emissions by release date",
-            f"Scatter plot of {dated_n} models: training emissions in tonnes CO2e on a log "
+            f"Scatter plot of {len(dated)} models: training emissions in tonnes CO2e on a log "
             "scale against release date, coloured by domain. Each point links to its model.",
-            by_date.to_dict(validate=False),
+            filled("co2e-by-date", dated),
         ),
         Chart(
             "energy-vs-compute",
             "Energy against training compute",
-            f"Log-log scatter plot of the {flops_n} models whose sources state their training "
-            "compute: energy in MWh against FLOP.",
-            by_flops.to_dict(validate=False),
+            f"Log-log scatter plot of the {len(with_flops)} models whose sources state their "
+            "training compute: energy in MWh against FLOP.",
+            filled("energy-vs-compute", with_flops),
         ),
         Chart(
             "top-emitters",
             f"The {len(top)} largest emitters",
             f"Bar chart of the {len(top)} models with the largest standardized training "
             "emissions, each with a line showing its low-high range.",
-            top_chart.to_dict(validate=False),
+            filled("top-emitters", top),
         ),
     ]
 
@@ -197,39 +207,66 @@ def javascript_bundle() -> str:
     return bundle
 
 
-def rank_strip(results: list[Result], highlight: str, width: int = 640, height: int = 64) -> str:
-    """A small inline SVG: every entry's CO2e on a log axis, this model marked, with its rank."""
-    values = sorted(r.co2e_t for r in results)
-    lo, hi = math.log10(values[0]), math.log10(values[-1])
-    span = (hi - lo) or 1.0
-    pad = 12
+# The rank strip's axis is fixed, so a model page depends on its own figures and rank only.
+AXIS_MIN_T, AXIS_MAX_T = 1e-3, 1e5
+STRIP_WIDTH, STRIP_HEIGHT, STRIP_PAD = 640, 64, 12
+BINS = 48
 
-    def x(v: float) -> float:
-        return pad + (math.log10(v) - lo) / span * (width - 2 * pad)
 
-    me = next(r for r in results if r.entry.id == highlight)
-    rank = 1 + sum(1 for r in results if r.co2e_t > me.co2e_t)
-    label = (
-        f"{me.entry.name} ranks {rank} of {len(results)} by training emissions "
-        f"({format_number(me.co2e_t)} t CO2e; entries range from "
-        f"{format_number(values[0])} to {format_number(values[-1])} t)."
+def _strip_x(value: float) -> float:
+    lo, hi = math.log10(AXIS_MIN_T), math.log10(AXIS_MAX_T)
+    v = min(max(value, AXIS_MIN_T), AXIS_MAX_T)
+    return STRIP_PAD + (math.log10(v) - lo) / (hi - lo) * (STRIP_WIDTH - 2 * STRIP_PAD)
+
+
+def distribution_svg(results: list[Result]) -> str:
+    """All entries' CO2e as a histogram on the strip's log axis: one shared image."""
+    lo, hi = math.log10(AXIS_MIN_T), math.log10(AXIS_MAX_T)
+    counts = [0] * BINS
+    for r in results:
+        v = min(max(r.co2e_t, AXIS_MIN_T), AXIS_MAX_T * 0.999999)
+        counts[int((math.log10(v) - lo) / (hi - lo) * BINS)] += 1
+    top = max(counts) or 1
+    step = (STRIP_WIDTH - 2 * STRIP_PAD) / BINS
+    bars = "".join(
+        f'<rect x="{STRIP_PAD + i * step:.1f}" y="{38 - 20 * c / top:.1f}" '
+        f'width="{step - 1:.1f}" height="{20 * c / top:.1f}"/>'
+        for i, c in enumerate(counts)
+        if c
     )
-    ticks = "".join(
-        f'<line x1="{x(v):.1f}" x2="{x(v):.1f}" y1="18" y2="38" class="tick"/>' for v in values
-    )
-    decades = range(math.ceil(lo), math.floor(hi) + 1)
-    axis = "".join(
-        f'<text x="{x(10.0**d):.1f}" y="56" class="axis-label">{_decade(d)}</text>' for d in decades
-    )
-    mx = x(me.co2e_t)
     return (
-        f'<svg class="rank-strip" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {STRIP_WIDTH} {STRIP_HEIGHT}"'
+        f' width="{STRIP_WIDTH}" height="{STRIP_HEIGHT}"><g fill="#8a948e" opacity="0.7">'
+        f"{bars}</g></svg>\n"
+    )
+
+
+def rank_strip(r: Result, rank: int, total: int, root: str) -> str:
+    """A small inline SVG: where this model sits on a log axis of CO2e, over all entries."""
+    label = (
+        f"{r.entry.name} ranks {rank} of {total} by training emissions "
+        f"({format_number(r.co2e_t)} t CO2e). The bars show how many models fall at each "
+        "level."
+    )
+    decades = range(round(math.log10(AXIS_MIN_T)), round(math.log10(AXIS_MAX_T)) + 1)
+    axis = "".join(
+        f'<text x="{_strip_x(10.0**d):.1f}" y="56" class="axis-label">{_decade(d)}</text>'
+        for d in decades
+        if d % 2 == 1
+    )
+    mx = _strip_x(r.co2e_t)
+    return (
+        f'<svg class="rank-strip" viewBox="0 0 {STRIP_WIDTH} {STRIP_HEIGHT}" role="img" '
         f'aria-labelledby="rank-title" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="rank-title">{escape(label)}</title>'
-        f'<line x1="{pad}" x2="{width - pad}" y1="28" y2="28" class="baseline"/>{ticks}{axis}'
-        f'<circle cx="{mx:.1f}" cy="28" r="7" class="me"/>'
-        f'<text x="{min(max(mx, 40), width - 40):.1f}" y="12" class="me-label">'
-        f"#{rank} of {len(results)}</text></svg>"
+        f'<image href="{escape(root)}charts/distribution.svg" x="0" y="0" '
+        f'width="{STRIP_WIDTH}" height="{STRIP_HEIGHT}"/>'
+        f'<line x1="{STRIP_PAD}" x2="{STRIP_WIDTH - STRIP_PAD}" y1="38" y2="38" class="baseline"/>'
+        f"{axis}"
+        f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="14" y2="40" class="me-line"/>'
+        f'<circle cx="{mx:.1f}" cy="38" r="6" class="me"/>'
+        f'<text x="{min(max(mx, 40), STRIP_WIDTH - 40):.1f}" y="11" class="me-label">'
+        f"#{rank} of {total}</text></svg>"
     )
 
 

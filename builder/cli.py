@@ -13,6 +13,7 @@ from builder.config import DEFAULT_ENTRIES, DEFAULT_OUT, SiteConfig, build_date_
 from builder.errors import BuildFailed, EntriesInvalid, EntryError, summarize
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+DEFAULT_CACHE_DIR = Path(".cache") / "leaderboard"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +40,13 @@ def _parser() -> argparse.ArgumentParser:
             help="absolute URL the site is served from, for canonical links",
         )
         p.add_argument("--repo-url", default="", help="repository URL, for 'edit this entry' links")
+        p.add_argument(
+            "--cache-dir",
+            type=Path,
+            default=DEFAULT_CACHE_DIR,
+            help=f"reuse unchanged work of the last build (default: {DEFAULT_CACHE_DIR})",
+        )
+        p.add_argument("--no-cache", action="store_true", help="build everything from scratch")
 
     def paths_arg(p: argparse.ArgumentParser) -> None:
         p.add_argument(
@@ -170,10 +178,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     from builder.build import build_site
 
     start = time.perf_counter()
-    report = build_site(args.entries, args.out, _config(args))
+    report = build_site(
+        args.entries, args.out, _config(args), cache_dir=None if args.no_cache else args.cache_dir
+    )
     elapsed = time.perf_counter() - start
+    reused = f", {report.reused} pages unchanged" if report.reused else ""
     print(
-        f"Built {report.entries} entries into {report.out}/ ({report.files} files) "
+        f"Built {report.entries} entries into {report.out}/ ({report.files} files{reused}) "
         f"in {elapsed:.2f} s",
         file=sys.stderr,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from builder.catalog import Catalog
 from builder.config import SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.model import Result
 from builder.numbers import format_number
+from builder.write import KEEP, Keep
 
 # What Markdown in notes and site pages may produce; everything else is stripped.
 ALLOWED_TAGS = {
@@ -136,7 +138,7 @@ def _script_json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def sitemap(site_url: str, files: dict[str, bytes]) -> str:
+def sitemap(site_url: str, files: dict[str, bytes | Keep]) -> str:
     """sitemap.xml of every HTML page but the 404 page (absolute URLs need --base-url)."""
     urls = sorted(
         site_url + path.removesuffix("index.html")
@@ -180,17 +182,28 @@ def formula_text(r: Result) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class ChartFiles:
+    """The charts stage's products that pages need: specs, the vega bundle, the histogram."""
+
+    charts: list[charts.Chart]
+    vega_bundle: str
+    distribution: str
+
+
 def render_site(
     results: list[Result],
     catalog: Catalog,
     config: SiteConfig,
+    chart_files: ChartFiles,
+    keep: Callable[[str], bool] = lambda path: False,
     templates_dir: Path = TEMPLATES_DIR,
     site_dir: Path = SITE_DIR,
-) -> dict[str, bytes]:
-    """Every output file of the site, as bytes, keyed by relative path."""
+) -> dict[str, bytes | Keep]:
+    """Every output file of the site, keyed by relative path; KEEP where `keep(path)` says so."""
     env = _environment(templates_dir)
     pages = load_pages(site_dir)
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes | Keep] = {}
     nav = [("", "Leaderboard")] + [
         (slug, pages[slug].title)
         for slug in ("methodology", "data", "contribute", "about")
@@ -216,10 +229,9 @@ def render_site(
         )
         files[path] = html.encode("utf-8")
 
-    chart_list = charts.build_charts(results)
-    for chart in chart_list:
-        files[f"charts/{chart.id}.svg"] = charts.static_svg(chart.spec).encode("utf-8")
-    files["assets/vendor/vega-bundle.js"] = charts.javascript_bundle().encode("utf-8")
+    chart_list = chart_files.charts  # their static SVGs are added by the charts stage
+    files["charts/distribution.svg"] = chart_files.distribution.encode("utf-8")
+    files["assets/vendor/vega-bundle.js"] = chart_files.vega_bundle.encode("utf-8")
     entries = [r.entry for r in results]
     years = sorted({e.released_year for e in entries if e.released_year})
     used_hardware = {e.training.hardware for e in entries}
@@ -239,15 +251,21 @@ def render_site(
         years=(years[0], years[-1]) if years else (2000, 2030),
         quality_rank=QUALITY_RANK,
     )
-    for r in results:
+    total = len(results)
+    for rank, r in enumerate(results, start=1):
+        path = model_path(r.entry.id)
+        if keep(path):
+            files[path] = KEEP
+            continue
+        root = _relroot(path)
         page(
-            model_path(r.entry.id),
+            path,
             "model.html",
             r=r,
             formula=formula_text(r),
             inputs=r.inputs,
             hardware=catalog.hardware[r.entry.training.hardware],
-            rank_svg=charts.rank_strip(results, r.entry.id),
+            rank_svg=charts.rank_strip(r, rank, total, root),
             equivalents=[(eq, r.co2e_t / eq.t_co2e_per_unit) for eq in catalog.equivalents],
         )
     if "methodology" in pages:

@@ -17,7 +17,16 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-Files = Mapping[str, bytes]
+
+class Keep:
+    """A file whose content is unchanged since the last build: link it, don't rewrite it."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = Keep()
+Files = Mapping[str, "bytes | Keep"]
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -47,8 +56,8 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(rc == 0)
 
 
-def write_tree(root: Path, files: Files) -> None:
-    """Write `files` (relative posix path -> bytes) below `root`."""
+def write_tree(root: Path, files: Files, previous: Path | None = None) -> None:
+    """Write `files` (relative posix path -> bytes) below `root`; KEEP links from `previous`."""
     made: set[Path] = set()
     for rel, data in sorted(files.items()):
         target = root / rel
@@ -56,7 +65,15 @@ def write_tree(root: Path, files: Files) -> None:
         if parent not in made:
             parent.mkdir(parents=True, exist_ok=True)
             made.add(parent)
-        target.write_bytes(data)
+        if isinstance(data, Keep):
+            if previous is None:
+                raise ValueError(f"{rel}: nothing to keep it from")
+            try:
+                os.link(previous / rel, target)  # old files are never written to again
+            except OSError:
+                shutil.copyfile(previous / rel, target)
+        else:
+            target.write_bytes(data)
 
 
 def write_site(out: Path, files: Files) -> None:
@@ -65,7 +82,7 @@ def write_site(out: Path, files: Files) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=out.parent))
     try:
-        write_tree(tmp, files)
+        write_tree(tmp, files, out if out.is_dir() else None)
         os.chmod(tmp, 0o755)  # mkdtemp makes it 0700; a served site must be readable
         if out.exists() and _exchange(tmp, out):
             pass  # tmp now holds the old site

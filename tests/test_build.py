@@ -160,3 +160,34 @@ def test_csv_neutralizes_formula_cells(built_site: tuple[Path, BuildReport]) -> 
     assert row["name"] == '\'=HYPERLINK("http://evil")'
     assert row["organization"] == "'+cmd"
     assert float(row["co2e_t"]) > 0
+
+
+def test_cached_rebuild_after_one_change_equals_a_clean_build(tmp_path: Path) -> None:
+    entries = tmp_path / "entries"
+    shutil.copytree(ENTRIES, entries)
+    cache, out, clean = tmp_path / "cache", tmp_path / "site", tmp_path / "clean"
+    config = SiteConfig()
+    first = build_site(entries, out, config, cache_dir=cache)
+    assert first.reused == 0
+    again = build_site(entries, out, config, cache_dir=cache)
+    assert again.reused == again.entries  # nothing changed: every model page is kept
+    t5 = entries / "google" / "t5.yaml"
+    t5.write_text(t5.read_text(encoding="utf-8").replace("days: 20", "days: 25"), encoding="utf-8")
+    changed = build_site(entries, out, config, cache_dir=cache)
+    assert 0 < changed.rendered_pages < changed.entries
+    build_site(entries, clean, config)
+    assert _tree(out) == _tree(clean)
+    assert "days × 24 h" in (out / "models" / "google" / "t5" / "index.html").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_cache_from_other_settings_is_not_reused(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    build_site(ENTRIES, tmp_path / "a", SiteConfig(), cache_dir=cache)
+    other = build_site(
+        ENTRIES, tmp_path / "a", SiteConfig(repo_url="https://example.org/r"), cache_dir=cache
+    )
+    assert other.reused == 0
+    build_site(ENTRIES, tmp_path / "b", SiteConfig(repo_url="https://example.org/r"))
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
