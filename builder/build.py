@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from builder import catalog as catalog_mod
 from builder.config import SiteConfig
@@ -112,26 +113,79 @@ def _render_svgs(specs: dict[str, str]) -> dict[str, str]:
     return {key: static_svg(json.loads(spec)) for key, spec in specs.items()}
 
 
+def _chart_templates() -> str:
+    """The chart spec templates as JSON text (a worker job: importing Altair takes a while)."""
+    from builder.charts import spec_templates
+
+    return json.dumps(spec_templates(), sort_keys=True)
+
+
+def _vega_bundle() -> str:
+    """vega, vega-lite and vega-embed as one script (a worker job: it takes seconds)."""
+    from builder.charts import javascript_bundle
+
+    return javascript_bundle()
+
+
+class _Worker:
+    """Helper processes for the slow, GIL-holding chart work, started only if needed."""
+
+    def __init__(self) -> None:
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+
+    def submit(self, fn: Any, *args: Any) -> concurrent.futures.Future[Any]:
+        if self._pool is None:
+            self._pool = _pool()
+        return self._pool.submit(fn, *args)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+
 def _pool() -> concurrent.futures.ProcessPoolExecutor:
     # spawn, not fork: vl-convert's runtime threads do not survive a fork once started.
     ctx = multiprocessing.get_context("spawn")
-    return concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+    return concurrent.futures.ProcessPoolExecutor(max_workers=2, mp_context=ctx)
 
 
 def build_site(
     entries_dir: Path, out: Path, config: SiteConfig, cache_dir: Path | None = None
 ) -> BuildReport:
     """Build the whole site into `out`; on any error raise before touching it."""
+    watch = Stopwatch()
+    if not entries_dir.is_dir():
+        raise BuildFailed(f"{entries_dir}: entries folder not found")
+    worker = _Worker()
+    try:
+        return _build(entries_dir, out, config, cache_dir, watch, worker)
+    finally:
+        worker.close()
+
+
+def _build(
+    entries_dir: Path,
+    out: Path,
+    config: SiteConfig,
+    cache_dir: Path | None,
+    watch: Stopwatch,
+    worker: _Worker,
+) -> BuildReport:
     from builder import charts
     from builder.cache import BuildCache, State, digest, global_key
     from builder.compute import compute_result
     from builder.render import ChartFiles, model_path, render_site
-    from builder.write import write_site
+    from builder.write import Keep, write_site
 
-    watch = Stopwatch()
-    if not entries_dir.is_dir():
-        raise BuildFailed(f"{entries_dir}: entries folder not found")
     cache = BuildCache(cache_dir, global_key(config)) if cache_dir else None
+    # Chart templates and the vega bundle do not depend on the entries: start them first.
+    with watch("charts"):
+        template_file = cache.product("chart-templates", _chart_inputs()) if cache else None
+        bundle_file = cache.product("vega-bundle", _vl_convert_version()) if cache else None
+        template_text = cache.get(template_file) if cache and template_file else None
+        bundle_text = cache.get(bundle_file) if cache and bundle_file else None
+        template_job = worker.submit(_chart_templates) if template_text is None else None
+        bundle_job = worker.submit(_vega_bundle) if bundle_text is None else None
     before = cache.state() if cache else State()
     now = State(out=str(out.absolute()))
 
@@ -174,25 +228,20 @@ def build_site(
         results.sort(key=lambda r: (-r.co2e_t, r.entry.id))
 
     with watch("charts"):
-        templates = (
-            cache.memo_json("chart-templates", _chart_inputs(), charts.spec_templates)
-            if cache
-            else charts.spec_templates()
-        )
-        chart_list = charts.build_charts(results, templates)
+        if template_job is not None:
+            template_text = template_job.result()
+            if cache and template_file:
+                cache.store(template_file, template_text)
+        assert template_text is not None
+        chart_list = charts.build_charts(results, json.loads(template_text))
         specs = {c.id: json.dumps(c.spec, sort_keys=True) for c in chart_list}
         svgs: dict[str, str] = {}
         for cid, spec in specs.items():
-            if cache and cache.svg_path(spec).is_file():
-                svgs[cid] = cache.svg_path(spec).read_text(encoding="utf-8")
+            kept = cache.get(cache.svg_path(spec)) if cache else None
+            if kept is not None:
+                svgs[cid] = kept
         missing = {cid: spec for cid, spec in specs.items() if cid not in svgs}
-        pool = _pool() if missing else None
-        pending = pool.submit(_render_svgs, missing) if pool else None
-        bundle = (
-            cache.memo_text("vega-bundle", _vl_convert_version(), charts.javascript_bundle)
-            if cache
-            else charts.javascript_bundle()
-        )
+        svg_job = worker.submit(_render_svgs, missing) if missing else None
         distribution = charts.distribution_svg(results)
 
     # model pages whose inputs are unchanged are linked from the previous output
@@ -212,25 +261,27 @@ def build_site(
 
     with watch("render"):
         files_out = render_site(
-            results, catalog, config, ChartFiles(chart_list, bundle, distribution), keep
+            results, catalog, config, ChartFiles(chart_list, distribution), keep
         )
-    with watch("charts"):
-        if pending is not None and pool is not None:
-            rendered = pending.result()
-            pool.shutdown()
-            for cid, svg in rendered.items():
+    with watch("charts"):  # waiting for the worker, if it is still busy
+        if svg_job is not None:
+            for cid, svg in svg_job.result().items():
                 svgs[cid] = svg
                 if cache:
                     cache.store(cache.svg_path(specs[cid]), svg)
         for chart in chart_list:
             files_out[f"charts/{chart.id}.svg"] = svgs[chart.id].encode("utf-8")
+        if bundle_job is not None:
+            bundle_text = bundle_job.result()
+            if cache and bundle_file:
+                cache.store(bundle_file, bundle_text)
+        assert bundle_text is not None
+        files_out["assets/vendor/vega-bundle.js"] = bundle_text.encode("utf-8")
     with watch("write"):
         write_site(out, files_out)
     if cache:
         now.pages = page_keys
         cache.save_state(now)
-    from builder.write import Keep
-
     reused = sum(1 for v in files_out.values() if isinstance(v, Keep))
     return BuildReport(
         entries=len(results),

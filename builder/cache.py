@@ -11,14 +11,13 @@ their own inputs. Delete the folder, or pass --no-cache, for a cold build.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from builder import __version__
 from builder.config import PROJECT_ROOT, SITE_DIR, TEMPLATES_DIR, SiteConfig
@@ -95,25 +94,16 @@ class BuildCache:
         state.key = self.key
         _atomic_write(self.folder / "state.pickle", pickle.dumps(state, protocol=5))
 
-    def memo_json(self, name: str, inputs: str, make: Callable[[], Any]) -> Any:
-        """A JSON value cached under `name`, recomputed when `inputs` change."""
-        path = self.folder / f"{name}-{digest(inputs.encode())}.json"
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            value = make()
-            _atomic_write(path, json.dumps(value, sort_keys=True).encode("utf-8"))
-            return value
+    def product(self, name: str, inputs: str) -> Path:
+        """Where a product made from `inputs` is kept."""
+        return self.folder / f"{name}-{digest(inputs.encode())}"
 
-    def memo_text(self, name: str, inputs: str, make: Callable[[], str]) -> str:
-        """A text cached under `name`, recomputed when `inputs` change."""
-        path = self.folder / f"{name}-{digest(inputs.encode())}.txt"
+    def get(self, path: Path) -> str | None:
+        """A kept product's text, or None."""
         try:
             return path.read_text(encoding="utf-8")
         except OSError:
-            value = make()
-            _atomic_write(path, value.encode("utf-8"))
-            return value
+            return None
 
     def svg_path(self, spec_json: str) -> Path:
         """Where the static SVG of a spec is kept."""

@@ -184,10 +184,9 @@ def formula_text(r: Result) -> list[str]:
 
 @dataclass(frozen=True)
 class ChartFiles:
-    """The charts stage's products that pages need: specs, the vega bundle, the histogram."""
+    """The charts stage's products that pages need: the specs and the histogram."""
 
     charts: list[charts.Chart]
-    vega_bundle: str
     distribution: str
 
 
@@ -231,7 +230,6 @@ def render_site(
 
     chart_list = chart_files.charts  # their static SVGs are added by the charts stage
     files["charts/distribution.svg"] = chart_files.distribution.encode("utf-8")
-    files["assets/vendor/vega-bundle.js"] = chart_files.vega_bundle.encode("utf-8")
     entries = [r.entry for r in results]
     years = sorted({e.released_year for e in entries if e.released_year})
     used_hardware = {e.training.hardware for e in entries}
