@@ -260,9 +260,17 @@ def _build(
         return same_out and before.pages.get(path) == page_keys.get(path) and (out / path).is_file()
 
     with watch("render"):
+        rows: dict[str, str] = dict(before.rows) if cache else {}
         files_out = render_site(
-            results, catalog, config, ChartFiles(chart_list, distribution), keep
+            results,
+            catalog,
+            config,
+            ChartFiles(chart_list, distribution),
+            keep,
+            row_cache=rows,
+            row_key=lambda r: blob_of[r.entry.id],
         )
+        now.rows = {blob_of[r.entry.id]: rows[blob_of[r.entry.id]] for r in results}
     with watch("charts"):  # waiting for the worker, if it is still busy
         if svg_job is not None:
             for cid, svg in svg_job.result().items():

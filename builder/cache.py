@@ -67,6 +67,7 @@ class State:
     out: str = ""
     results: dict[str, tuple[str, Result]] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, str] = field(default_factory=dict)  # leaderboard row HTML by entry hash
 
 
 class BuildCache:

@@ -49,6 +49,8 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 FLAG_RATIO = 0.10
+PAGE_SIZE = 200  # leaderboard rows per static page; with JavaScript, all rows sort and filter
+ROOT_TOKEN = "<ROOT>"
 QUALITY_RANK = {
     "high": 3,
     "medium": 2,
@@ -196,6 +198,8 @@ def render_site(
     config: SiteConfig,
     chart_files: ChartFiles,
     keep: Callable[[str], bool] = lambda path: False,
+    row_cache: dict[str, str] | None = None,
+    row_key: Callable[[Result], str] | None = None,
     templates_dir: Path = TEMPLATES_DIR,
     site_dir: Path = SITE_DIR,
 ) -> dict[str, bytes | Keep]:
@@ -233,23 +237,62 @@ def render_site(
     entries = [r.entry for r in results]
     years = sorted({e.released_year for e in entries if e.released_year})
     used_hardware = {e.training.hardware for e in entries}
-    page(
-        "index.html",
-        "index.html",
-        needs_eval=True,
-        results=results,
-        hardware=catalog.hardware,
-        charts=chart_list,
-        chart_json={c.id: _script_json(c.spec) for c in chart_list},
-        organizations=sorted({e.organization for e in entries}, key=str.casefold),
-        hardware_options=sorted(
+    row_template = env.get_template("_row.html")
+    cache = row_cache if row_cache is not None else {}
+
+    def row(r: Result) -> str:
+        key = row_key(r) if row_key else None
+        if key is not None and key in cache:
+            return cache[key]
+        html = row_template.render(
+            r=r, hardware=catalog.hardware[r.entry.training.hardware], quality_rank=QUALITY_RANK
+        )
+        if key is not None:
+            cache[key] = html
+        return html
+
+    rows = [row(r) for r in results]
+    total = len(results)
+    pages_count = max(1, -(-total // PAGE_SIZE))
+    listing = {
+        "total": total,
+        "page_size": PAGE_SIZE,
+        "rows_shown": min(total, PAGE_SIZE),
+        "pages": pages_count,
+        "page_link": lambda n: "" if n == 1 else f"ranking/{n}/",
+        "organizations": sorted({e.organization for e in entries}, key=str.casefold),
+        "hardware_options": sorted(
             ((k, catalog.hardware[k].name) for k in used_hardware), key=lambda kv: kv[1].casefold()
         ),
-        domains=sorted({e.domain for e in entries if e.domain}),
-        years=(years[0], years[-1]) if years else (2000, 2030),
-        quality_rank=QUALITY_RANK,
-    )
-    total = len(results)
+        "domains": sorted({e.domain for e in entries if e.domain}),
+        "years": (years[0], years[-1]) if years else (2000, 2030),
+    }
+    for number in range(1, pages_count + 1):
+        first = (number - 1) * PAGE_SIZE
+        path = "index.html" if number == 1 else f"ranking/{number}/index.html"
+        chunk = "".join(rows[first : first + PAGE_SIZE]).replace(ROOT_TOKEN, _relroot(path))
+        extra: dict[str, Any] = listing | {
+            "rows_html": chunk,
+            "page_number": number,
+            "first_rank": first + 1,
+            "last_rank": min(total, first + PAGE_SIZE),
+        }
+        if number == 1:
+            page(
+                path,
+                "index.html",
+                needs_eval=True,
+                results=results,
+                charts=chart_list,
+                chart_json={c.id: _script_json(c.spec) for c in chart_list},
+                **extra,
+            )
+        else:
+            page(path, "ranking.html", **extra)
+    if total > PAGE_SIZE:
+        # Every row, for the script that sorts and filters all of them on the first page.
+        every = [html.replace(ROOT_TOKEN, "./").strip() for html in rows]
+        files["data/rows.json"] = json.dumps({"rows": every}, ensure_ascii=False).encode()
     for rank, r in enumerate(results, start=1):
         path = model_path(r.entry.id)
         if keep(path):

@@ -270,3 +270,77 @@ def test_dark_theme_follows_the_system(page: Page, site_url: str) -> None:
     light = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert dark != light
     assert dark == "rgb(21, 24, 22)"
+
+
+@pytest.fixture(scope="session")
+def large_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A site of 450 synthetic entries: more than one page of rows."""
+    import functools
+    import http.server
+    import threading
+
+    from benchmarks.synthetic import generate
+    from builder.build import build_site
+    from builder.config import SiteConfig
+
+    base = tmp_path_factory.mktemp("large")
+    generate(450, base / "entries")
+    build_site(base / "entries", base / "site", SiteConfig())
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(base / "site"))
+
+    class Quiet(handler.func):  # type: ignore[name-defined,misc]
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(base / "site"))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_large_leaderboard_pages_sorts_and_filters_every_row(
+    page: Page, large_site_url: str
+) -> None:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(large_site_url + "/")
+    expect(page.locator("#row-count")).to_have_text("Showing all 450 models")
+    assert page.locator("#leaderboard tbody tr").count() == 200
+    expect(page.locator(".pager-status")).to_have_text("Page 1 of 3 · models 1–200 of 450")
+    page.locator("th[data-key=energy] button").click()
+    page.locator("th[data-key=energy] button").click()  # ascending: smallest of all 450 first
+    first = visible_values(page, "energy")
+    assert _is_sorted(first, descending=False)
+    page.click(".pager button[data-step='1']")
+    second = visible_values(page, "energy")
+    assert len(second) == 200 and min(v for v in second if v is not None) >= max(
+        v for v in first if v is not None
+    )
+    assert parse_qs(urlsplit(page.url).query)["page"] == ["2"]
+    page.fill("#f-q", "org-007")
+    assert page.locator("#leaderboard tbody tr").count() < 200
+    links = page.locator("#leaderboard tbody th a").evaluate_all("as => as.map(a => a.href)")
+    assert all("/models/org-007/" in href for href in links)
+    assert errors == []
+
+
+def test_large_leaderboard_static_pages_read_without_javascript(
+    browser: object, large_site_url: str
+) -> None:
+    from playwright.sync_api import Browser
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(large_site_url + "/")
+    assert page.locator("#leaderboard tbody tr").count() == 200
+    page.click("nav.pager a[rel=next]")
+    page.wait_for_load_state()
+    assert page.url.endswith("/ranking/2/")
+    assert page.locator("#leaderboard tbody tr").count() == 200
+    page.locator("#leaderboard tbody th a").first.click()
+    assert "/models/" in page.url and page.locator("h1").count() == 1
+    context.close()
