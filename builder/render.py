@@ -233,6 +233,9 @@ def render_site(
         files[path] = html.encode("utf-8")
 
     chart_list = chart_files.charts  # their static SVGs are added by the charts stage
+    for chart in chart_list:
+        # Fetched by charts.js: the index page stays small however many entries there are.
+        files[f"charts/{chart.id}.json"] = _script_json(chart.spec).encode("utf-8")
     files["charts/distribution.svg"] = chart_files.distribution.encode("utf-8")
     entries = [r.entry for r in results]
     years = sorted({e.released_year for e in entries if e.released_year})
@@ -284,7 +287,6 @@ def render_site(
                 needs_eval=True,
                 results=results,
                 charts=chart_list,
-                chart_json={c.id: _script_json(c.spec) for c in chart_list},
                 **extra,
             )
         else:

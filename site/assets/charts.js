@@ -1,4 +1,4 @@
-// Draws each chart from its Vega-Lite spec with vega-embed (served from this site).
+// Draws each chart from its Vega-Lite spec (a JSON file of this site) with vega-embed.
 // Until then, and without JavaScript, the static SVG rendered at build time shows.
 (function () {
   "use strict";
@@ -10,16 +10,19 @@
     tooltip: { disableDefaultStyle: true }
   };
   document.querySelectorAll("[data-chart]").forEach(function (figure) {
-    var specNode = document.getElementById(figure.getAttribute("data-chart"));
     var target = figure.querySelector(".chart");
-    if (!specNode || !target) return;
-    var spec = JSON.parse(specNode.textContent);
+    if (!target) return;
     var fallback = target.innerHTML;
-    target.textContent = "";
-    window.vegaEmbed(target, spec, options).then(function () {
+    fetch(figure.getAttribute("data-chart")).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    }).then(function (spec) {
+      target.textContent = "";
+      return window.vegaEmbed(target, spec, options);
+    }).then(function () {
       figure.classList.add("drawn");
     }).catch(function (error) {
-      target.innerHTML = fallback;
+      target.innerHTML = fallback;  // the static SVG stays
       figure.classList.add("chart-failed");
       console.warn("chart not drawn:", error);
     });
