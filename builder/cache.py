@@ -68,6 +68,7 @@ class State:
     results: dict[str, tuple[str, Result]] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
     rows: dict[str, str] = field(default_factory=dict)  # leaderboard row HTML by entry hash
+    exports: dict[str, tuple[str, str]] = field(default_factory=dict)  # CSV line, JSON object
 
 
 class BuildCache:

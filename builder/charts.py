@@ -49,7 +49,7 @@ def _row(r: Result) -> dict[str, Any]:
         "co2e_high": round(r.co2e_t_high, 4),
         "energy_mwh": round(r.energy_mwh, 4),
         "flops": e.training.flops,
-        "url": f"models/{e.id}/",
+        "url": f"models/{e.id}.html",
     }
 
 

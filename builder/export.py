@@ -285,19 +285,52 @@ def rows_of(results: list[Result]) -> list[dict[str, Value]]:
     return [{c.name: c.get(r) for c in COLUMNS} for r in results]
 
 
+def _csv_line(values: list[str]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(values)
+    return buf.getvalue()
+
+
+def _row_texts(r: Result) -> tuple[str, str]:
+    """One row as a CSV line and as an indented JSON object (as inside the array)."""
+    row = {c.name: c.get(r) for c in COLUMNS}
+    line = _csv_line([_csv_cell(row[c.name], c) for c in COLUMNS])
+    obj = json.dumps(row, ensure_ascii=False, indent=1, allow_nan=False)
+    return line, "\n".join(" " + part for part in obj.split("\n"))
+
+
+def export_texts(
+    results: list[Result],
+    key: Callable[[Result], str] | None = None,
+    memo: dict[str, tuple[str, str]] | None = None,
+) -> tuple[str, str]:
+    """The dataset as CSV text (RFC 4180, LF line ends, header first) and as a JSON array.
+
+    Rows are a pure function of their result: with `key` and `memo`, a row made by an
+    earlier build for the same key is reused.
+    """
+    lines, objects = [_csv_line([c.name for c in COLUMNS])], []
+    for r in results:
+        k = key(r) if key else None
+        texts = memo.get(k) if memo is not None and k is not None else None
+        if texts is None:
+            texts = _row_texts(r)
+            if memo is not None and k is not None:
+                memo[k] = texts
+        lines.append(texts[0])
+        objects.append(texts[1])
+    body = "[\n" + ",\n".join(objects) + "\n]\n" if objects else "[]\n"
+    return "".join(lines), body
+
+
 def to_csv(results: list[Result]) -> str:
     """The dataset as CSV text (RFC 4180, LF line ends, header first)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([c.name for c in COLUMNS])
-    for r in results:
-        writer.writerow([_csv_cell(c.get(r), c) for c in COLUMNS])
-    return buf.getvalue()
+    return export_texts(results)[0]
 
 
 def to_json(results: list[Result]) -> str:
     """The dataset as a JSON array of row objects."""
-    return json.dumps(rows_of(results), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    return export_texts(results)[1]
 
 
 def datapackage(base_url: str, version: str) -> dict[str, Any]:

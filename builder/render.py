@@ -157,7 +157,7 @@ def sitemap(site_url: str, files: dict[str, bytes | Keep]) -> str:
 
 def model_path(entry_id: str) -> str:
     """Output path of a model page."""
-    return f"models/{entry_id}/index.html"
+    return f"models/{entry_id}.html"
 
 
 def _relroot(path: str) -> str:
@@ -200,6 +200,7 @@ def render_site(
     keep: Callable[[str], bool] = lambda path: False,
     row_cache: dict[str, str] | None = None,
     row_key: Callable[[Result], str] | None = None,
+    export_memo: dict[str, tuple[str, str]] | None = None,
     templates_dir: Path = TEMPLATES_DIR,
     site_dir: Path = SITE_DIR,
 ) -> dict[str, bytes | Keep]:
@@ -331,8 +332,9 @@ def render_site(
     from builder.entry_schema import schema_text
 
     files["schema/entry.schema.json"] = schema_text().encode("utf-8")
-    files["data/leaderboard.csv"] = export.to_csv(results).encode("utf-8")
-    files["data/leaderboard.json"] = export.to_json(results).encode("utf-8")
+    csv_text, json_text = export.export_texts(results, row_key, export_memo)
+    files["data/leaderboard.csv"] = csv_text.encode("utf-8")
+    files["data/leaderboard.json"] = json_text.encode("utf-8")
     package = export.datapackage(config.site_url, __version__)
     files["data/datapackage.json"] = (json.dumps(package, indent=1) + "\n").encode("utf-8")
     for asset in sorted((site_dir / "assets").rglob("*")):

@@ -97,9 +97,9 @@ def test_pages_exist_for_every_entry(built_site: tuple[Path, BuildReport]) -> No
     out, report = built_site
     index = (out / "index.html").read_text(encoding="utf-8")
     for r in report.results:
-        page = out / "models" / r.entry.id / "index.html"
+        page = out / "models" / f"{r.entry.id}.html"
         assert page.is_file()
-        assert f'href="./models/{r.entry.id}/"' in index
+        assert f'href="./models/{r.entry.id}.html"' in index
     for page in ("methodology", "data", "contribute", "about"):
         assert (out / page / "index.html").is_file()
     assert (out / "404.html").is_file()
@@ -177,9 +177,7 @@ def test_cached_rebuild_after_one_change_equals_a_clean_build(tmp_path: Path) ->
     assert 0 < changed.rendered_pages < changed.entries
     build_site(entries, clean, config)
     assert _tree(out) == _tree(clean)
-    assert "days × 24 h" in (out / "models" / "google" / "t5" / "index.html").read_text(
-        encoding="utf-8"
-    )
+    assert "days × 24 h" in (out / "models" / "google" / "t5.html").read_text(encoding="utf-8")
 
 
 def test_cache_from_other_settings_is_not_reused(tmp_path: Path) -> None:

@@ -173,7 +173,7 @@ def test_chart_point_links_to_its_model(watched: Page, site_url: str) -> None:
     bar = figure.locator("svg .mark-rect path").first
     bar.wait_for(timeout=15_000)
     bar.click(position={"x": 8, "y": 8})  # left end: the range rule starts further right
-    watched.wait_for_url(re.compile(r"/models/[a-z0-9-]+/[a-z0-9-]+/$"), timeout=10_000)
+    watched.wait_for_url(re.compile(r"/models/[a-z0-9-]+/[a-z0-9-]+\.html$"), timeout=10_000)
     assert watched.locator("h1").inner_text()
 
 
@@ -195,7 +195,7 @@ def test_without_javascript_the_table_reads_in_default_order(
 
 
 def test_model_page_shows_inputs_provenance_and_formula(watched: Page, site_url: str) -> None:
-    watched.goto(site_url + "/models/google/t5/")
+    watched.goto(site_url + "/models/google/t5.html")
     assert watched.locator("h1").inner_text() == "T5"
     inputs = watched.locator("table.inputs tbody")
     assert inputs.locator("text=Mean power per accelerator").count() == 1
@@ -211,7 +211,7 @@ def test_model_page_shows_inputs_provenance_and_formula(watched: Page, site_url:
 
 
 def test_model_page_names_defaults_and_their_catalog(watched: Page, site_url: str) -> None:
-    watched.goto(site_url + "/models/openai/gpt-2/")
+    watched.goto(site_url + "/models/openai/gpt-2.html")
     defaults = watched.locator("table.inputs .prov-default")
     assert defaults.count() == 3
     basis = watched.locator("table.inputs").inner_text()
@@ -221,7 +221,7 @@ def test_model_page_names_defaults_and_their_catalog(watched: Page, site_url: st
     assert watched.locator("text=In everyday terms").count() == 1
 
 
-@pytest.mark.parametrize("path", ["/", "/models/google/t5/", "/methodology/"])
+@pytest.mark.parametrize("path", ["/", "/models/google/t5.html", "/methodology/"])
 def test_axe_reports_no_violations(watched: Page, site_url: str, path: str) -> None:
     import axe_playwright_python
 
@@ -256,7 +256,7 @@ def test_every_page_loads_without_errors_or_outside_requests(
 
 def test_mobile_width_has_no_page_level_horizontal_scroll(page: Page, site_url: str) -> None:
     page.set_viewport_size({"width": 360, "height": 740})
-    for path in ("/", "/models/meta/llama-3-1-405b/", "/methodology/"):
+    for path in ("/", "/models/meta/llama-3-1-405b.html", "/methodology/"):
         page.goto(site_url + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, (path, width)

@@ -142,11 +142,13 @@ def test_index_page_weight_within_budget(built_site: tuple[Path, BuildReport]) -
 def test_base_url_gives_canonical_links_sitemap_and_a_working_404(tmp_path: Path) -> None:
     out = tmp_path / "site"
     build_site(ENTRIES, out, SiteConfig(base_url="https://example.org/leaderboard"))
-    t5 = (out / "models" / "google" / "t5" / "index.html").read_text(encoding="utf-8")
-    assert '<link rel="canonical" href="https://example.org/leaderboard/models/google/t5/">' in t5
+    t5 = (out / "models" / "google" / "t5.html").read_text(encoding="utf-8")
+    assert (
+        '<link rel="canonical" href="https://example.org/leaderboard/models/google/t5.html">' in t5
+    )
     assert '<meta property="og:title" content="T5 — ML Training Emissions Leaderboard">' in t5
     sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
-    assert "<loc>https://example.org/leaderboard/models/google/t5/</loc>" in sitemap
+    assert "<loc>https://example.org/leaderboard/models/google/t5.html</loc>" in sitemap
     assert "404" not in sitemap
     assert "Sitemap: https://example.org/leaderboard/sitemap.xml" in (out / "robots.txt").read_text(
         encoding="utf-8"
