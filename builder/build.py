@@ -258,7 +258,15 @@ def _build(
     same_out = before.out == now.out and out.is_dir()
 
     def keep(path: str) -> bool:
-        return same_out and before.pages.get(path) == page_keys.get(path) and (out / path).is_file()
+        """Link a page only if its inputs are the same and the file is still the one we wrote."""
+        kept = before.pages.get(path)
+        if not same_out or kept is None or kept[0] != page_keys.get(path):
+            return False
+        try:
+            st = os.stat(out / path)
+        except OSError:
+            return False
+        return (st.st_ino, st.st_size) == kept[1:]
 
     with watch("render"):
         rows: dict[str, str] = dict(before.rows) if cache else {}
@@ -290,9 +298,14 @@ def _build(
         assert bundle_text is not None
         files_out["assets/vendor/vega-bundle.js"] = bundle_text.encode("utf-8")
     with watch("write"):
+        if cache:
+            # A build killed after its swap must not leave a state describing the old output.
+            cache.forget_state()
         write_site(out, files_out)
     if cache:
-        now.pages = page_keys
+        for page_path, key in page_keys.items():
+            st = os.stat(out / page_path)
+            now.pages[page_path] = (key, st.st_ino, st.st_size)
         cache.save_state(now)
     reused = sum(1 for v in files_out.values() if isinstance(v, Keep))
     return BuildReport(

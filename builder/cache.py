@@ -24,7 +24,7 @@ from builder.config import PROJECT_ROOT, SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.model import Result
 
 T = TypeVar("T")
-_FORMAT = 1
+_FORMAT = 2
 
 
 def digest(data: bytes) -> str:
@@ -66,7 +66,8 @@ class State:
     key: str = ""
     out: str = ""
     results: dict[str, tuple[str, Result]] = field(default_factory=dict)
-    pages: dict[str, str] = field(default_factory=dict)
+    # per model page: its inputs' key, and the inode and size of the file written
+    pages: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     rows: dict[str, str] = field(default_factory=dict)  # leaderboard row HTML by entry hash
     exports: dict[str, tuple[str, str]] = field(default_factory=dict)  # CSV line, JSON object
 
@@ -90,6 +91,11 @@ class BuildCache:
             if isinstance(loaded, State) and loaded.key == self.key:
                 self._state = loaded
         return self._state
+
+    def forget_state(self) -> None:
+        """Drop the last build's state (before the output it describes is replaced)."""
+        self._state = None
+        (self.folder / "state.pickle").unlink(missing_ok=True)
 
     def save_state(self, state: State) -> None:
         """Remember this build, after its output was swapped in."""

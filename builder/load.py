@@ -2,10 +2,11 @@
 
 YAML is read event by event (libyaml where available) rather than constructed,
 so that every value keeps its line and column and so that the constructs an
-entry has no use for -- tags, anchors, aliases, duplicate keys -- are refused
-before they can do anything. Plain scalars are resolved here with a small,
-explicit rule set: YAML 1.1's resolver would read `11e9` as a string and
-`2019-10-01` as a date, and an entry wants neither.
+entry has no use for -- tags, anchors, aliases, duplicate keys, deep nesting --
+are refused before they can do anything: reading stops at the first one. Plain
+scalars are resolved here with a small, explicit rule set: YAML 1.1's resolver
+would read `11e9` as a string and `2019-10-01` as a date, and an entry wants
+neither.
 """
 
 from __future__ import annotations
@@ -23,6 +24,13 @@ from builder.errors import EntryError
 
 MAX_FILE_BYTES = 64 * 1024
 ENTRY_SUFFIX = ".yaml"
+# An entry nests four levels (sources, an item, its keys); anything far deeper is a mistake
+# or an attack on the recursion of the later stages.
+MAX_DEPTH = 16
+MAX_KEY_LENGTH = 100
+# Integers with more digits than this are read as floats: they are far outside every bound,
+# and Python refuses to convert very long digit strings to int.
+_MAX_INT_DIGITS = 18
 
 try:  # libyaml is several times faster; the pure-Python parser is the fallback
     _Loader: Any = yaml.CSafeLoader
@@ -42,6 +50,8 @@ class Node:
     # For mappings: where each key was written, to point errors at the key.
     keys: dict[str, tuple[int, int]] = field(default_factory=dict)
     quoted: bool = False
+    # A scalar's YAML style: "" (plain), "'", '"', "|" (literal block) or ">" (folded block).
+    style: str = ""
 
     def plain(self) -> Any:
         """The value with positions stripped: dicts, lists and scalars."""
@@ -67,6 +77,7 @@ class _Abort(Exception):
         self.error = error
 
 
+_BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks YAML counts (NEL, LS, PS are refused)
 _INT = re.compile(r"[-+]?[0-9][0-9_]*\Z")
 _FLOAT = re.compile(r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?\Z")
 _NULL = {"", "~", "null", "Null", "NULL"}
@@ -99,7 +110,10 @@ def resolve_plain(text: str) -> Scalar:
     if text in _NONFINITE:
         return _NONFINITE[text]
     if _INT.match(text) and not text.endswith("_"):
-        return int(text.replace("_", ""))
+        digits = text.replace("_", "")
+        if len(digits.lstrip("+-")) > _MAX_INT_DIGITS:
+            return float(digits)  # inf when it overflows; the validator says so
+        return int(digits)
     if _FLOAT.match(text) and any(c.isdigit() for c in text) and not text.endswith("_"):
         return float(text.replace("_", ""))
     return text
@@ -113,36 +127,145 @@ def parse_yaml(text: str, path: str) -> Node:
     """Parse one YAML document into a Node tree, refusing tags, anchors, aliases, duplicates."""
     events = yaml.parse(text, Loader=_Loader)
     try:
-        root = _parse_document(events, path)
+        root = _parse_document(events, path, text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = _mark(mark) if mark else (1, 1)
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise _Abort(
-            EntryError(
-                path, line, col, "", f"invalid YAML: {problem}", _yaml_hint(problem, text, line)
-            )
-        ) from None
+        line, col, problem, hint = _explain(exc, text)
+        line, col = _within(text, line, col)
+        raise _Abort(EntryError(path, line, col, "", f"invalid YAML: {problem}", hint)) from None
     except yaml.YAMLError as exc:
-        raise _Abort(EntryError(path, 1, 1, "", f"invalid YAML: {exc}")) from None
+        # Not located by the parser (the reader's complaints); read_entry catches those first.
+        reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
+        raise _Abort(EntryError(path, 1, 1, "", f"invalid YAML: {reason}")) from None
     return root
 
 
-def _yaml_hint(problem: str, text: str, line: int) -> str:
-    lines = text.splitlines()
+def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str, str]:
+    """Line, column, problem and hint of a parse error, placed where the mistake is."""
+    mark = exc.problem_mark or exc.context_mark
+    line, col = _mark(mark) if mark else (1, 1)
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    context = (exc.context or "").strip()
+    unclosed = ("found unexpected end of stream", "found unexpected document indicator")
+    if (
+        exc.context_mark is not None
+        and context == "while scanning a quoted scalar"
+        and problem in unclosed
+    ):
+        qline, qcol = _mark(exc.context_mark)
+        quote = _char_at(text, qline, qcol) or '"'
+        return qline, qcol, "this quote is never closed", f"end the value with {quote}"
+    if exc.context_mark is not None and context in (
+        "while scanning an alias",
+        "while scanning an anchor",
+    ):
+        aline, acol = _mark(exc.context_mark)
+        char = _char_at(text, aline, acol) or "*"
+        kind = "alias" if context.endswith("alias") else "anchor"
+        return (
+            aline,
+            acol,
+            f"a value starting with '{char}' is read as a YAML {kind}",
+            "put the value in quotes",
+        )
+    if (
+        exc.context_mark is not None
+        and context in ("while parsing a flow sequence", "while parsing a flow mapping")
+        and exc.problem_mark is not None
+        and _at_end(text, exc.problem_mark.line)
+    ):
+        bline, bcol = _mark(exc.context_mark)
+        opener = _char_at(text, bline, bcol) or "["
+        closer = {"[": "]", "{": "}"}.get(opener, "]")
+        return bline, bcol, f"this '{opener}' is never closed", f"close it with '{closer}'"
+    if exc.problem_mark is not None and mark is exc.problem_mark:
+        run_on = _run_on_quote(text, exc.problem_mark.line)
+        if run_on is not None:
+            qline, qcol, quote = run_on
+            return (
+                qline,
+                qcol,
+                f"the quote opened here is closed only on line {line}",
+                f"end the value with {quote} on this line",
+            )
+    return line, col, problem, _yaml_hint(problem, text, line, col)
+
+
+def _within(text: str, line: int, col: int) -> tuple[int, int]:
+    """A position moved inside the file.
+
+    The parser places the end of a file that lacks a final newline on a line after the
+    last one; a message should point at a place the reader can see.
+    """
+    lines = _BREAK.split(text)
+    if line > len(lines):
+        return len(lines), len(lines[-1]) + 1
+    return line, min(col, len(lines[line - 1]) + 1)
+
+
+def _at_end(text: str, line0: int) -> bool:
+    """True when nothing but blank lines follows the start of 0-based line `line0`."""
+    return not any(rest.strip() for rest in _BREAK.split(text)[line0:])
+
+
+def _char_at(text: str, line: int, col: int) -> str:
+    lines = _BREAK.split(text)
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    return here[col - 1] if 0 < col <= len(here) else ""
+
+
+def _run_on_quote(text: str, error_line: int) -> tuple[int, int, str] | None:
+    """A quoted value that runs over several lines and ends on the line of a parse error.
+
+    The usual cause is a missing closing quote: the value swallows the following lines
+    up to the next quote character, and the parser complains only there.
+    """
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            start, end = token.start_mark, token.end_mark
+            if start.line > error_line:
+                break
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in ("'", '"')
+                and start.line < end.line == error_line
+            ):
+                line, col = _mark(start)
+                return line, col, token.style
+    except yaml.YAMLError:
+        pass
+    return None
+
+
+def _yaml_hint(problem: str, text: str, line: int, col: int = 0) -> str:
+    lines = _BREAK.split(text)
     here = lines[line - 1] if 0 < line <= len(lines) else ""
     if "\t" in here or "tab" in problem:
         return "indent with spaces; YAML does not allow tabs"
     if "mapping values are not allowed" in problem:
         return "quote a value that contains ': ', or fix the indentation"
-    if "could not find expected ':'" in problem or "expected <block end>" in problem:
+    if (
+        "could not find expected ':'" in problem
+        or "expected <block end>" in problem
+        or "did not find expected key" in problem
+        or "did not find expected '-' indicator" in problem
+    ):
         return "check the indentation of this line and the one above"
     if "flow" in problem or "expected ',' or" in problem:
         return "close every '[' with ']' and every '{' with '}'"
+    if "cannot start any token" in problem:
+        char = here[col - 1] if 0 < col <= len(here) else ""
+        if char in ("@", "`"):
+            return f"put a value that starts with '{char}' in quotes"
+    if "unknown escape character" in problem:
+        return "in double quotes write \\\\ for a backslash, or use single quotes"
+    if "expected <document start>" in problem:
+        return "one entry per file: remove the '...' line and what follows"
+    if "expected node content" in problem:
+        return "put the value in quotes"
     return ""
 
 
-def _parse_document(events: Iterator[Any], path: str) -> Node:
+def _parse_document(events: Iterator[Any], path: str, text: str) -> Node:
     ev = next(events)  # StreamStart
     ev = next(events)
     if isinstance(ev, yaml.StreamEndEvent):
@@ -156,7 +279,7 @@ def _parse_document(events: Iterator[Any], path: str) -> Node:
                 "start from `leaderboard new` or copy an existing entry",
             )
         )
-    root = _parse_node(next(events), events, path)
+    root = _parse_node(next(events), events, (path, text), 1, "")
     ev = next(events)  # DocumentEnd
     ev = next(events)
     if not isinstance(ev, yaml.StreamEndEvent):
@@ -174,9 +297,22 @@ def _parse_document(events: Iterator[Any], path: str) -> Node:
     return root
 
 
-def _check_event(ev: Any, path: str) -> None:
+def _check_event(ev: Any, path: str, text: str) -> None:
     line, col = _mark(ev.start_mark)
     if isinstance(ev, yaml.AliasEvent):
+        end = ev.end_mark.index if ev.end_mark is not None else len(text)
+        rest = _BREAK.split(text[end:], maxsplit=1)[0].strip()
+        if rest and not rest.startswith("#"):  # `*Important:* read this`: emphasis, not an alias
+            raise _Abort(
+                EntryError(
+                    path,
+                    line,
+                    col,
+                    "",
+                    "a value starting with '*' is read as a YAML alias",
+                    "put the value in quotes",
+                )
+            )
         raise _Abort(
             EntryError(
                 path,
@@ -188,6 +324,7 @@ def _check_event(ev: Any, path: str) -> None:
             )
         )
     if getattr(ev, "anchor", None):
+        text_like = isinstance(ev, yaml.ScalarEvent) and not ev.style and ev.value
         raise _Abort(
             EntryError(
                 path,
@@ -195,7 +332,10 @@ def _check_event(ev: Any, path: str) -> None:
                 col,
                 "",
                 f"YAML anchor '&{ev.anchor}' is not allowed",
-                "write the value out in full",
+                # `organization: &AI Labs` was meant as text
+                "put text that starts with '&' in quotes"
+                if text_like
+                else "write the value out in full",
             )
         )
     tag = getattr(ev, "tag", None)
@@ -219,57 +359,125 @@ def _check_event(ev: Any, path: str) -> None:
         )
 
 
-def _parse_node(ev: Any, events: Iterator[Any], path: str) -> Node:
-    _check_event(ev, path)
+def _parse_node(
+    ev: Any, events: Iterator[Any], source: tuple[str, str], depth: int, where: str
+) -> Node:
+    """One node and everything below it; `where` names it (`training.days`) for messages."""
+    path, text = source
+    _check_event(ev, path, text)
     line, col = _mark(ev.start_mark)
     if isinstance(ev, yaml.ScalarEvent):
-        quoted = ev.style in ("'", '"', "|", ">")
+        style = ev.style or ""
+        quoted = style in ("'", '"', "|", ">")
         value: Scalar = ev.value if quoted else resolve_plain(ev.value)
-        return Node(value, line, col, quoted=quoted)
+        return Node(value, line, col, quoted=quoted, style=style)
+    if depth > MAX_DEPTH:
+        raise _Abort(
+            EntryError(
+                path,
+                line,
+                col,
+                where,
+                f"nested more than {MAX_DEPTH} levels deep",
+                "an entry nests only a few levels; check the brackets and the indentation",
+            )
+        )
     if isinstance(ev, yaml.SequenceStartEvent):
         items: list[Node] = []
         for child in events:
             if isinstance(child, yaml.SequenceEndEvent):
                 return Node(items, line, col)
-            items.append(_parse_node(child, events, path))
+            items.append(_parse_node(child, events, source, depth + 1, f"{where}[{len(items)}]"))
     if isinstance(ev, yaml.MappingStartEvent):
         mapping: dict[str, Node] = {}
         keys: dict[str, tuple[int, int]] = {}
         for child in events:
             if isinstance(child, yaml.MappingEndEvent):
                 return Node(mapping, line, col, keys=keys)
-            key_node = _parse_node(child, events, path)
-            if not isinstance(key_node.value, (str, int, float, bool)) or key_node.value is None:
-                raise _Abort(
-                    EntryError(
-                        path,
-                        key_node.line,
-                        key_node.column,
-                        "",
-                        "a key must be a plain word",
-                        "write `name: value`",
-                    )
-                )
-            key = key_node.value if isinstance(key_node.value, str) else str(key_node.value)
-            value_node = _parse_node(next(events), events, path)
+            key, key_line, key_col = _parse_key(child, source)
+            name = f"{where}.{key}" if where else key
+            value_node = _parse_node(next(events), events, source, depth + 1, name)
             if key in mapping:
                 first = keys[key][0]
                 raise _Abort(
                     EntryError(
                         path,
-                        key_node.line,
-                        key_node.column,
-                        key,
+                        key_line,
+                        key_col,
+                        name,
                         f"duplicate key (first set on line {first})",
                         "keep one of the two",
                     )
                 )
             mapping[key] = value_node
-            keys[key] = (key_node.line, key_node.column)
+            keys[key] = (key_line, key_col)
     raise _Abort(EntryError(path, line, col, "", "unexpected YAML structure"))  # pragma: no cover
 
 
+def _parse_key(ev: Any, source: tuple[str, str]) -> tuple[str, int, int]:
+    """A mapping key as written (`true` stays `true`), refusing anything but a short word."""
+    path, text = source
+    _check_event(ev, path, text)
+    line, col = _mark(ev.start_mark)
+    plain = isinstance(ev, yaml.ScalarEvent) and not ev.style
+    if not isinstance(ev, yaml.ScalarEvent) or (plain and resolve_plain(ev.value) is None):
+        raise _Abort(
+            EntryError(path, line, col, "", "a key must be a plain word", "write `name: value`")
+        )
+    key = str(ev.value)
+    if len(key) > MAX_KEY_LENGTH:
+        raise _Abort(
+            EntryError(
+                path,
+                line,
+                col,
+                "",
+                f"a key must be a short word, got {len(key):,} characters",
+                "write `name: value`",
+            )
+        )
+    return key, line, col
+
+
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+# What YAML refuses to read (control characters, U+FFFE/U+FFFF) and the line breaks it
+# counts but editors and GitHub do not show (NEL, LS, PS), which would shift line numbers.
+_UNREADABLE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_HIDDEN_BREAKS = {"\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of `text[index]`, counting line breaks as YAML does."""
+    line, start = 1, 0
+    for m in _BREAK.finditer(text, 0, index):
+        line, start = line + 1, m.end()
+    return line, index - start + 1
+
+
+def _check_characters(text: str, path: str) -> EntryError | None:
+    found = _UNREADABLE.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    line, col = _position(text, found.start())
+    if char in _HIDDEN_BREAKS:
+        return EntryError(
+            path,
+            line,
+            col,
+            "",
+            f"file contains U+{ord(char):04X} {_HIDDEN_BREAKS[char]}, "
+            "a line break editors do not show",
+            "replace it with a space or a newline",
+        )
+    return EntryError(
+        path,
+        line,
+        col,
+        "",
+        f"file contains the control character U+{ord(char):04X}",
+        "delete it; entries are plain text",
+    )
 
 
 def entry_id(path: Path, root: Path) -> str:
@@ -308,8 +516,32 @@ def check_id(entry_id_: str, path: str) -> EntryError | None:
 def read_entry(path: Path, root: Path, display: str | None = None) -> RawEntry | EntryError:
     """Read and parse one entry file; return the raw tree or the first error that stops parsing."""
     shown = display or path.as_posix()
+    # Checked before reading: a link could point at any file on the machine, and the
+    # messages below would quote from it.
+    if path.is_symlink():
+        return EntryError(
+            shown,
+            1,
+            1,
+            "",
+            "entry files must be regular files, not symbolic links",
+            "replace the link with the file itself",
+        )
     try:
-        data = path.read_bytes()
+        id_ = entry_id(path, root)
+    except ValueError:  # a linked folder leads outside the entries folder
+        return EntryError(
+            shown,
+            1,
+            1,
+            "",
+            "the file resolves to a path outside the entries folder",
+            "entries must not be reached through symbolic links",
+        )
+    try:
+        with path.open("rb") as handle:  # never more than the limit in memory
+            data = handle.read(MAX_FILE_BYTES + 1)
+        size = path.stat().st_size if len(data) > MAX_FILE_BYTES else len(data)
     except OSError as exc:
         return EntryError(shown, 1, 1, "", f"cannot read the file: {exc.strerror}")
     if len(data) > MAX_FILE_BYTES:
@@ -318,7 +550,7 @@ def read_entry(path: Path, root: Path, display: str | None = None) -> RawEntry |
             1,
             1,
             "",
-            f"file is {len(data):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",
+            f"file is {max(size, len(data)):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",
             "shorten the notes; link to long material instead",
         )
     if data.startswith(b"\xef\xbb\xbf"):
@@ -337,8 +569,9 @@ def read_entry(path: Path, root: Path, display: str | None = None) -> RawEntry |
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        # Counted in characters and line breaks as for every other message, not in bytes.
+        before = data[: exc.start].decode("utf-8", errors="replace")
+        line, col = _position(before, len(before))
         return EntryError(
             shown,
             line,
@@ -347,10 +580,12 @@ def read_entry(path: Path, root: Path, display: str | None = None) -> RawEntry |
             f"invalid UTF-8 byte 0x{data[exc.start]:02x}",
             "save the file as UTF-8",
         )
-    id_ = entry_id(path, root)
     bad_id = check_id(id_, shown)
     if bad_id is not None:
         return bad_id
+    bad_char = _check_characters(text, shown)
+    if bad_char is not None:
+        return bad_char
     try:
         tree = parse_yaml(text, shown)
     except _Abort as abort:

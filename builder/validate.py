@@ -19,11 +19,29 @@ KeyLookup = Callable[[], Iterable[str]]
 HardwareLookup = Callable[[], Mapping[str, bool]]
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
+# Characters no text field may hold (a double-quoted YAML string can write them as escapes):
+# C0 and C1 controls but tab, newline and carriage return, and DEL.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+# Markdown the renderer handles in bounded time. Python-Markdown recurses once per nested
+# list or quote (a few thousand `1. ` on one line exhaust the stack), and some patterns
+# cost time quadratic in the length of a paragraph or in the number of '[' (each scans
+# for its ']') and '<' (each is tried as raw HTML).
+MARKDOWN_MAX_DEPTH = 10
+MARKDOWN_MAX_PARAGRAPH = 4000
+MARKDOWN_MAX_MARKS = 200
+_MARK_HINTS = {
+    "[": "link to fewer documents; list the others under sources",
+    "<": "write 'less than' in words; HTML tags are removed anyway",
+}
+_MD_CONTAINER = re.compile(r"[ \t]*(?:>|(?:[-+*]|[0-9]{1,9}[.)])(?=[ \t]|\Z))")
+_MD_BLANK = re.compile(r"\n[ \t]*\n")
 
 
 class _Collector:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, text: str = "") -> None:
         self.path = path
+        self.text = text
         self.errors: list[EntryError] = []
         self.lines: dict[str, int] = {}
 
@@ -43,7 +61,14 @@ def _fmt(x: float) -> str:
     return f"{x:g}" if isinstance(x, float) else str(x)
 
 
+def _shown(text: str, limit: int = 60) -> str:
+    """User text quoted in a message, cut short so one bad value cannot flood the output."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _describe(value: Any) -> str:
+    if value is None:
+        return "an empty value"
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, str):
@@ -99,6 +124,15 @@ def _check_value(node: Node, spec: Field, name: str, out: _Collector) -> Any:
         hint = "put the value in quotes" if isinstance(value, (int, float, bool)) else ""
         out.add(node, name, f"must be text, got {_describe(value)}", hint)
         return None
+    control = _CONTROL.search(value)
+    if control is not None:
+        out.add(
+            node,
+            name,
+            f"must not contain the control character U+{ord(control.group()):04X}",
+            "remove it; in double quotes it is written as an escape such as \\0",
+        )
+        return None
     text = value.strip()
     if not text:
         out.add(node, name, "must not be empty")
@@ -111,11 +145,86 @@ def _check_value(node: Node, spec: Field, name: str, out: _Collector) -> Any:
     if spec.kind == "enum" and text not in spec.choices:
         close = difflib.get_close_matches(text, spec.choices, n=1)
         hint = f"did you mean '{close[0]}'?" if close else "one of: " + ", ".join(spec.choices)
-        out.add(node, name, f"'{text}' is not allowed", hint)
+        out.add(node, name, f"'{_shown(text)}' is not allowed", hint)
         return None
     if spec.kind == "markdown":
-        return value
+        return value if _check_markdown(node, value, name, out) else None
     return text
+
+
+def _text_position(node: Node, index: int, out: _Collector) -> tuple[int, int]:
+    """File position of character `index` of a scalar's value.
+
+    Exact for a literal block (`notes: |`), whose lines are the file's lines below the
+    key; any other style folds lines, so the value's own start is the best place to point.
+    """
+    if node.style != "|":
+        return node.line, node.column
+    line = node.line + node.value.count("\n", 0, index) + 1 if isinstance(node.value, str) else 0
+    file_lines = out.text.splitlines()
+    here = file_lines[line - 1] if 0 < line <= len(file_lines) else ""
+    if not here.strip():
+        return node.line, node.column
+    return line, len(here) - len(here.lstrip()) + 1
+
+
+def _markdown_depth(line: str) -> int:
+    """How many lists and quotes a Markdown line is nested in, by indentation and markers."""
+    expanded = line.expandtabs(4)
+    depth = (len(expanded) - len(expanded.lstrip(" "))) // 4
+    pos = 0
+    while True:
+        marker = _MD_CONTAINER.match(line, pos)
+        if marker is None or marker.end() == pos:
+            return depth
+        depth += 1
+        pos = marker.end()
+
+
+def _check_markdown(node: Node, value: str, name: str, out: _Collector) -> bool:
+    """Refuse Markdown that would take the renderer unbounded time or stack."""
+    start = 0
+    for line in value.split("\n"):
+        depth = _markdown_depth(line)
+        if depth > MARKDOWN_MAX_DEPTH:
+            out.add(
+                _text_position(node, start, out),
+                name,
+                f"lists and quotes nest {depth} levels deep here, "
+                f"over the limit of {MARKDOWN_MAX_DEPTH}",
+                "flatten the nesting",
+            )
+            return False
+        start += len(line) + 1
+    start = 0
+    for gap in [*_MD_BLANK.finditer(value), None]:
+        end = gap.start() if gap else len(value)
+        length = len(value[start:end].strip())
+        if length > MARKDOWN_MAX_PARAGRAPH:
+            first = start + len(value[start:end]) - len(value[start:end].lstrip())
+            out.add(
+                _text_position(node, first, out),
+                name,
+                f"a paragraph of {length:,} characters is over the "
+                f"{MARKDOWN_MAX_PARAGRAPH:,}-character limit",
+                "split it with blank lines",
+            )
+            return False
+        start = gap.end() if gap else len(value)
+    for mark, hint in _MARK_HINTS.items():
+        count = value.count(mark)
+        if count > MARKDOWN_MAX_MARKS:
+            over = -1
+            for _ in range(MARKDOWN_MAX_MARKS + 1):
+                over = value.index(mark, over + 1)
+            out.add(
+                _text_position(node, over, out),
+                name,
+                f"has {count:,} '{mark}' characters, over the limit of {MARKDOWN_MAX_MARKS}",
+                hint,
+            )
+            return False
+    return True
 
 
 def _check_number(node: Node, spec: Field, name: str, out: _Collector) -> Any:
@@ -130,7 +239,13 @@ def _check_number(node: Node, spec: Field, name: str, out: _Collector) -> Any:
         out.add(node, name, f"must be a number, got {_describe(value)}", hint)
         return None
     if isinstance(value, float) and not math.isfinite(value):
-        out.add(node, name, f"must be a finite number, got {value}")
+        written = _written(node, out)
+        hint = (
+            "it is too large for a number; check the unit and the number of zeros"
+            if re.match(r"[-+]?[0-9]", written)
+            else ""
+        )
+        out.add(node, name, f"must be a finite number, got {value}", hint)
         return None
     if spec.kind == "integer" and not float(value).is_integer():
         out.add(node, name, f"must be a whole number, got {_fmt(value)}")
@@ -150,6 +265,13 @@ def _check_number(node: Node, spec: Field, name: str, out: _Collector) -> Any:
         )
         return None
     return int(value) if spec.kind == "integer" else value
+
+
+def _written(node: Node, out: _Collector) -> str:
+    """The file's text from where a node starts to the end of that line."""
+    lines = out.text.splitlines()
+    here = lines[node.line - 1] if 0 < node.line <= len(lines) else ""
+    return here[node.column - 1 :]
 
 
 def _check_date(node: Node, name: str, out: _Collector) -> str | None:
@@ -175,9 +297,13 @@ def _check_date(node: Node, name: str, out: _Collector) -> str | None:
 
 
 def _check_url(node: Node, text: str, name: str, out: _Collector) -> str | None:
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # an unclosed '[' of an IPv6 address, characters NFKC would change
+        out.add(node, name, f"'{_shown(text)}' is not a valid web address")
+        return None
     if parts.scheme not in ("http", "https"):
-        shown = f"a '{parts.scheme}:' link" if parts.scheme else f"'{text}'"
+        shown = f"a '{_shown(parts.scheme)}:' link" if parts.scheme else f"'{_shown(text)}'"
         out.add(
             node,
             name,
@@ -186,7 +312,8 @@ def _check_url(node: Node, text: str, name: str, out: _Collector) -> str | None:
         )
         return None
     if not parts.netloc or any(c.isspace() for c in text) or "<" in text or ">" in text:
-        out.add(node, name, f"'{text}' is not a valid web address")
+        hint = "write a space as %20" if " " in text.strip() else ""
+        out.add(node, name, f"'{_shown(text)}' is not a valid web address", hint)
         return None
     return text
 
@@ -335,7 +462,7 @@ def validate_entry(
     raw: RawEntry, hardware_index: HardwareLookup, region_keys: KeyLookup
 ) -> Entry | list[EntryError]:
     """Check one raw entry against format v1 and the catalogs."""
-    out = _Collector(raw.path)
+    out = _Collector(raw.path, raw.text)
     root = raw.root
     if not isinstance(root.value, dict):
         out.add(
@@ -349,7 +476,12 @@ def validate_entry(
     training_node = root.value.get("training")
     if training_node is not None and isinstance(training_node.value, dict):
         # The cross-key rules run even when single keys failed, to report everything at once.
-        given = {k: v.value for k, v in training_node.value.items() if v.value is not None}
+        # Text as the single-key check cleans it, so ' nvidia-v100' is looked up as written.
+        given = {
+            k: v.value.strip() if isinstance(v.value, str) else v.value
+            for k, v in training_node.value.items()
+            if v.value is not None
+        }
         _check_training(training_node, given, out, hardware_index, region_keys)
     if out.errors or clean is None:
         return sorted(set(out.errors))

@@ -76,11 +76,27 @@ def write_tree(root: Path, files: Files, previous: Path | None = None) -> None:
             target.write_bytes(data)
 
 
+def _remove_abandoned(parent: Path) -> None:
+    """Delete temporary folders left by builds that were killed (their process is gone)."""
+    for folder in parent.glob(f"{TEMP_PREFIX}*"):
+        pid = folder.name.removeprefix(TEMP_PREFIX).split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            pass  # another user's live process
+
+
 def write_site(out: Path, files: Files) -> None:
     """Replace `out` with exactly `files`, never leaving a half-written site behind."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=out.parent))
+    _remove_abandoned(out.parent)
+    mine = f"{TEMP_PREFIX}{os.getpid()}-"
+    tmp = Path(tempfile.mkdtemp(prefix=mine, dir=out.parent))
     try:
         write_tree(tmp, files, out if out.is_dir() else None)
         os.chmod(tmp, 0o755)  # mkdtemp makes it 0700; a served site must be readable
@@ -88,7 +104,7 @@ def write_site(out: Path, files: Files) -> None:
             pass  # tmp now holds the old site
         else:
             if out.exists():
-                old = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=out.parent))
+                old = Path(tempfile.mkdtemp(prefix=mine, dir=out.parent))
                 old.rmdir()
                 os.replace(out, old)
                 os.replace(tmp, out)

@@ -189,3 +189,11 @@ def test_cache_from_other_settings_is_not_reused(tmp_path: Path) -> None:
     assert other.reused == 0
     build_site(ENTRIES, tmp_path / "b", SiteConfig(repo_url="https://example.org/r"))
     assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+
+
+def test_a_killed_builds_temporary_folder_is_removed_by_the_next_build(tmp_path: Path) -> None:
+    abandoned = tmp_path / f"{TEMP_PREFIX}4194303-abc"  # no live process has this id
+    (abandoned / "models").mkdir(parents=True)
+    build_site(ENTRIES, tmp_path / "_site", SiteConfig())
+    assert not abandoned.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["_site"]

@@ -24,7 +24,11 @@ from .conftest import ENTRIES, FIXTURES, ROOT
 # Rules the schema cannot express: a calendar, URL parsing, control characters, and the
 # limits that keep Markdown notes cheap to render.
 VALIDATOR_ONLY = {
-    "impossible-date", "ipv6-url", "control-escape", "notes-deep-list", "notes-long-paragraph",
+    "impossible-date",
+    "ipv6-url",
+    "control-escape",
+    "notes-deep-list",
+    "notes-long-paragraph",
     "notes-many-brackets",
 }
 
