@@ -40,8 +40,13 @@ def _child_build(entries: Path, out: Path, cache: str) -> dict[str, object]:
     wall = time.perf_counter() - start
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"wall": wall, "stages": report.seconds, "rss_mb": own / 1024,
-            "worker_rss_mb": kids / 1024, "rendered": report.rendered_pages}
+    return {
+        "wall": wall,
+        "stages": report.seconds,
+        "rss_mb": own / 1024,
+        "worker_rss_mb": kids / 1024,
+        "rendered": report.rendered_pages,
+    }
 
 
 def _child_floor(entries: Path, out: Path) -> dict[str, object]:
@@ -64,14 +69,24 @@ def _child_floor(entries: Path, out: Path) -> dict[str, object]:
     start = time.perf_counter()
     docs = [yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for p in paths]
     template = env.get_template("model.html")
-    common = {"config": SiteConfig(), "nav": [], "version": "", "input_labels": INPUT_LABELS,
-              "needs_eval": False}
+    common = {
+        "config": SiteConfig(),
+        "nav": [],
+        "version": "",
+        "input_labels": INPUT_LABELS,
+        "needs_eval": False,
+    }
     files: dict[str, bytes] = {}
     for rank, r in enumerate(results, start=1):
         path = model_path(r.entry.id)
         root = "../" * path.count("/")
         files[path] = template.render(
-            **common, root=root, path=path, r=r, formula=formula_text(r), inputs=r.inputs,
+            **common,
+            root=root,
+            path=path,
+            r=r,
+            formula=formula_text(r),
+            inputs=r.inputs,
             hardware=catalog.hardware[r.entry.training.hardware],
             rank_svg=rank_strip(r, rank, len(results), root),
             equivalents=[(eq, r.co2e_t / eq.t_co2e_per_unit) for eq in catalog.equivalents],
@@ -111,24 +126,31 @@ def _hugo_site(entries: Path, site: Path) -> None:
     if site.exists():
         shutil.rmtree(site)
     (site / "layouts" / "_default").mkdir(parents=True)
-    (site / "hugo.toml").write_text('baseURL = "/"\ntitle = "bench"\ndisableKinds = '
-                                    '["taxonomy", "term", "RSS", "sitemap"]\n')
+    (site / "hugo.toml").write_text(
+        'baseURL = "/"\ntitle = "bench"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n'
+    )
     (site / "layouts" / "_default" / "single.html").write_text(
         "<!doctype html><html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}"
         "</h1><table><tr><th>Organization</th><td>{{ .Params.organization }}</td></tr>"
         "<tr><th>Hardware</th><td>{{ .Params.hardware }}</td></tr><tr><th>Energy</th><td>"
         "{{ .Params.energy_mwh }}</td></tr><tr><th>CO2e</th><td>{{ .Params.co2e_t }}</td></tr>"
-        "</table>{{ .Content }}</body></html>")
+        "</table>{{ .Content }}</body></html>"
+    )
     (site / "layouts" / "_default" / "list.html").write_text(
-        "<!doctype html><html><body><table>{{ range .Pages }}<tr><td><a href=\"{{ .RelPermalink"
-        " }}\">{{ .Title }}</a></td><td>{{ .Params.co2e_t }}</td></tr>{{ end }}</table></body>"
-        "</html>")
+        '<!doctype html><html><body><table>{{ range .Pages }}<tr><td><a href="{{ .RelPermalink'
+        ' }}">{{ .Title }}</a></td><td>{{ .Params.co2e_t }}</td></tr>{{ end }}</table></body>'
+        "</html>"
+    )
     for r in results:
         page = site / "content" / "models" / f"{r.entry.id}.md"
         page.parent.mkdir(parents=True, exist_ok=True)
-        front = {"title": r.entry.name, "organization": r.entry.organization,
-                 "hardware": r.entry.training.hardware, "energy_mwh": r.energy_mwh,
-                 "co2e_t": r.co2e_t}
+        front = {
+            "title": r.entry.name,
+            "organization": r.entry.organization,
+            "hardware": r.entry.training.hardware,
+            "energy_mwh": r.energy_mwh,
+            "co2e_t": r.co2e_t,
+        }
         page.write_text(f"---\n{json.dumps(front)}\n---\n{r.entry.notes}\n", encoding="utf-8")
 
 
@@ -144,8 +166,10 @@ def bench(n: int, repeat: int, with_hugo: bool) -> dict[str, object]:
     row: dict[str, object] = {"n": n}
     walls = [float(str(f["wall"])) for f in full]
     row["build_s"] = statistics.median(walls)
-    stages = {k: statistics.median(float(f["stages"][k]) for f in full)  # type: ignore[index]
-              for k in full[0]["stages"]}  # type: ignore[union-attr]
+    stages = {
+        k: statistics.median(float(f["stages"][k]) for f in full)  # type: ignore[index]
+        for k in full[0]["stages"]
+    }  # type: ignore[union-attr]
     row["stages"] = stages
     row["rss_mb"] = max(float(str(f["rss_mb"])) for f in full)
     row["worker_rss_mb"] = max(float(str(f["worker_rss_mb"])) for f in full)
@@ -154,33 +178,47 @@ def bench(n: int, repeat: int, with_hugo: bool) -> dict[str, object]:
     row["index_kb"] = (site / "index.html").stat().st_size / 1024
     # incremental: warm the cache, then change one entry per run
     shutil.rmtree(cache, ignore_errors=True)
-    build_cmd = [sys.executable, "-m", "builder", "build", "--entries", str(entries), "--out",
-                 str(site), "--cache-dir", str(cache)]
+    build_cmd = [
+        sys.executable,
+        "-m",
+        "builder",
+        "build",
+        "--entries",
+        str(entries),
+        "--out",
+        str(site),
+        "--cache-dir",
+        str(cache),
+    ]
     subprocess.run(build_cmd, cwd=ROOT, check=True, capture_output=True)
     victim = sorted(entries.rglob("*.yaml"))[n // 2]
     original = victim.read_text(encoding="utf-8")
     rebuilds = []
     try:
         for i in range(repeat):
-            victim.write_text(original.replace("notes: |", f"notes: |\n  Revision {i}."),
-                              encoding="utf-8")
+            victim.write_text(
+                original.replace("notes: |", f"notes: |\n  Revision {i}."), encoding="utf-8"
+            )
             rebuilds.append(_wall(build_cmd))
     finally:
         victim.write_text(original, encoding="utf-8")
     row["rebuild_s"] = statistics.median(rebuilds)
     row["check_one_s"] = statistics.median(
-        _wall([sys.executable, "-m", "builder", "check", str(victim)]) for _ in range(5))
+        _wall([sys.executable, "-m", "builder", "check", str(victim)]) for _ in range(5)
+    )
     if with_hugo and shutil.which("hugo"):
         hugo = OUT / f"hugo-{n}"
         _hugo_site(entries, hugo)
         row["hugo_s"] = statistics.median(
-            _wall(["hugo", "--quiet", "-d", str(hugo / "public")], cwd=hugo) for _ in range(repeat))
+            _wall(["hugo", "--quiet", "-d", str(hugo / "public")], cwd=hugo) for _ in range(repeat)
+        )
     return row
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-hugo", action="store_true")
@@ -188,36 +226,46 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         kind, entries, out, *rest = args.child
-        result = (_child_build(Path(entries), Path(out), rest[0] if rest else "")
-                  if kind == "build" else _child_floor(Path(entries), Path(out)))
+        result = (
+            _child_build(Path(entries), Path(out), rest[0] if rest else "")
+            if kind == "build"
+            else _child_floor(Path(entries), Path(out))
+        )
         print(json.dumps(result))
         return
     OUT.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PYTHONHASHSEED", "0")
     rows = [bench(n, args.repeat, not args.no_hugo) for n in args.sizes]
     stage_names = list(rows[0]["stages"])  # type: ignore[call-overload]
-    print(f"{'entries':>8} {'build s':>8} {'floor s':>8} {'ratio':>6} {'hugo s':>7} "
-          f"{'entries/s':>9} {'rebuild s':>9} {'check s':>8} {'peak MB':>8} {'out MB':>7} "
-          f"{'index KB':>8}")
+    print(
+        f"{'entries':>8} {'build s':>8} {'floor s':>8} {'ratio':>6} {'hugo s':>7} "
+        f"{'entries/s':>9} {'rebuild s':>9} {'check s':>8} {'peak MB':>8} {'out MB':>7} "
+        f"{'index KB':>8}"
+    )
     for row in rows:
         hugo = row.get("hugo_s")
         build = float(str(row["build_s"]))
-        print(f"{row['n']:>8,} {build:>8.2f} {float(str(row['floor_s'])):>8.2f} "
-              f"{build / float(str(row['floor_s'])):>6.2f} "
-              f"{(f'{float(str(hugo)):.2f}' if hugo else '-'):>7} "
-              f"{int(str(row['n'])) / build:>9,.0f} {float(str(row['rebuild_s'])):>9.2f} "
-              f"{float(str(row['check_one_s'])):>8.2f} "
-              f"{float(str(row['rss_mb'])):>8.0f} {float(str(row['out_mb'])):>7.1f} "
-              f"{float(str(row['index_kb'])):>8.0f}")
+        print(
+            f"{row['n']:>8,} {build:>8.2f} {float(str(row['floor_s'])):>8.2f} "
+            f"{build / float(str(row['floor_s'])):>6.2f} "
+            f"{(f'{float(str(hugo)):.2f}' if hugo else '-'):>7} "
+            f"{int(str(row['n'])) / build:>9,.0f} {float(str(row['rebuild_s'])):>9.2f} "
+            f"{float(str(row['check_one_s'])):>8.2f} "
+            f"{float(str(row['rss_mb'])):>8.0f} {float(str(row['out_mb'])):>7.1f} "
+            f"{float(str(row['index_kb'])):>8.0f}"
+        )
     print("\nshare of build time per stage (the chart worker runs beside render):")
     print(f"{'entries':>8} " + " ".join(f"{s:>9}" for s in stage_names))
     for row in rows:
         stages = row["stages"]
         total = sum(stages.values())  # type: ignore[union-attr]
-        print(f"{row['n']:>8,} " + " ".join(
-            f"{100 * stages[s] / total:>8.0f}%" for s in stage_names))  # type: ignore[index]
-    print("\npeak memory of the chart worker (MB): "
-          + ", ".join(f"{row['n']:,}: {float(str(row['worker_rss_mb'])):.0f}" for row in rows))
+        print(
+            f"{row['n']:>8,} " + " ".join(f"{100 * stages[s] / total:>8.0f}%" for s in stage_names)
+        )  # type: ignore[index]
+    print(
+        "\npeak memory of the chart worker (MB): "
+        + ", ".join(f"{row['n']:,}: {float(str(row['worker_rss_mb'])):.0f}" for row in rows)
+    )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Realistic synthetic entries for benchmarks: valid, varied, with notes and sources.
 
-    python benchmarks/synthetic.py N OUT_DIR [--seed S]
+python benchmarks/synthetic.py N OUT_DIR [--seed S]
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from builder import catalog  # noqa: E402
+from builder import catalog
 
-WORDS = ("sparse dense mixture transformer vision speech code multilingual instruct chat base "
-         "large small tiny mega ultra flash nova atlas orion lumen vega sigma delta").split()
+WORDS = (
+    "sparse dense mixture transformer vision speech code multilingual instruct chat base large "
+    "small tiny mega ultra flash nova atlas orion lumen vega sigma delta"
+).split()  # noqa: SIM905 - a word list reads better as one string
 DOMAINS = ("language", "vision", "speech", "multimodal", "code", "science", "other")
 NOTE = """The authors report the hardware and training time in {where}. They do not state
 the power per accelerator, so the catalog default applies.
@@ -25,7 +27,9 @@ the power per accelerator, so the catalog default applies.
 """
 
 
-def entry_text(i: int, rng: random.Random, hardware: list[str], regions: list[str]) -> tuple[str, str]:
+def entry_text(
+    i: int, rng: random.Random, hardware: list[str], regions: list[str]
+) -> tuple[str, str]:
     """(relative path, YAML text) of entry number i."""
     org = f"org-{i % max(1, 200):03d}"
     name = f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {i}"
@@ -41,8 +45,10 @@ def entry_text(i: int, rng: random.Random, hardware: list[str], regions: list[st
         f"  hardware: {rng.choice(hardware)}",
     ]
     if rng.random() < 0.5:
-        lines += [f"  accelerators: {rng.choice([8, 64, 256, 512, 1024, 2048])}",
-                  f"  days: {round(rng.uniform(0.5, 90), 1)}"]
+        lines += [
+            f"  accelerators: {rng.choice([8, 64, 256, 512, 1024, 2048])}",
+            f"  days: {round(rng.uniform(0.5, 90), 1)}",
+        ]
     else:
         lines.append(f"  accelerator_hours: {rng.randint(1_000, 30_000_000)}")
     if rng.random() < 0.3:
@@ -59,8 +65,11 @@ def entry_text(i: int, rng: random.Random, hardware: list[str], regions: list[st
     if rng.random() < 0.4:
         lines += ["reported:", f"  co2e_t: {round(rng.uniform(0.1, 5000), 1)}"]
     url = f"https://example.org/papers/{slug}"
-    lines += ["sources:", f'  - {{url: "{url}", title: "{name} technical report, Table {i % 9 + 1}"}}',
-              "notes: |"]
+    lines += [
+        "sources:",
+        f'  - {{url: "{url}", title: "{name} technical report, Table {i % 9 + 1}"}}',
+        "notes: |",
+    ]
     note = NOTE.format(where=f"Section {i % 7 + 1}", tokens=rng.randint(10**9, 10**13), url=url)
     lines += [f"  {line}" if line else "" for line in note.splitlines()]
     return f"{org}/{slug}.yaml", "\n".join(lines) + "\n"
