@@ -431,31 +431,27 @@ def _check_training(
             )
             ok = False
         if hardware not in keys:
-            from builder.catalog import nearest_keys
-
-            near = nearest_keys(hardware, keys)
-            hint = (
-                "did you mean " + ", ".join(f"'{k}'" for k in near) + "?"
-                if near
-                else "see builder/data/hardware.yaml"
-            )
+            hint = _catalog_hint(hardware, keys, "builder/data/hardware.yaml")
             out.add(where("hardware"), "training.hardware", f"unknown hardware '{hardware}'", hint)
             ok = False
     region = training.get("region")
     if isinstance(region, str):
         keys = sorted(region_keys())
         if region not in keys:
-            from builder.catalog import nearest_keys
-
-            near = nearest_keys(region, keys)
-            hint = (
-                "did you mean " + ", ".join(f"'{k}'" for k in near) + "?"
-                if near
-                else "see builder/data/grid.yaml"
-            )
+            hint = _catalog_hint(region, keys, "builder/data/grid.yaml")
             out.add(where("region"), "training.region", f"unknown region '{region}'", hint)
             ok = False
     return ok
+
+
+def _catalog_hint(value: str, keys: list[str], catalog_file: str) -> str:
+    """'did you mean ...?' with the nearest catalog keys, or where the keys are listed."""
+    from builder.catalog import nearest_keys
+
+    near = nearest_keys(value, keys)
+    return (
+        "did you mean " + ", ".join(f"'{k}'" for k in near) + "?" if near else f"see {catalog_file}"
+    )
 
 
 def validate_entry(
