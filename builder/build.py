@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import json
-import multiprocessing
 import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from builder import catalog as catalog_mod
 from builder.config import SiteConfig
@@ -19,6 +17,9 @@ from builder.errors import BuildFailed, EntriesInvalid, EntryError
 from builder.load import entries_root_for, find_entry_files, read_entry
 from builder.model import Entry, Result
 from builder.validate import check_unique_ids, validate_entry
+
+if TYPE_CHECKING:  # process pools are imported only by builds that need one, not by `check`
+    import concurrent.futures
 
 STAGES = ("load", "validate", "compute", "charts", "render", "write")
 
@@ -145,6 +146,9 @@ class _Worker:
 
 
 def _pool() -> concurrent.futures.ProcessPoolExecutor:
+    import concurrent.futures
+    import multiprocessing
+
     # spawn, not fork: vl-convert's runtime threads do not survive a fork once started.
     ctx = multiprocessing.get_context("spawn")
     return concurrent.futures.ProcessPoolExecutor(max_workers=2, mp_context=ctx)
