@@ -76,52 +76,41 @@ def spec_templates() -> dict[str, dict[str, Any]]:
         alt.Tooltip("name:N", title="Model"),
         alt.Tooltip("organization:N", title="Organization"),
     ]
-    by_date = (
-        alt.Chart(rows)
-        .mark_circle(size=70, opacity=0.85, cursor="pointer")
-        .encode(
-            x=alt.X("released:T", title="Release date"),
-            y=alt.Y(
-                "co2e_t:Q",
-                title="Training emissions (t CO2e, log scale)",
-                scale=alt.Scale(type="log"),
-            ),
-            color=color,
-            href="url:N",
-            tooltip=[
-                *who,
-                alt.Tooltip("released:T", title="Released", format="%Y-%m"),
-                alt.Tooltip("co2e_t:Q", title="t CO2e", format=",.3~r"),
-            ],
+
+    def scatter(x: Any, y: Any, tooltips: list[Any]) -> Any:
+        """A log-scale scatter plot of models, coloured by domain, each point a link."""
+        return (
+            alt.Chart(rows)
+            .mark_circle(size=70, opacity=0.85, cursor="pointer")
+            .encode(x=x, y=y, color=color, href="url:N", tooltip=[*who, *tooltips])
+            .properties(width="container", height=340)
+            .configure(**_base_config())
         )
-        .properties(width="container", height=340)
-        .configure(**_base_config())
+
+    by_date = scatter(
+        alt.X("released:T", title="Release date"),
+        alt.Y(
+            "co2e_t:Q", title="Training emissions (t CO2e, log scale)", scale=alt.Scale(type="log")
+        ),
+        [
+            alt.Tooltip("released:T", title="Released", format="%Y-%m"),
+            alt.Tooltip("co2e_t:Q", title="t CO2e", format=",.3~r"),
+        ],
     )
-    by_flops = (
-        alt.Chart(rows)
-        .mark_circle(size=70, opacity=0.85, cursor="pointer")
-        .encode(
-            x=alt.X(
-                "flops:Q",
-                title="Training compute (FLOP, log scale)",
-                scale=alt.Scale(type="log"),
-                axis=alt.Axis(format=".0e"),
-            ),
-            y=alt.Y(
-                "energy_mwh:Q",
-                title="Training energy (MWh, log scale)",
-                scale=alt.Scale(type="log"),
-            ),
-            color=color,
-            href="url:N",
-            tooltip=[
-                *who,
-                alt.Tooltip("flops:Q", title="FLOP", format=".3~e"),
-                alt.Tooltip("energy_mwh:Q", title="MWh", format=",.3~r"),
-            ],
-        )
-        .properties(width="container", height=340)
-        .configure(**_base_config())
+    by_flops = scatter(
+        alt.X(
+            "flops:Q",
+            title="Training compute (FLOP, log scale)",
+            scale=alt.Scale(type="log"),
+            axis=alt.Axis(format=".0e"),
+        ),
+        alt.Y(
+            "energy_mwh:Q", title="Training energy (MWh, log scale)", scale=alt.Scale(type="log")
+        ),
+        [
+            alt.Tooltip("flops:Q", title="FLOP", format=".3~e"),
+            alt.Tooltip("energy_mwh:Q", title="MWh", format=",.3~r"),
+        ],
     )
     base = alt.Chart(rows).encode(
         # Rows arrive largest first; sort=None keeps that order in both layers.
@@ -192,10 +181,8 @@ def static_svg(spec: dict[str, Any], width: int = 720) -> str:
     """A static SVG of a spec, for readers without JavaScript (rendered offline)."""
     import vl_convert
 
-    fixed = {**spec, "width": width}
-    if "layer" in fixed and "width" in spec:
-        fixed["width"] = width
-    svg: str = vl_convert.vegalite_to_svg(fixed)
+    # "container" width means nothing offline: give the static rendering a fixed width.
+    svg: str = vl_convert.vegalite_to_svg({**spec, "width": width})
     return svg
 
 

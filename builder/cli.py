@@ -7,10 +7,14 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from builder import __version__
 from builder.config import DEFAULT_ENTRIES, DEFAULT_OUT, SiteConfig, build_date_from_env
 from builder.errors import BuildFailed, EntriesInvalid, EntryError, summarize
+
+if TYPE_CHECKING:  # builder.model is light, but check imports nothing it does not use
+    from builder.model import Result
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 DEFAULT_CACHE_DIR = Path(".cache") / "leaderboard"
@@ -127,7 +131,7 @@ def _config(args: argparse.Namespace) -> SiteConfig:
     )
 
 
-def _checked(paths: list[Path]) -> tuple[list[object], list[EntryError]]:
+def _checked(paths: list[Path]) -> tuple[list[Result], list[EntryError]]:
     """Entries validated and computed, and every error and warning about them."""
     from builder.build import check_paths
     from builder.catalog import load_catalog
@@ -138,7 +142,7 @@ def _checked(paths: list[Path]) -> tuple[list[object], list[EntryError]]:
     if errors:
         return [], errors
     results = compute_results(entries, load_catalog())
-    return list(results), check_all(results)
+    return results, check_all(results)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -159,7 +163,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_preview(args: argparse.Namespace) -> int:
     """Markdown for a pull request's job summary."""
-    from builder.model import Result
     from builder.preview import preview_markdown
 
     results, problems = _checked(args.paths or [DEFAULT_ENTRIES])
@@ -168,8 +171,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
         _print_errors(errors)
         print(f"Found {summarize(errors)}", file=sys.stderr)
         return EXIT_INVALID
-    shown = [r for r in results if isinstance(r, Result)]
-    print(preview_markdown(shown, problems), end="")
+    print(preview_markdown(results, problems), end="")
     return EXIT_OK
 
 
