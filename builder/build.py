@@ -116,10 +116,11 @@ def _render_svgs(specs: dict[str, str]) -> dict[str, str]:
 
 
 def _chart_templates() -> str:
-    """The chart spec templates as JSON text (a worker job: importing Altair takes a while)."""
+    """Each language's chart spec templates as JSON text (a worker job: Altair imports slowly)."""
     from builder.charts import spec_templates
+    from builder.i18n import LANGUAGES
 
-    return json.dumps(spec_templates(), sort_keys=True)
+    return json.dumps({lang.code: spec_templates(lang) for lang in LANGUAGES}, sort_keys=True)
 
 
 def _vega_bundle() -> str:
@@ -179,6 +180,7 @@ def _build(
     from builder import charts
     from builder.cache import BuildCache, State, digest, global_key
     from builder.compute import compute_result
+    from builder.i18n import LANGUAGES
     from builder.render import ChartFiles, model_path, render_site
     from builder.write import Keep, write_site
 
@@ -238,8 +240,17 @@ def _build(
             if cache and template_file:
                 cache.store(template_file, template_text)
         assert template_text is not None
-        chart_list = charts.build_charts(results, json.loads(template_text))
-        specs = {c.id: json.dumps(c.spec, sort_keys=True) for c in chart_list}
+        templates = json.loads(template_text)
+        chart_lists = {
+            lang.code: charts.build_charts(results, templates[lang.code], lang)
+            for lang in LANGUAGES
+        }
+        # each chart's static SVG, by its output path
+        specs = {
+            f"{lang.prefix}charts/{c.id}.svg": json.dumps(c.spec, sort_keys=True)
+            for lang in LANGUAGES
+            for c in chart_lists[lang.code]
+        }
         svgs: dict[str, str] = {}
         for cid, spec in specs.items():
             kept = cache.get(cache.svg_path(spec)) if cache else None
@@ -253,8 +264,9 @@ def _build(
     total = len(results)
     page_keys = (
         {
-            model_path(r.entry.id): f"{blob_of[r.entry.id]}|{rank}|{total}"
+            lang.prefix + model_path(r.entry.id): f"{blob_of[r.entry.id]}|{rank}|{total}"
             for rank, r in enumerate(results, start=1)
+            for lang in LANGUAGES
         }
         if cache
         else {}
@@ -279,13 +291,18 @@ def _build(
             results,
             catalog,
             config,
-            ChartFiles(chart_list, distribution),
+            ChartFiles(chart_lists, distribution),
             keep,
             row_cache=rows,
             export_memo=exports,
             row_key=lambda r: blob_of[r.entry.id],
         )
-        now.rows = {blob_of[r.entry.id]: rows[blob_of[r.entry.id]] for r in results}
+        now.rows = {
+            key: rows[key]
+            for r in results
+            for lang in LANGUAGES
+            if (key := f"{lang.code}|{blob_of[r.entry.id]}") in rows
+        }
         now.exports = {blob_of[r.entry.id]: exports[blob_of[r.entry.id]] for r in results}
     with watch("charts"):  # waiting for the worker, if it is still busy
         if svg_job is not None:
@@ -293,8 +310,8 @@ def _build(
                 svgs[cid] = svg
                 if cache:
                     cache.store(cache.svg_path(specs[cid]), svg)
-        for chart in chart_list:
-            files_out[f"charts/{chart.id}.svg"] = svgs[chart.id].encode("utf-8")
+        for svg_path in specs:
+            files_out[svg_path] = svgs[svg_path].encode("utf-8")
         if bundle_job is not None:
             bundle_text = bundle_job.result()
             if cache and bundle_file:
@@ -318,18 +335,22 @@ def _build(
         out=out,
         results=results,
         seconds=watch.seconds,
-        rendered_pages=total - reused,
+        rendered_pages=total * len(LANGUAGES) - reused,
         reused=reused,
     )
 
 
 def _chart_inputs() -> str:
-    """What the chart templates depend on: the Altair version and the charts module."""
+    """What the chart templates depend on: Altair's version, the charts module, the catalogs."""
     import importlib.metadata
 
     from builder import charts
+    from builder.i18n import LANGUAGES, SOURCE, catalog_path
 
-    return importlib.metadata.version("altair") + Path(charts.__file__).read_text(encoding="utf-8")
+    texts = [Path(charts.__file__).read_text(encoding="utf-8")] + [
+        catalog_path(lang).read_text(encoding="utf-8") for lang in LANGUAGES if lang != SOURCE
+    ]
+    return importlib.metadata.version("altair") + "".join(texts)
 
 
 def _vl_convert_version() -> str:

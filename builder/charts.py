@@ -7,16 +7,28 @@ writes files.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
+from builder.i18n import N_, SOURCE, Language, formats, translations
 from builder.model import Result
-from builder.numbers import format_number
 
 TOP_EMITTERS = 15
 DOMAIN_ORDER = ["language", "code", "vision", "multimodal", "speech", "science", "other", "unknown"]
+# The domains as readers see them (entries use the English keys).
+DOMAIN_LABELS = {
+    "language": N_("language"),
+    "code": N_("code"),
+    "vision": N_("vision"),
+    "multimodal": N_("multimodal"),
+    "speech": N_("speech"),
+    "science": N_("science"),
+    "other": N_("other"),
+    "unknown": N_("unknown"),
+}
 
 
 @dataclass(frozen=True)
@@ -36,13 +48,13 @@ def _released_date(released: str | None) -> str | None:
     return "-".join(parts + ["01"] * (3 - len(parts)))
 
 
-def _row(r: Result) -> dict[str, Any]:
+def _row(r: Result, domain_label: dict[str, str]) -> dict[str, Any]:
     e = r.entry
     return {
         "name": e.name,
         "organization": e.organization,
         "released": _released_date(e.released),
-        "domain": e.domain or "unknown",
+        "domain": domain_label[e.domain or "unknown"],
         "hardware": e.training.hardware,
         "co2e_t": round(r.co2e_t, 4),
         "co2e_low": round(r.co2e_t_low, 4),
@@ -64,17 +76,27 @@ def _base_config() -> dict[str, Any]:
     }
 
 
-def spec_templates() -> dict[str, dict[str, Any]]:
+def domain_labels(language: Language) -> dict[str, str]:
+    """Domain key -> its name in a language."""
+    _ = translations(language).gettext
+    return {key: _(label) for key, label in DOMAIN_LABELS.items()}
+
+
+def spec_templates(language: Language = SOURCE) -> dict[str, dict[str, Any]]:
     """The three chart specs without data (Altair -> Vega-Lite); rows are injected later."""
     import altair as alt
 
+    _ = translations(language).gettext
+    labels = domain_labels(language)
     rows = alt.NamedData(name="rows")
     color = alt.Color(
-        "domain:N", title="Domain", scale=alt.Scale(domain=DOMAIN_ORDER, scheme="tableau10")
+        "domain:N",
+        title=_("Domain"),
+        scale=alt.Scale(domain=[labels[d] for d in DOMAIN_ORDER], scheme="tableau10"),
     )
     who = [
-        alt.Tooltip("name:N", title="Model"),
-        alt.Tooltip("organization:N", title="Organization"),
+        alt.Tooltip("name:N", title=_("Model")),
+        alt.Tooltip("organization:N", title=_("Organization")),
     ]
 
     def scatter(x: Any, y: Any, tooltips: list[Any]) -> Any:
@@ -88,28 +110,32 @@ def spec_templates() -> dict[str, dict[str, Any]]:
         )
 
     by_date = scatter(
-        alt.X("released:T", title="Release date"),
+        alt.X("released:T", title=_("Release date"), axis=alt.Axis(format="%Y")),
         alt.Y(
-            "co2e_t:Q", title="Training emissions (t CO2e, log scale)", scale=alt.Scale(type="log")
+            "co2e_t:Q",
+            title=_("Training emissions (t CO2e, log scale)"),
+            scale=alt.Scale(type="log"),
         ),
         [
-            alt.Tooltip("released:T", title="Released", format="%Y-%m"),
-            alt.Tooltip("co2e_t:Q", title="t CO2e", format=",.3~r"),
+            alt.Tooltip("released:T", title=_("Released"), format="%Y-%m"),
+            alt.Tooltip("co2e_t:Q", title=_("t CO2e"), format=",.3~r"),
         ],
     )
     by_flops = scatter(
         alt.X(
             "flops:Q",
-            title="Training compute (FLOP, log scale)",
+            title=_("Training compute (FLOP, log scale)"),
             scale=alt.Scale(type="log"),
-            axis=alt.Axis(format=".0e"),
+            axis=alt.Axis(format=".0e", labelOverlap="greedy"),
         ),
         alt.Y(
-            "energy_mwh:Q", title="Training energy (MWh, log scale)", scale=alt.Scale(type="log")
+            "energy_mwh:Q",
+            title=_("Training energy (MWh, log scale)"),
+            scale=alt.Scale(type="log"),
         ),
         [
-            alt.Tooltip("flops:Q", title="FLOP", format=".3~e"),
-            alt.Tooltip("energy_mwh:Q", title="MWh", format=",.3~r"),
+            alt.Tooltip("flops:Q", title=_("FLOP"), format=".3~e"),
+            alt.Tooltip("energy_mwh:Q", title=_("MWh"), format=",.3~r"),
         ],
     )
     base = alt.Chart(rows).encode(
@@ -118,13 +144,13 @@ def spec_templates() -> dict[str, dict[str, Any]]:
         href="url:N",
         tooltip=[
             *who,
-            alt.Tooltip("co2e_t:Q", title="t CO2e", format=",.3~r"),
-            alt.Tooltip("co2e_low:Q", title="low", format=",.3~r"),
-            alt.Tooltip("co2e_high:Q", title="high", format=",.3~r"),
+            alt.Tooltip("co2e_t:Q", title=_("t CO2e"), format=",.3~r"),
+            alt.Tooltip("co2e_low:Q", title=_("low"), format=",.3~r"),
+            alt.Tooltip("co2e_high:Q", title=_("high"), format=",.3~r"),
         ],
     )
     bars = base.mark_bar(cursor="pointer", color="#3f8f66").encode(
-        x=alt.X("co2e_t:Q", title="Training emissions (t CO2e) with range")
+        x=alt.X("co2e_t:Q", title=_("Training emissions (t CO2e) with range"))
     )
     ranges = base.mark_rule(color="#1b1e1c", strokeWidth=1.5).encode(
         x="co2e_low:Q", x2="co2e_high:Q"
@@ -141,9 +167,13 @@ def spec_templates() -> dict[str, dict[str, Any]]:
     }
 
 
-def build_charts(results: list[Result], templates: dict[str, dict[str, Any]]) -> list[Chart]:
+def build_charts(
+    results: list[Result], templates: dict[str, dict[str, Any]], language: Language = SOURCE
+) -> list[Chart]:
     """The three site-wide charts of the index page: templates with this build's rows."""
-    rows = [_row(r) for r in results]
+    _ = translations(language).gettext
+    labels = domain_labels(language)
+    rows = [_row(r, labels) for r in results]
     # Log scales cannot show zero: those models stay in the table, not in these charts.
     dated = [r for r in rows if r["released"] and r["co2e_t"] > 0]
     with_flops = [r for r in rows if r["flops"] and r["energy_mwh"] > 0]
@@ -155,23 +185,32 @@ def build_charts(results: list[Result], templates: dict[str, dict[str, Any]]) ->
     return [
         Chart(
             "co2e-by-date",
-            "Emissions by release date",
-            f"Scatter plot of {len(dated)} models: training emissions in tonnes CO2e on a log "
-            "scale against release date, coloured by domain. Each point links to its model.",
+            _("Emissions by release date"),
+            _(
+                "Scatter plot of %(count)s models: training emissions in tonnes CO2e on a log "
+                "scale against release date, coloured by domain. Each point links to its model."
+            )
+            % {"count": len(dated)},
             filled("co2e-by-date", dated),
         ),
         Chart(
             "energy-vs-compute",
-            "Energy against training compute",
-            f"Log-log scatter plot of the {len(with_flops)} models whose sources state their "
-            "training compute: energy in MWh against FLOP.",
+            _("Energy against training compute"),
+            _(
+                "Log-log scatter plot of the %(count)s models whose sources state their "
+                "training compute: energy in MWh against FLOP."
+            )
+            % {"count": len(with_flops)},
             filled("energy-vs-compute", with_flops),
         ),
         Chart(
             "top-emitters",
-            f"The {len(top)} largest emitters",
-            f"Bar chart of the {len(top)} models with the largest standardized training "
-            "emissions, each with a line showing its low-high range.",
+            _("The %(count)s largest emitters") % {"count": len(top)},
+            _(
+                "Bar chart of the %(count)s models with the largest standardized training "
+                "emissions, each with a line showing its low-high range."
+            )
+            % {"count": len(top)},
             filled("top-emitters", top),
         ),
     ]
@@ -228,19 +267,21 @@ def distribution_svg(results: list[Result]) -> str:
     )
 
 
-def rank_strip(r: Result, rank: int, total: int, root: str) -> str:
+def rank_strip(r: Result, rank: int, total: int, root: str, language: Language = SOURCE) -> str:
     """A small inline SVG: where this model sits on a log axis of CO2e, over all entries."""
-    label = (
-        f"{r.entry.name} ranks {rank} of {total} by training emissions "
-        f"({format_number(r.co2e_t)} t CO2e). The bars show how many models fall at each "
-        "level."
-    )
-    decades = range(round(math.log10(AXIS_MIN_T)), round(math.log10(AXIS_MAX_T)) + 1)
-    axis = "".join(
-        f'<text x="{_strip_x(10.0**d):.1f}" y="56" class="axis-label">{_decade(d)}</text>'
-        for d in decades
-        if d % 2 == 1
-    )
+    _ = translations(language).gettext
+    fmt = formats(language)
+    label = _(
+        "%(model)s ranks %(rank)s of %(total)s by training emissions (%(co2e)s t CO2e). "
+        "The bars show how many models fall at each level."
+    ) % {
+        "model": r.entry.name,
+        "rank": fmt.integer(rank),
+        "total": fmt.integer(total),
+        "co2e": fmt.number(r.co2e_t),
+    }
+    axis = _strip_axis(language)
+    place = _("#%(rank)s of %(total)s") % {"rank": fmt.integer(rank), "total": fmt.integer(total)}
     mx = _strip_x(r.co2e_t)
     return (
         f'<svg class="rank-strip" viewBox="0 0 {STRIP_WIDTH} {STRIP_HEIGHT}" role="img" '
@@ -253,12 +294,21 @@ def rank_strip(r: Result, rank: int, total: int, root: str) -> str:
         f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="14" y2="40" class="me-line"/>'
         f'<circle cx="{mx:.1f}" cy="38" r="6" class="me"/>'
         f'<text x="{min(max(mx, 40), STRIP_WIDTH - 40):.1f}" y="11" class="me-label">'
-        f"#{rank} of {total}</text></svg>"
+        f"{escape(place)}</text></svg>"
     )
 
 
-def _decade(d: int) -> str:
-    value = 10.0**d
-    if value >= 1:
-        return f"{value:,.0f} t"
-    return f"{value:g} t"
+@functools.cache
+def _strip_axis(language: Language) -> str:
+    """The strip's decade labels, the same on every model page of a language."""
+    fmt = formats(language)
+    unit = translations(language).gettext("%(value)s t")
+    decades = range(round(math.log10(AXIS_MIN_T)), round(math.log10(AXIS_MAX_T)) + 1)
+    shown = [d for d in decades if d % 2 == 1]
+    # The end labels align inward, so that no language's wider units are clipped.
+    anchor = {shown[0]: ' text-anchor="start"', shown[-1]: ' text-anchor="end"'}
+    return "".join(
+        f'<text x="{_strip_x(10.0**d):.1f}" y="56" class="axis-label"{anchor.get(d, "")}>'
+        f"{escape(unit % {'value': fmt.number(10.0**d)})}</text>"
+        for d in shown
+    )

@@ -26,12 +26,14 @@ from collections.abc import Mapping
 
 from builder import formula
 from builder.catalog import Catalog, PueSeries, Region
+from builder.i18n import N_
 from builder.model import Citation, Entry, Input, Result
 
 MEASURED_POWER_SPREAD = 0.10
 SINGLE_YEAR_SPREAD = 0.10
 YEAR_WINDOW = 2
 WORLD = "WORLD"
+STATED = N_("Stated by the entry")
 
 
 def training_year(entry: Entry, latest: int) -> int:
@@ -78,22 +80,27 @@ def resolve_accelerator_hours(entry: Entry) -> Input:
     t = entry.training
     if t.accelerator_hours is not None:
         v = t.accelerator_hours
-        return Input("accelerator_hours", v, v, v, "stated", "Stated by the entry")
+        return Input("accelerator_hours", v, v, v, "stated", STATED)
     assert t.accelerators is not None
     hours = t.hours if t.hours is not None else (t.days or 0.0) * formula.HOURS_PER_DAY
     v = formula.accelerator_hours(t.accelerators, hours)
     if t.hours is not None:
-        basis = f"{t.accelerators:,} accelerators × {t.hours:g} h, both stated"
+        basis = N_("%(accelerators)s accelerators × %(hours)s h, both stated")
+        args: tuple[tuple[str, str | int | float], ...] = (
+            ("accelerators", t.accelerators),
+            ("hours", t.hours),
+        )
     else:
-        basis = f"{t.accelerators:,} accelerators × {t.days:g} days × 24 h, both stated"
-    return Input("accelerator_hours", v, v, v, "derived", basis)
+        basis = N_("%(accelerators)s accelerators × %(days)s days × 24 h, both stated")
+        args = (("accelerators", t.accelerators), ("days", t.days or 0.0))
+    return Input("accelerator_hours", v, v, v, "derived", basis, args=args)
 
 
 def resolve_power(entry: Entry, catalog: Catalog) -> Input:
     """Mean power per accelerator: stated, else measured, else datasheet TDP."""
     t = entry.training
     if t.power_w is not None:
-        return Input("power_w", t.power_w, t.power_w, t.power_w, "stated", "Stated by the entry")
+        return Input("power_w", t.power_w, t.power_w, t.power_w, "stated", STATED)
     hw = catalog.hardware[t.hardware]
     if hw.measured_w is not None and hw.measured_source is not None:
         v = hw.measured_w
@@ -104,8 +111,9 @@ def resolve_power(entry: Entry, catalog: Catalog) -> Input:
             v * (1 - MEASURED_POWER_SPREAD),
             v * (1 + MEASURED_POWER_SPREAD),
             "default",
-            f"{hw.name}: measured mean training power",
+            N_("%(hardware)s: measured mean training power"),
             Citation("hardware", hw.key, f"{hw.name}, measured", src.title, src.url, src.licence),
+            args=(("hardware", hw.name),),
         )
     # validate_entry guarantees power_w is stated when the catalog has neither figure
     assert hw.tdp_w is not None and hw.tdp_source is not None
@@ -117,8 +125,9 @@ def resolve_power(entry: Entry, catalog: Catalog) -> Input:
         hw.tdp_w * lo,
         hw.tdp_w * hi,
         "default",
-        f"{hw.name}: datasheet TDP",
+        N_("%(hardware)s: datasheet TDP"),
         Citation("hardware", hw.key, f"{hw.name}, TDP", src.title, src.url, src.licence),
+        args=(("hardware", hw.name),),
     )
 
 
@@ -135,7 +144,7 @@ def resolve_pue(entry: Entry, catalog: Catalog) -> Input:
     """PUE: stated, else the provider's fleet value for the year, else the industry average."""
     t = entry.training
     if t.pue is not None:
-        return Input("pue", t.pue, t.pue, t.pue, "stated", "Stated by the entry")
+        return Input("pue", t.pue, t.pue, t.pue, "stated", STATED)
     industry = catalog.industry_pue
     series = _pue_series(entry, catalog)
     year = training_year(entry, max(industry.pue))
@@ -150,7 +159,7 @@ def resolve_pue(entry: Entry, catalog: Catalog) -> Input:
             lo,
             hi,
             "default",
-            f"{series.name} fleet PUE, {used}",
+            N_("%(provider)s fleet PUE, %(year)s"),
             Citation(
                 "pue",
                 series.key,
@@ -160,6 +169,7 @@ def resolve_pue(entry: Entry, catalog: Catalog) -> Input:
                 src.licence,
             ),
             year=used,
+            args=(("provider", series.name), ("year", str(used))),
         )
     used = industry.nearest_year(year)
     v = industry.pue[used]
@@ -172,11 +182,12 @@ def resolve_pue(entry: Entry, catalog: Catalog) -> Input:
         lo,
         2 * v - lo,
         "default",
-        f"{industry.name}, {used}",
+        N_("%(series)s, %(year)s"),
         Citation(
             "pue", "industry", f"Industry average PUE {used}", src.title, src.url, src.licence
         ),
         year=used,
+        args=(("series", industry.name), ("year", str(used))),
     )
 
 
@@ -185,7 +196,7 @@ def resolve_intensity(entry: Entry, catalog: Catalog) -> Input:
     t = entry.training
     if t.carbon_intensity is not None:
         v = t.carbon_intensity
-        return Input("carbon_intensity", v, v, v, "stated", "Stated by the entry")
+        return Input("carbon_intensity", v, v, v, "stated", STATED)
     region: Region | None = catalog.regions.get(t.region) if t.region else None
     world = catalog.regions[WORLD]
     year = training_year(entry, max(world.kg_per_kwh))
@@ -202,7 +213,7 @@ def resolve_intensity(entry: Entry, catalog: Catalog) -> Input:
             lo,
             hi,
             "default",
-            f"{region.grid_name} grid, {used}",
+            N_("%(region)s grid, %(year)s"),
             Citation(
                 "grid",
                 region.key,
@@ -212,6 +223,7 @@ def resolve_intensity(entry: Entry, catalog: Catalog) -> Input:
                 src.licence,
             ),
             year=used,
+            args=(("region", region.grid_name), ("year", str(used))),
         )
     used = world.nearest_year(year)
     v = world.kg_per_kwh[used]
@@ -223,9 +235,10 @@ def resolve_intensity(entry: Entry, catalog: Catalog) -> Input:
         min(lo, v),
         max(hi, v),
         "default",
-        f"World average grid, {used} (training location unknown)",
+        N_("World average grid, %(year)s (training location unknown)"),
         Citation("grid", WORLD, f"World grid {used}", src.title, src.url, src.licence),
         year=used,
+        args=(("year", str(used)),),
     )
 
 

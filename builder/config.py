@@ -14,11 +14,14 @@ DEFAULT_ENTRIES = Path("entries")
 DEFAULT_OUT = Path("_site")
 
 
+DEFAULT_TITLE = "ML Training Emissions Leaderboard"  # translated; a title given instead is not
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     """What a build needs besides the entries."""
 
-    title: str = "ML Training Emissions Leaderboard"
+    title: str = DEFAULT_TITLE
     base_url: str = ""  # absolute URL of the hosted site, for canonical links; "" = none
     repo_url: str = ""  # repository URL, for "edit this entry" links; "" = no links
     branch: str = "main"

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 Provenance = Literal["stated", "default", "derived"]
+
+
+def _english_number(value: int | float) -> str:
+    from builder.numbers import format_value
+
+    return format_value(value)
 
 
 @dataclass(frozen=True)
@@ -90,9 +96,28 @@ class Input:
     low: float
     high: float
     provenance: Provenance
-    basis: str
+    # Where the value comes from: a message id of the gettext catalogs, with %(name)s
+    # placeholders filled from `args` (numbers are formatted for the reader's language).
+    basis_message: str
     citation: Citation | None = None
     year: int | None = None
+    args: tuple[tuple[str, str | int | float], ...] = ()
+
+    def explain(
+        self,
+        gettext: Callable[[str], str],
+        number: Callable[[int | float], str],
+        names: Mapping[str, str] | None = None,
+    ) -> str:
+        """The basis in a language: its gettext, number formatter and place names."""
+        names = names or {}
+        values = {k: names.get(v, v) if isinstance(v, str) else number(v) for k, v in self.args}
+        return gettext(self.basis_message) % values if values else gettext(self.basis_message)
+
+    @property
+    def basis(self) -> str:
+        """The basis in English, as the dataset publishes it."""
+        return self.explain(lambda m: m, _english_number)
 
 
 @dataclass(frozen=True)

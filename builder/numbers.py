@@ -17,3 +17,8 @@ def format_number(x: float | int | None, digits: int = 3) -> str:
     decimals = max(0, digits - 1 - magnitude)
     text = f"{round(x, decimals):,.{decimals}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_value(value: int | float) -> str:
+    """A count with thousands separators, or a measured value to 6 significant digits."""
+    return f"{value:,}" if isinstance(value, int) else format_number(value, 6)

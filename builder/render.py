@@ -13,12 +13,24 @@ from xml.sax.saxutils import escape
 import jinja2
 import markdown
 import nh3
+from markupsafe import Markup
 
 from builder import __version__, charts, export
-from builder.catalog import Catalog
-from builder.config import SITE_DIR, TEMPLATES_DIR, SiteConfig
+from builder.catalog import Catalog, Region
+from builder.config import DEFAULT_TITLE, SITE_DIR, TEMPLATES_DIR, SiteConfig
+from builder.i18n import (
+    LANGUAGES,
+    N_,
+    SOURCE,
+    Language,
+    TranslationError,
+    check_complete,
+    formats,
+    reset_missing,
+    strip_prefix,
+    translations,
+)
 from builder.model import Result
-from builder.numbers import format_number
 from builder.write import KEEP, Keep
 
 # What Markdown in notes and site pages may produce; everything else is stripped.
@@ -58,10 +70,32 @@ QUALITY_RANK = {
 }  # reported vs computed differing by more than this is flagged
 
 INPUT_LABELS = {
-    "accelerator_hours": ("Accelerator-hours", "h"),
-    "power_w": ("Mean power per accelerator", "W"),
-    "pue": ("PUE", ""),
-    "carbon_intensity": ("Grid carbon intensity", "kg CO2e/kWh"),
+    "accelerator_hours": (N_("Accelerator-hours"), "h"),
+    "power_w": (N_("Mean power per accelerator"), "W"),
+    "pue": (N_("PUE"), ""),
+    "carbon_intensity": (N_("Grid carbon intensity"), "kg CO2e/kWh"),
+}
+LINK_LABELS = {
+    "paper": N_("paper"),
+    "model_card": N_("model card"),
+    "code": N_("code"),
+    "weights": N_("weights"),
+    "blog": N_("blog"),
+    "report": N_("report"),
+}
+# Words of the data that entries and catalogs spell in English, as readers see them.
+LABELS = {
+    "stated": N_("stated"),
+    "default": N_("default"),
+    "derived": N_("derived"),
+    "high": N_("high"),
+    "medium": N_("medium"),
+    "low": N_("low"),
+    "country": N_("country"),
+    "us-state": N_("US state"),
+    "cloud-region": N_("cloud region"),
+    "world": N_("world"),
+    **charts.DOMAIN_LABELS,
 }
 
 
@@ -105,10 +139,26 @@ class Page:
     html: str
 
 
-def load_pages(site_dir: Path = SITE_DIR) -> dict[str, Page]:
-    """Every site/pages/*.md; the first `# ` line is the title."""
+def load_pages(site_dir: Path = SITE_DIR, language: Language = SOURCE) -> dict[str, Page]:
+    """Every site/pages/*.md, or site/pages/<prefix>/*.md; the first `# ` line is the title.
+
+    A translation must exist for every English page: TranslationError names the missing file.
+    """
     pages = {}
-    for path in sorted((site_dir / "pages").glob("*.md")):
+    folder = site_dir / "pages" / language.prefix
+    if language != SOURCE:
+        missing = sorted(
+            str(folder / p.name)
+            for p in (site_dir / "pages").glob("*.md")
+            if not (folder / p.name).is_file()
+        )
+        if missing:
+            raise TranslationError(
+                "\n".join(
+                    f"{m}: missing: translate the English page of the same name" for m in missing
+                )
+            )
+    for path in sorted(folder.glob("*.md")):
         text = path.read_text(encoding="utf-8")
         first, _, body = text.partition("\n")
         title = first.removeprefix("# ").strip() if first.startswith("# ") else path.stem.title()
@@ -118,7 +168,7 @@ def load_pages(site_dir: Path = SITE_DIR) -> dict[str, Page]:
     return pages
 
 
-def _environment(templates_dir: Path) -> jinja2.Environment:
+def _environment(templates_dir: Path, language: Language = SOURCE) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
@@ -126,8 +176,13 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["num"] = format_number
+    env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    fmt = formats(language)
+    env.filters["num"] = fmt.number
+    env.filters["released"] = fmt.released
     env.filters["ratio"] = format_ratio
     env.filters["markdown"] = render_markdown
     env.tests["flagged"] = is_flagged
@@ -141,17 +196,33 @@ def _script_json(data: object) -> str:
 
 
 def sitemap(site_url: str, files: dict[str, bytes | Keep]) -> str:
-    """sitemap.xml of every HTML page but the 404 page (absolute URLs need --base-url)."""
-    urls = sorted(
-        site_url + path.removesuffix("index.html")
-        for path in files
-        if path.endswith(".html") and path != "404.html"
+    """sitemap.xml of every HTML page but the 404 pages, each with its other languages.
+
+    Absolute URLs need --base-url.
+    """
+    pages = sorted(
+        {
+            strip_prefix(path).removesuffix("index.html")
+            for path in files
+            if path.endswith(".html") and not path.endswith("404.html")
+        }
     )
-    body = "".join(f"  <url><loc>{escape(u)}</loc></url>\n" for u in urls)
+    body = []
+    for page in pages:
+        alternates = "".join(
+            f'    <xhtml:link rel="alternate" hreflang="{lang.tag}" '
+            f'href="{escape(site_url + lang.prefix + page)}"/>\n'
+            for lang in LANGUAGES
+        )
+        for lang in LANGUAGES:
+            body.append(
+                f"  <url><loc>{escape(site_url + lang.prefix + page)}</loc>\n{alternates}  </url>\n"
+            )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        f"{body}</urlset>\n"
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+        f"{''.join(body)}</urlset>\n"
     )
 
 
@@ -165,30 +236,35 @@ def _relroot(path: str) -> str:
     return "../" * depth if depth else "./"
 
 
-def formula_text(r: Result) -> list[str]:
+def formula_text(r: Result, language: Language = SOURCE) -> list[str]:
     """The formula with this model's numbers filled in, one step a line."""
+    n = formats(language).number
+    _ = translations(language).gettext
     kwh = r.energy_mwh * 1000
     lines = [
-        f"{format_number(r.accelerator_hours.value, 4)} h × {format_number(r.power_w.value, 4)} W "
-        f"÷ 1000 × PUE {format_number(r.pue.value, 3)} = {format_number(kwh, 4)} kWh "
-        f"= {format_number(r.energy_mwh, 4)} MWh",
-        f"{format_number(r.energy_mwh, 4)} MWh × {format_number(r.carbon_intensity.value, 3)} "
-        f"kg CO2e/kWh = {format_number(r.co2e_t, 4)} t CO2e",
+        f"{n(r.accelerator_hours.value, 4)} h × {n(r.power_w.value, 4)} W "
+        f"÷ 1000 × PUE {n(r.pue.value, 3)} = {n(kwh, 4)} kWh "
+        f"= {n(r.energy_mwh, 4)} MWh",
+        f"{n(r.energy_mwh, 4)} MWh × {n(r.carbon_intensity.value, 3)} "
+        f"kg CO2e/kWh = {n(r.co2e_t, 4)} t CO2e",
     ]
     if r.net_co2e_t is not None and r.net_carbon_intensity is not None:
         lines.append(
-            f"{format_number(r.energy_mwh, 4)} MWh × "
-            f"{format_number(r.net_carbon_intensity, 3)} kg CO2e/kWh (net) = "
-            f"{format_number(r.net_co2e_t, 4)} t CO2e net"
+            _("%(mwh)s MWh × %(intensity)s kg CO2e/kWh (net) = %(co2e)s t CO2e net")
+            % {
+                "mwh": n(r.energy_mwh, 4),
+                "intensity": n(r.net_carbon_intensity, 3),
+                "co2e": n(r.net_co2e_t, 4),
+            }
         )
     return lines
 
 
 @dataclass(frozen=True)
 class ChartFiles:
-    """The charts stage's products that pages need: the specs and the histogram."""
+    """The charts stage's products that pages need: each language's charts, the histogram."""
 
-    charts: list[charts.Chart]
+    charts: dict[str, list[charts.Chart]]  # by language code
     distribution: str
 
 
@@ -204,52 +280,139 @@ def render_site(
     templates_dir: Path = TEMPLATES_DIR,
     site_dir: Path = SITE_DIR,
 ) -> dict[str, bytes | Keep]:
-    """Every output file of the site, keyed by relative path; KEEP where `keep(path)` says so."""
-    env = _environment(templates_dir)
-    pages = load_pages(site_dir)
+    """Every output file of the site, keyed by relative path; KEEP where `keep(path)` says so.
+
+    Each language gets the same pages under its prefix; the dataset, schema, assets and
+    the histogram behind the rank strips are shared.
+    """
     files: dict[str, bytes | Keep] = {}
-    nav = [("", "Leaderboard")] + [
+    files["charts/distribution.svg"] = chart_files.distribution.encode("utf-8")
+    reset_missing()
+    for language in LANGUAGES:
+        _render_language(
+            files,
+            language,
+            results,
+            catalog,
+            config,
+            chart_files.charts[language.code],
+            keep,
+            row_cache if row_cache is not None else {},
+            row_key,
+            templates_dir,
+            site_dir,
+        )
+    check_complete()
+    if config.site_url:
+        files["sitemap.xml"] = sitemap(config.site_url, files).encode("utf-8")
+        files["robots.txt"] = (
+            f"User-agent: *\nAllow: /\nSitemap: {config.site_url}sitemap.xml\n".encode()
+        )
+    from builder.entry_schema import schema_text
+
+    files["schema/entry.schema.json"] = schema_text().encode("utf-8")
+    csv_text, json_text = export.export_texts(results, row_key, export_memo)
+    files["data/leaderboard.csv"] = csv_text.encode("utf-8")
+    files["data/leaderboard.json"] = json_text.encode("utf-8")
+    package = export.datapackage(config.site_url, __version__)
+    files["data/datapackage.json"] = (json.dumps(package, indent=1) + "\n").encode("utf-8")
+    for asset in sorted((site_dir / "assets").rglob("*")):
+        if asset.is_file():
+            files[f"assets/{asset.relative_to(site_dir / 'assets').as_posix()}"] = (
+                asset.read_bytes()
+            )
+    return files
+
+
+def _render_language(
+    files: dict[str, bytes | Keep],
+    language: Language,
+    results: list[Result],
+    catalog: Catalog,
+    config: SiteConfig,
+    chart_list: list[charts.Chart],
+    keep: Callable[[str], bool],
+    cache: dict[str, str],
+    row_key: Callable[[Result], str] | None,
+    templates_dir: Path,
+    site_dir: Path,
+) -> None:
+    """One language's pages, under its prefix."""
+    env = _environment(templates_dir, language)
+    _ = translations(language).gettext
+    fmt = formats(language)
+    pages = load_pages(site_dir, language)
+    prefix = language.prefix
+    nav = [("", _("Leaderboard"))] + [
         (slug, pages[slug].title)
         for slug in ("methodology", "data", "contribute", "about")
         if slug in pages
     ]
+    labels = {key: _(label) for key, label in LABELS.items()}
+    places = place_names(catalog, language)
+
+    def region_name(region: Region) -> str | Markup:
+        """A region's name in this language, or its English name marked as English."""
+        name = places.get(region.name)
+        if name is not None or language == SOURCE:
+            return name or region.name
+        return Markup('<span lang="en">{}</span>').format(region.name)
+
+    input_labels = {key: (_(label), unit) for key, (label, unit) in INPUT_LABELS.items()}
 
     def page(
         path: str,
         template: str,
         root: str | None = None,
+        home: str | None = None,
         needs_eval: bool = False,
         **context: Any,
     ) -> None:
+        """Render `path` (relative to the language's root) to prefix + path."""
+        full = prefix + path
+        site_root = root or _relroot(full)
         html = env.get_template(template).render(
             needs_eval=needs_eval,
             config=config,
-            root=root or _relroot(path),
+            root=site_root,
+            home=home or _relroot(path),
             path=path,
+            lang=language,
+            alternates=[
+                (other, (config.site_url or site_root) + other.prefix + _page_url(path))
+                for other in LANGUAGES
+            ],
             nav=nav,
             version=__version__,
-            input_labels=INPUT_LABELS,
+            build_date=fmt.date(config.build_date) if config.build_date else "",
+            site_title=_(N_("ML Training Emissions Leaderboard"))
+            if config.title == DEFAULT_TITLE
+            else config.title,
+            input_labels=input_labels,
+            labels=labels,
+            link_labels=LINK_LABELS,
+            region_name=region_name,
             **context,
         )
-        files[path] = html.encode("utf-8")
+        files[full] = html.encode("utf-8")
 
-    chart_list = chart_files.charts  # their static SVGs are added by the charts stage
     for chart in chart_list:
         # Fetched by charts.js: the index page stays small however many entries there are.
-        files[f"charts/{chart.id}.json"] = _script_json(chart.spec).encode("utf-8")
-    files["charts/distribution.svg"] = chart_files.distribution.encode("utf-8")
+        files[f"{prefix}charts/{chart.id}.json"] = _script_json(chart.spec).encode("utf-8")
     entries = [r.entry for r in results]
     years = sorted({e.released_year for e in entries if e.released_year})
     used_hardware = {e.training.hardware for e in entries}
     row_template = env.get_template("_row.html")
-    cache = row_cache if row_cache is not None else {}
 
     def row(r: Result) -> str:
-        key = row_key(r) if row_key else None
+        key = f"{language.code}|{row_key(r)}" if row_key else None
         if key is not None and key in cache:
             return cache[key]
         html = row_template.render(
-            r=r, hardware=catalog.hardware[r.entry.training.hardware], quality_rank=QUALITY_RANK
+            r=r,
+            hardware=catalog.hardware[r.entry.training.hardware],
+            quality_rank=QUALITY_RANK,
+            labels=labels,
         )
         if key is not None:
             cache[key] = html
@@ -268,7 +431,10 @@ def render_site(
         "hardware_options": sorted(
             ((k, catalog.hardware[k].name) for k in used_hardware), key=lambda kv: kv[1].casefold()
         ),
-        "domains": sorted({e.domain for e in entries if e.domain}),
+        "domains": sorted(
+            ((d, labels[d]) for d in {e.domain for e in entries if e.domain}),
+            key=lambda kv: charts.DOMAIN_ORDER.index(kv[0]),
+        ),
         "years": (years[0], years[-1]) if years else (2000, 2030),
     }
     for number in range(1, pages_count + 1):
@@ -295,21 +461,20 @@ def render_site(
     if total > PAGE_SIZE:
         # Every row, for the script that sorts and filters all of them on the first page.
         every = [html.replace(ROOT_TOKEN, "./").strip() for html in rows]
-        files["data/rows.json"] = json.dumps({"rows": every}, ensure_ascii=False).encode()
+        files[f"{prefix}data/rows.json"] = json.dumps({"rows": every}, ensure_ascii=False).encode()
     for rank, r in enumerate(results, start=1):
         path = model_path(r.entry.id)
-        if keep(path):
-            files[path] = KEEP
+        if keep(prefix + path):
+            files[prefix + path] = KEEP
             continue
-        root = _relroot(path)
         page(
             path,
             "model.html",
             r=r,
-            formula=formula_text(r),
-            inputs=r.inputs,
+            formula=formula_text(r, language),
+            inputs=[(i, i.explain(_, fmt.value, places)) for i in r.inputs],
             hardware=catalog.hardware[r.entry.training.hardware],
-            rank_svg=charts.rank_strip(r, rank, total, root),
+            rank_svg=charts.rank_strip(r, rank, total, _relroot(prefix + path), language),
             equivalents=[(eq, r.co2e_t / eq.t_co2e_per_unit) for eq in catalog.equivalents],
         )
     if "methodology" in pages:
@@ -322,24 +487,22 @@ def render_site(
         if slug in pages:
             page(f"{slug}/index.html", "page.html", page=pages[slug])
     # Served for any missing path, at any depth: its links cannot be relative.
-    page("404.html", "404.html", root=config.site_url or "/")
+    site_root = config.site_url or "/"
+    page("404.html", "404.html", root=site_root, home=site_root + prefix)
 
-    if config.site_url:
-        files["sitemap.xml"] = sitemap(config.site_url, files).encode("utf-8")
-        files["robots.txt"] = (
-            f"User-agent: *\nAllow: /\nSitemap: {config.site_url}sitemap.xml\n".encode()
-        )
-    from builder.entry_schema import schema_text
 
-    files["schema/entry.schema.json"] = schema_text().encode("utf-8")
-    csv_text, json_text = export.export_texts(results, row_key, export_memo)
-    files["data/leaderboard.csv"] = csv_text.encode("utf-8")
-    files["data/leaderboard.json"] = json_text.encode("utf-8")
-    package = export.datapackage(config.site_url, __version__)
-    files["data/datapackage.json"] = (json.dumps(package, indent=1) + "\n").encode("utf-8")
-    for asset in sorted((site_dir / "assets").rglob("*")):
-        if asset.is_file():
-            files[f"assets/{asset.relative_to(site_dir / 'assets').as_posix()}"] = (
-                asset.read_bytes()
-            )
-    return files
+def place_names(catalog: Catalog, language: Language) -> dict[str, str]:
+    """English name -> name in `language` of the catalog's countries and the world (CLDR)."""
+    if language == SOURCE:
+        return {}
+    territories = formats(language).locale.territories
+    names = {"World": translations(language).gettext(N_("World"))}
+    for region in catalog.regions.values():
+        if region.kind == "country" and region.key in territories:
+            names[region.name] = territories[region.key]
+    return names
+
+
+def _page_url(path: str) -> str:
+    """A page's address relative to its language's root: folders end in `/`."""
+    return path.removesuffix("index.html")

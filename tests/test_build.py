@@ -14,6 +14,7 @@ from builder.build import BuildReport, build_site
 from builder.config import SiteConfig
 from builder.errors import EntriesInvalid
 from builder.export import COLUMNS, to_csv
+from builder.i18n import LANGUAGES
 from builder.write import TEMP_PREFIX
 
 from .conftest import ENTRIES, FIXTURES
@@ -170,7 +171,8 @@ def test_cached_rebuild_after_one_change_equals_a_clean_build(tmp_path: Path) ->
     first = build_site(entries, out, config, cache_dir=cache)
     assert first.reused == 0
     again = build_site(entries, out, config, cache_dir=cache)
-    assert again.reused == again.entries  # nothing changed: every model page is kept
+    # nothing changed: every model page, in each language, is kept
+    assert again.reused == again.entries * len(LANGUAGES)
     t5 = entries / "google" / "t5.yaml"
     t5.write_text(t5.read_text(encoding="utf-8").replace("days: 20", "days: 25"), encoding="utf-8")
     changed = build_site(entries, out, config, cache_dir=cache)
@@ -178,6 +180,7 @@ def test_cached_rebuild_after_one_change_equals_a_clean_build(tmp_path: Path) ->
     build_site(entries, clean, config)
     assert _tree(out) == _tree(clean)
     assert "days × 24 h" in (out / "models" / "google" / "t5.html").read_text(encoding="utf-8")
+    assert "25 天 × 24 小时" in (out / "zh/models/google/t5.html").read_text(encoding="utf-8")
 
 
 def test_cache_from_other_settings_is_not_reused(tmp_path: Path) -> None:

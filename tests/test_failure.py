@@ -35,8 +35,13 @@ OTHER_EPOCH = 1_600_000_000  # 2020-09-13
 CHANGED_ENTRY = "google/t5"
 
 
-def _date(epoch: int) -> str:
-    return datetime.datetime.fromtimestamp(epoch, tz=datetime.timezone.utc).date().isoformat()
+def _date(epoch: int, page: str = "") -> str:
+    """The footer's date of a page: in its language, as Babel writes it."""
+    from builder.i18n import LANGUAGES, SOURCE, formats
+
+    day = datetime.datetime.fromtimestamp(epoch, tz=datetime.timezone.utc).date()
+    language = next((lang for lang in LANGUAGES[1:] if page.startswith(lang.prefix)), SOURCE)
+    return formats(language).date(day)
 
 
 def tree(root: Path) -> dict[str, bytes | None]:
@@ -358,8 +363,9 @@ def test_footer_shows_the_epoch_date(epoch_builds: dict[str, Mapping[str, bytes 
     pages = {k: v for k, v in epoch_builds["a"].items() if k.endswith(".html") and v is not None}
     assert len(pages) > 70
     for name, html in pages.items():
-        assert f"Built {_date(EPOCH)}.".encode() in html, name
-        assert _date(OTHER_EPOCH).encode() not in html
+        built = "构建于 {}。" if name.startswith("zh/") else "Built {}."
+        assert built.format(_date(EPOCH, name)).encode() in html, name
+        assert _date(OTHER_EPOCH, name).encode() not in html
 
 
 def test_another_epoch_changes_only_the_date(
@@ -367,10 +373,10 @@ def test_another_epoch_changes_only_the_date(
 ) -> None:
     a, other = epoch_builds["a"], epoch_builds["other"]
     assert a.keys() == other.keys()
-    old, new = _date(EPOCH).encode(), _date(OTHER_EPOCH).encode()
     differing = [k for k in a if a[k] != other[k]]
     assert differing  # the footers
     for name in differing:
         first, second = a[name], other[name]
         assert first is not None and second is not None
+        old, new = _date(EPOCH, name).encode(), _date(OTHER_EPOCH, name).encode()
         assert first.replace(old, new) == second, name

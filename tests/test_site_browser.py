@@ -221,7 +221,10 @@ def test_model_page_names_defaults_and_their_catalog(watched: Page, site_url: st
     assert watched.locator("text=In everyday terms").count() == 1
 
 
-@pytest.mark.parametrize("path", ["/", "/models/google/t5.html", "/methodology/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/models/google/t5.html", "/methodology/", "/zh/", "/zh/models/google/t5.html"],
+)
 def test_axe_reports_no_violations(watched: Page, site_url: str, path: str) -> None:
     import axe_playwright_python
 
@@ -344,3 +347,79 @@ def test_large_leaderboard_static_pages_read_without_javascript(
     page.locator("#leaderboard tbody th a").first.click()
     assert "/models/" in page.url and page.locator("h1").count() == 1
     context.close()
+
+
+def test_chinese_leaderboard_sorts_filters_and_draws_charts(watched: Page, site_url: str) -> None:
+    watched.goto(site_url + "/zh/")
+    assert watched.locator("html").get_attribute("lang") == "zh-Hans"
+    headers = watched.locator("#leaderboard thead th").all_inner_texts()
+    assert headers[:4] == ["模型", "机构", "发布时间", "硬件"]
+    assert "CO2e（吨）" in headers
+    total = watched.locator("#leaderboard tbody tr").count()
+    assert watched.locator("#row-count").inner_text() == f"显示全部 {total} 个模型"
+    # Sort by energy, then filter by organization and year: the same machinery as English.
+    watched.locator("th[data-key=energy] button").click()
+    header = watched.locator("th[data-key=energy]")
+    assert header.get_attribute("aria-sort") == "descending"
+    assert _is_sorted(visible_values(watched, "energy"), descending=True)
+    watched.select_option("#f-org", "Meta")
+    watched.fill("#f-from", "2024")
+    shown = watched.locator("#leaderboard tbody tr:not([hidden])")
+    assert 0 < shown.count() < total
+    assert set(shown.locator("td:nth-of-type(1)").all_inner_texts()) == {"Meta"}
+    assert all(
+        d.startswith(("2024年", "2025年", "2026年"))
+        for d in shown.locator("td:nth-of-type(2)").all_inner_texts()
+    )
+    assert _is_sorted(visible_values(watched, "energy"), descending=True)
+    assert (
+        watched.locator("#row-count").inner_text() == f"显示 {shown.count()} 个模型，共 {total} 个"
+    )
+    # The release column sorts by date, not by the Chinese text of the date.
+    watched.locator("#filters button[type=reset]").click()
+    watched.locator("th[data-key=released] button").click()
+    released = watched.evaluate(
+        """() => [...document.querySelectorAll('#leaderboard tbody tr:not([hidden])')]
+            .map(tr => tr.cells[2].dataset.value).filter(Boolean)"""
+    )
+    assert released == sorted(released) and len(released) > 10
+    figure = watched.locator("#chart-co2e-by-date")
+    figure.scroll_into_view_if_needed()
+    watched.wait_for_function(
+        "el => el.classList.contains('drawn')", arg=figure.element_handle(), timeout=15_000
+    )
+    assert figure.locator("svg .mark-symbol path").count() > 10
+    axis_titles = " ".join(figure.locator("svg .role-axis-title text").all_text_contents())
+    assert "发布日期" in axis_titles and "训练排放量" in axis_titles
+    assert figure.locator("figcaption").inner_text() == "按发布日期的排放量"
+
+
+def test_chinese_chart_tooltip_is_translated(watched: Page, site_url: str) -> None:
+    watched.goto(site_url + "/zh/")
+    figure = watched.locator("#chart-top-emitters")
+    figure.scroll_into_view_if_needed()
+    bar = figure.locator("svg .mark-rect path").first
+    bar.wait_for(timeout=15_000)
+    bar.hover(position={"x": 8, "y": 8})
+    tooltip = watched.locator("#vg-tooltip-element")
+    expect(tooltip).to_be_visible(timeout=5_000)
+    text = tooltip.inner_text()
+    assert "模型" in text and "机构" in text and "吨 CO2e" in text
+
+
+def test_language_switch_lands_on_the_same_model(watched: Page, site_url: str) -> None:
+    watched.goto(site_url + "/models/google/t5.html")
+    watched.locator(".languages a[hreflang=zh-Hans]").click()
+    watched.wait_for_url(site_url + "/zh/models/google/t5.html")
+    assert watched.locator("html").get_attribute("lang") == "zh-Hans"
+    assert watched.locator("h1").inner_text() == "T5"
+    assert watched.locator("h2").first.inner_text() == "输入"
+    assert watched.locator("table.inputs").inner_text().count("由条目给出") >= 1
+    assert watched.locator("svg.rank-strip title").text_content().startswith("按训练排放量，T5 在")
+    watched.locator(".languages a[hreflang=en]").click()
+    watched.wait_for_url(site_url + "/models/google/t5.html")
+    assert watched.locator("html").get_attribute("lang") == "en"
+    # From the Chinese leaderboard, a row leads to the Chinese page of its model.
+    watched.goto(site_url + "/zh/")
+    watched.locator("#leaderboard tbody a[href$='google/t5.html']").click()
+    watched.wait_for_url(site_url + "/zh/models/google/t5.html")

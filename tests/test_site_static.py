@@ -120,7 +120,7 @@ def test_eval_is_allowed_only_where_charts_need_it(built_site: tuple[Path, Build
         for p in _pages(out)
         if "'unsafe-eval'" in p.read_text(encoding="utf-8")
     ]
-    assert with_eval == ["index.html"]
+    assert with_eval == ["index.html", "zh/index.html"]
 
 
 def test_index_page_weight_within_budget(built_site: tuple[Path, BuildReport]) -> None:
@@ -149,6 +149,20 @@ def test_base_url_gives_canonical_links_sitemap_and_a_working_404(tmp_path: Path
     assert '<meta property="og:title" content="T5 — ML Training Emissions Leaderboard">' in t5
     sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://example.org/leaderboard/models/google/t5.html</loc>" in sitemap
+    assert "<loc>https://example.org/leaderboard/zh/models/google/t5.html</loc>" in sitemap
+    assert (
+        '<xhtml:link rel="alternate" hreflang="zh-Hans" '
+        'href="https://example.org/leaderboard/zh/models/google/t5.html"/>'
+    ) in sitemap
+    zh_t5 = (out / "zh/models/google/t5.html").read_text(encoding="utf-8")
+    assert (
+        '<link rel="canonical" href="https://example.org/leaderboard/zh/models/google/t5.html">'
+        in zh_t5
+    )
+    assert (
+        '<link rel="alternate" hreflang="en" '
+        'href="https://example.org/leaderboard/models/google/t5.html">'
+    ) in zh_t5
     assert "404" not in sitemap
     assert "Sitemap: https://example.org/leaderboard/sitemap.xml" in (out / "robots.txt").read_text(
         encoding="utf-8"

@@ -12,14 +12,28 @@
   var count = document.getElementById("row-count");
   var pageSize = Number(table.dataset.pageSize) || 200;
   var DEFAULT = { key: "co2e", dir: "desc" };
+  var locale = document.documentElement.lang || "en";
+
+  // The page's own words, translated at build time: data-msg-* attributes of the table,
+  // with {name} placeholders.
+  function say(name, values) {
+    var text = table.getAttribute("data-msg-" + name) || "";
+    return text.replace(/\{(\w+)\}/g, function (whole, key) {
+      var v = values[key];
+      return typeof v === "number" ? v.toLocaleString(locale) : String(v);
+    });
+  }
   var state = { key: DEFAULT.key, dir: DEFAULT.dir, page: 1 };
   var rows = [];       // every row, in the default order
   var keys = [];       // per row: the sort value of each column
   var pager = null;
 
-  function valueOf(cell) {
+  function valueOf(cell, i) {
     var raw = cell.getAttribute("data-value");
-    if (raw !== null) return raw === "" ? null : Number(raw);
+    if (raw !== null) {
+      if (raw === "") return null;
+      return headers[i].dataset.type === "number" ? Number(raw) : raw.toLowerCase();
+    }
     var text = cell.textContent.trim();
     return text === "—" || text === "" ? null : text.toLowerCase();
   }
@@ -87,17 +101,18 @@
       else th.removeAttribute("aria-sort");
     });
     count.textContent = order.length === rows.length
-      ? "Showing all " + rows.length + " models"
-      : "Showing " + order.length + " of " + rows.length + " models";
+      ? say("all", { count: rows.length })
+      : say("some", { shown: order.length, count: rows.length });
     renderPager(order.length, pages, start);
   }
 
   function renderPager(shown, pages, start) {
     if (!pager) return;
     pager.hidden = pages <= 1;
-    pager.querySelector(".pager-status").textContent =
-      "Page " + state.page + " of " + pages + " · models " + (shown ? start + 1 : 0) + "–" +
-      Math.min(shown, start + pageSize) + " of " + shown;
+    pager.querySelector(".pager-status").textContent = say("page", {
+      page: state.page, pages: pages, first: shown ? start + 1 : 0,
+      last: Math.min(shown, start + pageSize), count: shown
+    });
     pager.querySelector("[data-step='-1']").disabled = state.page <= 1;
     pager.querySelector("[data-step='1']").disabled = state.page >= pages;
   }
@@ -134,8 +149,8 @@
   function makePager() {
     var nav = document.createElement("nav");
     nav.className = "pager";
-    nav.setAttribute("aria-label", "Leaderboard pages");
-    [["-1", "← Previous"], ["0", ""], ["1", "Next →"]].forEach(function (part) {
+    nav.setAttribute("aria-label", say("pages", {}));
+    [["-1", say("prev", {})], ["0", ""], ["1", say("next", {})]].forEach(function (part) {
       var el;
       if (part[0] === "0") {
         el = document.createElement("span");
