@@ -304,15 +304,23 @@ def large_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.server_close()
 
 
+LARGE_SITE_WORDS = {
+    "": ("Showing all 450 models", "Page 1 of 3 · models 1–200 of 450"),
+    "/zh": ("显示全部 450 个模型", "第 1 页，共 3 页 · 第 1–200 个模型，共 450 个"),
+}
+
+
+@pytest.mark.parametrize("prefix", ["", "/zh"])
 def test_large_leaderboard_pages_sorts_and_filters_every_row(
-    page: Page, large_site_url: str
+    page: Page, large_site_url: str, prefix: str
 ) -> None:
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(large_site_url + "/")
-    expect(page.locator("#row-count")).to_have_text("Showing all 450 models")
+    page.goto(large_site_url + prefix + "/")
+    every, first_page = LARGE_SITE_WORDS[prefix]
+    expect(page.locator("#row-count")).to_have_text(every)
     assert page.locator("#leaderboard tbody tr").count() == 200
-    expect(page.locator(".pager-status")).to_have_text("Page 1 of 3 · models 1–200 of 450")
+    expect(page.locator(".pager-status")).to_have_text(first_page)
     page.locator("th[data-key=energy] button").click()
     page.locator("th[data-key=energy] button").click()  # ascending: smallest of all 450 first
     first = visible_values(page, "energy")
@@ -326,7 +334,7 @@ def test_large_leaderboard_pages_sorts_and_filters_every_row(
     page.fill("#f-q", "org-007")
     assert page.locator("#leaderboard tbody tr").count() < 200
     links = page.locator("#leaderboard tbody th a").evaluate_all("as => as.map(a => a.href)")
-    assert all("/models/org-007/" in href for href in links)
+    assert all(f"{prefix}/models/org-007/" in href for href in links)
     assert errors == []
 
 
