@@ -55,42 +55,25 @@ def _child_floor(entries: Path, out: Path) -> dict[str, object]:
 
     from builder.build import check_paths
     from builder.catalog import load_catalog
-    from builder.charts import rank_strip
     from builder.compute import compute_results
-    from builder.config import TEMPLATES_DIR, SiteConfig
-    from builder.render import INPUT_LABELS, _environment, formula_text, model_path
+    from builder.config import SiteConfig
+    from builder.i18n import LANGUAGES
+    from builder.render import LanguagePages
     from builder.write import write_tree
 
     found, _ = check_paths([entries])  # the page context, prepared outside the timed part
     catalog = load_catalog()
     results = compute_results(found, catalog)
-    env = _environment(TEMPLATES_DIR)
+    memo: dict[str, str] = {}  # notes converted once for all languages, as in the build
+    renderers = [LanguagePages(lang, catalog, SiteConfig(), notes_memo=memo) for lang in LANGUAGES]
     paths = sorted(entries.rglob("*.yaml"))
     start = time.perf_counter()
     docs = [yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for p in paths]
-    template = env.get_template("model.html")
-    common = {
-        "config": SiteConfig(),
-        "nav": [],
-        "version": "",
-        "input_labels": INPUT_LABELS,
-        "needs_eval": False,
-    }
     files: dict[str, bytes] = {}
-    for rank, r in enumerate(results, start=1):
-        path = model_path(r.entry.id)
-        root = "../" * path.count("/")
-        files[path] = template.render(
-            **common,
-            root=root,
-            path=path,
-            r=r,
-            formula=formula_text(r),
-            inputs=r.inputs,
-            hardware=catalog.hardware[r.entry.training.hardware],
-            rank_svg=rank_strip(r, rank, len(results), root),
-            equivalents=[(eq, r.co2e_t / eq.t_co2e_per_unit) for eq in catalog.equivalents],
-        ).encode()
+    for renderer in renderers:  # every model page, in every language, as the build makes it
+        for rank, r in enumerate(results, start=1):
+            path, html = renderer.model_page(r, rank, len(results))
+            files[path] = html
     if out.exists():
         shutil.rmtree(out)
     write_tree(out, files)
@@ -141,8 +124,10 @@ def _hugo_site(entries: Path, site: Path) -> None:
         ' }}">{{ .Title }}</a></td><td>{{ .Params.co2e_t }}</td></tr>{{ end }}</table></body>'
         "</html>"
     )
-    for r in results:
-        page = site / "content" / "models" / f"{r.entry.id}.md"
+    from builder.i18n import LANGUAGES
+
+    for lang, r in ((lang, r) for lang in LANGUAGES for r in results):  # a page per language
+        page = site / "content" / f"{lang.prefix}models" / f"{r.entry.id}.md"
         page.parent.mkdir(parents=True, exist_ok=True)
         front = {
             "title": r.entry.name,

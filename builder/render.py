@@ -179,7 +179,22 @@ def _environment(templates_dir: Path, language: Language = SOURCE) -> jinja2.Env
         extensions=["jinja2.ext.i18n"],
     )
     env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    lookup = translations(language)
+
+    # Jinja's "new style" gettext: the message is safe markup, its %(name)s values are
+    # escaped, and formatting always applies (so a literal percent sign is written %%).
+    # Installed directly, without Jinja's context-passing wrapper: pages call it dozens
+    # of times each.
+    def gettext(message: str, **variables: Any) -> Markup:
+        return Markup(lookup.gettext(message)) % variables
+
+    def ngettext(singular: str, plural: str, n: int, **variables: Any) -> Markup:
+        variables.setdefault("num", n)
+        return Markup(lookup.ngettext(singular, plural, n)) % variables
+
+    env.install_gettext_callables(gettext, ngettext, newstyle=False)  # type: ignore[attr-defined]
+    env.newstyle_gettext = True  # type: ignore[attr-defined]  # how templates compile {% trans %}
+    env.globals["_"] = gettext
     fmt = formats(language)
     env.filters["num"] = fmt.number
     env.filters["released"] = fmt.released
@@ -288,6 +303,7 @@ def render_site(
     files: dict[str, bytes | Keep] = {}
     files["charts/distribution.svg"] = chart_files.distribution.encode("utf-8")
     reset_missing()
+    notes_memo: dict[str, str] = {}
     for language in LANGUAGES:
         _render_language(
             files,
@@ -301,6 +317,7 @@ def render_site(
             row_key,
             templates_dir,
             site_dir,
+            notes_memo,
         )
     check_complete()
     if config.site_url:
@@ -324,6 +341,103 @@ def render_site(
     return files
 
 
+class LanguagePages:
+    """Renders the pages of one language: its templates, words, numbers and links."""
+
+    def __init__(
+        self,
+        language: Language,
+        catalog: Catalog,
+        config: SiteConfig,
+        templates_dir: Path = TEMPLATES_DIR,
+        site_dir: Path = SITE_DIR,
+        notes_memo: dict[str, str] | None = None,
+    ) -> None:
+        self.language = language
+        # An entry's notes are the same Markdown in every language: converted once.
+        self.notes_memo = notes_memo if notes_memo is not None else {}
+        self.catalog = catalog
+        self.config = config
+        self.env = _environment(templates_dir, language)
+        self.gettext = _ = translations(language).gettext
+        self.fmt = formats(language)
+        self.pages = load_pages(site_dir, language)
+        self.labels = {key: _(label) for key, label in LABELS.items()}
+        self.places = place_names(catalog, language)
+        nav = [("", _("Leaderboard"))] + [
+            (slug, self.pages[slug].title)
+            for slug in ("methodology", "data", "contribute", "about")
+            if slug in self.pages
+        ]
+        self.common: dict[str, Any] = {
+            "config": config,
+            "lang": language,
+            "nav": nav,
+            "version": __version__,
+            "build_date": self.fmt.date(config.build_date) if config.build_date else "",
+            "site_title": _(N_("ML Training Emissions Leaderboard"))
+            if config.title == DEFAULT_TITLE
+            else config.title,
+            "input_labels": {k: (_(label), unit) for k, (label, unit) in INPUT_LABELS.items()},
+            "labels": self.labels,
+            "link_labels": LINK_LABELS,
+            "region_name": self.region_name,
+        }
+
+    def region_name(self, region: Region) -> str | Markup:
+        """A region's name in this language, or its English name marked as English."""
+        name = self.places.get(region.name)
+        if name is not None or self.language == SOURCE:
+            return name or region.name
+        return Markup('<span lang="en">{}</span>').format(region.name)
+
+    def render(
+        self,
+        path: str,
+        template: str,
+        root: str | None = None,
+        home: str | None = None,
+        needs_eval: bool = False,
+        **context: Any,
+    ) -> tuple[str, bytes]:
+        """The page at `path` (relative to the language's root): its output path and bytes."""
+        full = self.language.prefix + path
+        site_root = root or _relroot(full)
+        html = self.env.get_template(template).render(
+            **self.common,
+            needs_eval=needs_eval,
+            root=site_root,
+            home=home or _relroot(path),
+            path=path,
+            alternates=[
+                (other, (self.config.site_url or site_root) + other.prefix + _page_url(path))
+                for other in LANGUAGES
+            ],
+            **context,
+        )
+        return full, html.encode("utf-8")
+
+    def model_page(self, r: Result, rank: int, total: int) -> tuple[str, bytes]:
+        """A model's page."""
+        path = model_path(r.entry.id)
+        notes = r.entry.notes
+        if notes and notes not in self.notes_memo:
+            self.notes_memo[notes] = render_markdown(notes)
+        return self.render(
+            path,
+            "model.html",
+            r=r,
+            notes_html=Markup(self.notes_memo[notes]) if notes else "",
+            formula=formula_text(r, self.language),
+            inputs=[(i, i.explain(self.gettext, self.fmt.value, self.places)) for i in r.inputs],
+            hardware=self.catalog.hardware[r.entry.training.hardware],
+            rank_svg=charts.rank_strip(
+                r, rank, total, _relroot(self.language.prefix + path), self.language
+            ),
+            equivalents=[(eq, r.co2e_t / eq.t_co2e_per_unit) for eq in self.catalog.equivalents],
+        )
+
+
 def _render_language(
     files: dict[str, bytes | Keep],
     language: Language,
@@ -336,65 +450,16 @@ def _render_language(
     row_key: Callable[[Result], str] | None,
     templates_dir: Path,
     site_dir: Path,
+    notes_memo: dict[str, str],
 ) -> None:
     """One language's pages, under its prefix."""
-    env = _environment(templates_dir, language)
-    _ = translations(language).gettext
-    fmt = formats(language)
-    pages = load_pages(site_dir, language)
+    renderer = LanguagePages(language, catalog, config, templates_dir, site_dir, notes_memo)
+    env, labels, pages = renderer.env, renderer.labels, renderer.pages
     prefix = language.prefix
-    nav = [("", _("Leaderboard"))] + [
-        (slug, pages[slug].title)
-        for slug in ("methodology", "data", "contribute", "about")
-        if slug in pages
-    ]
-    labels = {key: _(label) for key, label in LABELS.items()}
-    places = place_names(catalog, language)
 
-    def region_name(region: Region) -> str | Markup:
-        """A region's name in this language, or its English name marked as English."""
-        name = places.get(region.name)
-        if name is not None or language == SOURCE:
-            return name or region.name
-        return Markup('<span lang="en">{}</span>').format(region.name)
-
-    input_labels = {key: (_(label), unit) for key, (label, unit) in INPUT_LABELS.items()}
-
-    def page(
-        path: str,
-        template: str,
-        root: str | None = None,
-        home: str | None = None,
-        needs_eval: bool = False,
-        **context: Any,
-    ) -> None:
-        """Render `path` (relative to the language's root) to prefix + path."""
-        full = prefix + path
-        site_root = root or _relroot(full)
-        html = env.get_template(template).render(
-            needs_eval=needs_eval,
-            config=config,
-            root=site_root,
-            home=home or _relroot(path),
-            path=path,
-            lang=language,
-            alternates=[
-                (other, (config.site_url or site_root) + other.prefix + _page_url(path))
-                for other in LANGUAGES
-            ],
-            nav=nav,
-            version=__version__,
-            build_date=fmt.date(config.build_date) if config.build_date else "",
-            site_title=_(N_("ML Training Emissions Leaderboard"))
-            if config.title == DEFAULT_TITLE
-            else config.title,
-            input_labels=input_labels,
-            labels=labels,
-            link_labels=LINK_LABELS,
-            region_name=region_name,
-            **context,
-        )
-        files[full] = html.encode("utf-8")
+    def page(path: str, template: str, **context: Any) -> None:
+        full, html = renderer.render(path, template, **context)
+        files[full] = html
 
     for chart in chart_list:
         # Fetched by charts.js: the index page stays small however many entries there are.
@@ -463,20 +528,12 @@ def _render_language(
         every = [html.replace(ROOT_TOKEN, "./").strip() for html in rows]
         files[f"{prefix}data/rows.json"] = json.dumps({"rows": every}, ensure_ascii=False).encode()
     for rank, r in enumerate(results, start=1):
-        path = model_path(r.entry.id)
-        if keep(prefix + path):
-            files[prefix + path] = KEEP
+        path = prefix + model_path(r.entry.id)
+        if keep(path):
+            files[path] = KEEP
             continue
-        page(
-            path,
-            "model.html",
-            r=r,
-            formula=formula_text(r, language),
-            inputs=[(i, i.explain(_, fmt.value, places)) for i in r.inputs],
-            hardware=catalog.hardware[r.entry.training.hardware],
-            rank_svg=charts.rank_strip(r, rank, total, _relroot(prefix + path), language),
-            equivalents=[(eq, r.co2e_t / eq.t_co2e_per_unit) for eq in catalog.equivalents],
-        )
+        full, html = renderer.model_page(r, rank, total)
+        files[full] = html
     if "methodology" in pages:
         page(
             "methodology/index.html", "methodology.html", page=pages["methodology"], catalog=catalog
