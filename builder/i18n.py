@@ -120,16 +120,28 @@ class SourceTranslations(_gettext.NullTranslations):
     missing: set[str] = set()  # noqa: RUF012 - never filled: English lacks nothing
 
 
-@functools.cache
+_SOURCE_TRANSLATIONS = SourceTranslations()
+
+
 def translations(language: Language) -> _gettext.NullTranslations:
-    """The compiled catalog of a language; TranslationError if it is incomplete."""
+    """The compiled catalog of a language; TranslationError if it is incomplete.
+
+    Compiled once per version of the .po file, so `serve` picks up a translator's edit.
+    """
     if language == SOURCE:
-        return SourceTranslations()
+        return _SOURCE_TRANSLATIONS
     path = catalog_path(language)
     try:
-        catalog = read_catalog(path)
+        st = path.stat()
     except FileNotFoundError as exc:
         raise TranslationError(f"{path}: no catalog for {language.tag}") from exc
+    return _compiled(path, st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(path: Path, mtime_ns: int, size: int) -> StrictTranslations:
+    try:
+        catalog = read_catalog(path)
     except Exception as exc:  # Babel raises several kinds for a malformed file
         raise TranslationError(f"{path}: cannot be read: {exc}") from exc
     problems = catalog_problems(catalog, path)

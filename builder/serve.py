@@ -12,12 +12,13 @@ from pathlib import Path
 
 from builder.catalog import DATA_DIR
 from builder.config import SITE_DIR, TEMPLATES_DIR
+from builder.i18n import LOCALE_DIR
 
 POLL_SECONDS = 1.0
 
 
 def _inputs(entries: Path) -> Iterator[Path]:
-    for folder in (entries, TEMPLATES_DIR, SITE_DIR, DATA_DIR):
+    for folder in (entries, TEMPLATES_DIR, SITE_DIR, DATA_DIR, LOCALE_DIR):
         if folder.is_dir():
             yield from (p for p in folder.rglob("*") if p.is_file())
 

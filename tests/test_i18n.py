@@ -91,9 +91,8 @@ def _copy_catalogs(tmp_path: Path, edit: object) -> Path:
 @pytest.fixture()
 def isolated_catalogs(monkeypatch: pytest.MonkeyPatch) -> object:
     """Let a test point the builder at other catalogs; compiled ones are forgotten after."""
-    i18n.translations.cache_clear()
     yield monkeypatch
-    i18n.translations.cache_clear()
+    i18n._compiled.cache_clear()
 
 
 def _render(results: list[object], templates_dir: Path | None = None) -> None:
@@ -281,3 +280,23 @@ def test_chinese_pages_show_no_english_interface_text(
         leftovers = [p for p in phrases if p in text]
         assert leftovers == [], rel
         assert re.search(r"[\u4e00-\u9fff]", text), rel
+
+
+def test_an_edited_catalog_is_compiled_again(
+    tmp_path: Path, isolated_catalogs: pytest.MonkeyPatch
+) -> None:
+    """`serve` rebuilds in one process: a translator's edit must show without a restart."""
+    chinese = TRANSLATED[0]
+    isolated_catalogs.setattr(i18n, "LOCALE_DIR", _copy_catalogs(tmp_path, lambda c: None))
+    assert i18n.translations(chinese).gettext("Search") == "搜索"
+
+    def reword(catalog: object) -> None:
+        catalog["Search"].string = "查找模型"  # type: ignore[index]
+
+    path = catalog_path(chinese)
+    with path.open("rb") as fh:
+        catalog = read_po(fh)
+    reword(catalog)
+    with path.open("wb") as fh:
+        write_po(fh, catalog, width=100)
+    assert i18n.translations(chinese).gettext("Search") == "查找模型"
