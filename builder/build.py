@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from builder import catalog as catalog_mod
 from builder.config import SiteConfig
 from builder.errors import BuildFailed, EntriesInvalid, EntryError
-from builder.load import entries_root_for, find_entry_files, read_entry
+from builder.load import entries_root_for, entry_file_names, find_entry_files, read_entry
 from builder.model import Entry, Result
 from builder.validate import check_unique_ids, validate_entry
 
@@ -167,6 +167,10 @@ def build_site(
         return _build(entries_dir, out, config, cache_dir, watch, worker)
     finally:
         worker.close()
+        if cache_dir:
+            from builder.cache import thaw
+
+            thaw()
 
 
 def _build(
@@ -178,7 +182,7 @@ def _build(
     worker: _Worker,
 ) -> BuildReport:
     from builder import charts
-    from builder.cache import BuildCache, State, digest, global_key
+    from builder.cache import BuildCache, State, digest, global_key, settled, signature
     from builder.compute import compute_result
     from builder.i18n import LANGUAGES
     from builder.render import ChartFiles, model_path, render_site
@@ -202,12 +206,21 @@ def _build(
     entries: list[Entry] = []
     errors: list[EntryError] = []
     fresh: list[tuple[str, str, Entry]] = []
+    started_ns = time.time_ns()
     with watch("load"):
-        files = _collect([entries_dir])
-    for path in files:
-        key = path.as_posix()
+        files = entry_file_names(entries_dir)
+    for key in files:
         with watch("load"):
-            blob = digest(path.read_bytes())
+            # a file whose status is unchanged is not read again (see builder.cache)
+            st = os.lstat(key)
+            sig = signature(st)
+            seen = before.files.get(key)
+            if seen is not None and seen[0] == sig:
+                blob = seen[1]
+            else:
+                with open(key, "rb") as handle:
+                    blob = digest(handle.read())
+            now.files[key] = (sig if settled(st, started_ns) else None, blob)
         known = before.results.get(key)
         if known is not None and known[0] == blob:
             now.results[key] = known
@@ -215,7 +228,7 @@ def _build(
             results.append(known[1])
             entries.append(known[1].entry)
             continue
-        checked = _check_file(path, watch)
+        checked = _check_file(Path(key), watch)
         if isinstance(checked, list):
             errors.extend(checked)
         else:
@@ -272,6 +285,7 @@ def _build(
         else {}
     )
     same_out = before.out == now.out and out.is_dir()
+    out_prefix = now.out.rstrip("/") + "/"
 
     def keep(path: str) -> bool:
         """Link a page only if its inputs are the same and the file is still the one we wrote."""
@@ -279,7 +293,7 @@ def _build(
         if not same_out or kept is None or kept[0] != page_keys.get(path):
             return False
         try:
-            st = os.stat(out / path)
+            st = os.stat(out_prefix + path)
         except OSError:
             return False
         return (st.st_ino, st.st_size) == kept[1:]
@@ -325,8 +339,11 @@ def _build(
         write_site(out, files_out)
     if cache:
         for page_path, key in page_keys.items():
-            st = os.stat(out / page_path)
-            now.pages[page_path] = (key, st.st_ino, st.st_size)
+            if isinstance(files_out.get(page_path), Keep):  # linked: the same file as before
+                now.pages[page_path] = before.pages[page_path]
+            else:
+                st = os.stat(out_prefix + page_path)
+                now.pages[page_path] = (key, st.st_ino, st.st_size)
         cache.save_state(now)
     reused = sum(1 for v in files_out.values() if isinstance(v, Keep))
     return BuildReport(

@@ -1,35 +1,64 @@
 """What a build may reuse from the last one, keyed by content hashes; never needed for correctness.
 
-A rebuild reads every entry file and hashes it. Entries whose bytes, and the
-code, catalogs, templates and settings (the "global key") are unchanged keep
-their validated, computed result; their model pages are not rendered again
-but linked from the previous output, which holds exactly what a fresh render
-would give. Chart templates, static SVGs and the vega bundle are cached by
-their own inputs. Delete the folder, or pass --no-cache, for a cold build.
+A rebuild lists every entry file and looks at its status (`lstat`). Like make and
+git, it takes a file whose size, modification time, change time, inode and device
+are all unchanged since the last build to hold the same bytes as then, and does not
+read it again; any other file is read and hashed. A file modified less than
+`SETTLE_NS` before a build is read and hashed again by the next one as well, so that
+a change made within the timestamp granularity of the file system cannot hide.
+
+Entries whose path and bytes, and the code, catalogs, templates, settings and
+working folder (the "global key") are unchanged keep their validated, computed
+result; their leaderboard rows and dataset rows are kept by the hash of their
+bytes. These records are spread over `SHARDS` files by a hash of their keys, so a
+rebuild after one change rewrites a few small files rather than all of them, and
+loading them keeps the cycle collector out of the way. Model pages whose inputs are
+unchanged are not rendered again but linked from the previous output, which holds
+exactly what a fresh render would give. Chart templates, static SVGs and the vega
+bundle are cached by their own inputs. Delete the folder, or pass --no-cache, for a
+cold build.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
+import marshal
 import os
 import pickle
+import sys
 import tempfile
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
 from builder import __version__
 from builder.config import PROJECT_ROOT, SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.model import Result
 
-T = TypeVar("T")
-_FORMAT = 2
+_FORMAT = 3
+SHARDS = 64
+SETTLE_NS = 2_000_000_000  # FAT keeps modification times to 2 s; others are finer
+# size, modification time, change time, inode, device: what `lstat` says of a file
+Signature = tuple[int, int, int, int, int]
 
 
 def digest(data: bytes) -> str:
     """A short content hash."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def signature(st: os.stat_result) -> Signature:
+    """What identifies one version of a file without reading it."""
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def settled(st: os.stat_result, now_ns: int) -> bool:
+    """True when a later change to the file must show in its signature."""
+    return now_ns - st.st_mtime_ns > SETTLE_NS
 
 
 def _files_below(folders: Iterable[Path]) -> list[Path]:
@@ -42,9 +71,14 @@ def _files_below(folders: Iterable[Path]) -> list[Path]:
 
 
 def global_key(config: SiteConfig) -> str:
-    """Hash of everything besides the entries that shapes the output."""
+    """Hash of everything besides the entries that shapes the output or the records.
+
+    The working folder is part of it because entries keep their path as the user
+    would type it, relative to that folder.
+    """
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{_FORMAT}|{__version__}|{config!r}".encode())
+    python = ".".join(map(str, sys.version_info[:2]))
+    h.update(f"{_FORMAT}|{__version__}|{python}|{os.getcwd()}|{config!r}".encode())
     for path in _files_below([PROJECT_ROOT / "builder", TEMPLATES_DIR, SITE_DIR]):
         h.update(path.as_posix().encode())
         h.update(path.read_bytes())
@@ -59,17 +93,61 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+_frozen = False
+
+
+def thaw() -> None:
+    """Hand the records a build loaded back to the cycle collector (see `BuildCache.state`)."""
+    global _frozen
+    if _frozen:
+        gc.unfreeze()
+        _frozen = False
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cycle collector: (un)pickling many small objects triggers it for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _shard(key: str) -> int:
+    return zlib.crc32(key.encode()) % SHARDS
+
+
 @dataclass
 class State:
-    """The last build: per entry file its hash and result, per model page its key."""
+    """The last build: its entry files, their results, rows and dataset lines, and its pages."""
 
     key: str = ""
     out: str = ""
+    # per entry file: its signature (None while not settled) and the hash of its bytes
+    files: dict[str, tuple[Signature | None, str]] = field(default_factory=dict)
+    # per entry file: the hash of its bytes, and its result
     results: dict[str, tuple[str, Result]] = field(default_factory=dict)
     # per model page: its inputs' key, and the inode and size of the file written
     pages: dict[str, tuple[str, int, int]] = field(default_factory=dict)
-    rows: dict[str, str] = field(default_factory=dict)  # leaderboard row HTML by entry hash
+    rows: dict[str, str] = field(default_factory=dict)  # leaderboard row HTML by entry key
     exports: dict[str, tuple[str, str]] = field(default_factory=dict)  # CSV line, JSON object
+
+
+# The parts of a State kept in the record shards; the rest is in small marshal files.
+_SHARDED = ("results", "rows", "exports")
+
+
+def _held(tables: dict[str, dict[str, Any]]) -> set[object]:
+    """What tells one shard's records from another's: results by path change with the file's
+    hash; rows and dataset lines are keyed by it."""
+    return {
+        (key, value[0]) if table == "results" else key
+        for table, part in tables.items()
+        for key, value in part.items()
+    }
 
 
 class BuildCache:
@@ -79,28 +157,91 @@ class BuildCache:
         self.folder = folder
         self.key = key
         self._state: State | None = None
+        self._shards: dict[int, set[object]] = {}  # what each record shard on disk holds
+
+    def _load(self, name: str) -> Any:
+        """The marshalled value kept under `name` by a build with the same key, or None."""
+        try:
+            key, value = marshal.loads((self.folder / name).read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        return value if key == self.key else None
+
+    def _save(self, name: str, value: Any) -> None:
+        _atomic_write(self.folder / name, marshal.dumps((self.key, value)))
 
     def state(self) -> State:
-        """The last build's state, or an empty one if it was made with other code or settings."""
-        if self._state is None:
-            self._state = State()
-            try:
-                loaded = pickle.loads((self.folder / "state.pickle").read_bytes())
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                loaded = None
-            if isinstance(loaded, State) and loaded.key == self.key:
-                self._state = loaded
-        return self._state
+        """The last build's state; what was made with other code or settings is left out."""
+        if self._state is not None:
+            return self._state
+        state = State(key=self.key)
+        files = self._load("files.marshal")
+        if isinstance(files, dict):
+            state.files = files
+        output = self._load("output.marshal")
+        if isinstance(output, tuple) and len(output) == 2:
+            state.out, state.pages = output
+        self._shards = {}
+        with _no_gc():
+            for number in range(SHARDS):
+                try:
+                    data = (self.folder / f"records-{number}.pickle").read_bytes()
+                    key, tables = pickle.loads(data)
+                except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                    continue
+                except (TypeError, ValueError):  # not a pair: a file of another format
+                    continue
+                if key != self.key or not isinstance(tables, dict):
+                    continue
+                for table in _SHARDED:
+                    getattr(state, table).update(tables.get(table, {}))
+                self._shards[number] = _held(tables)
+        # Hundreds of thousands of acyclic objects that live until the build ends: without
+        # this, each generation of the cycle collector would walk all of them again (about
+        # half a second at 10,000 entries). `build_site` hands them back with `thaw()` when
+        # it returns. Freezing is process-wide: `thaw` also unfreezes what a program that
+        # runs builds in its own process had frozen itself.
+        global _frozen
+        gc.freeze()
+        _frozen = True
+        self._state = state
+        return state
 
     def forget_state(self) -> None:
-        """Drop the last build's state (before the output it describes is replaced)."""
+        """Drop what describes the last output (before the output it describes is replaced).
+
+        The records stay: they describe entry files, not the output.
+        """
         self._state = None
-        (self.folder / "state.pickle").unlink(missing_ok=True)
+        (self.folder / "output.marshal").unlink(missing_ok=True)
 
     def save_state(self, state: State) -> None:
-        """Remember this build, after its output was swapped in."""
+        """Remember this build, after its output was swapped in.
+
+        Only the record shards whose content changed are written again.
+        """
         state.key = self.key
-        _atomic_write(self.folder / "state.pickle", pickle.dumps(state, protocol=5))
+        shards: dict[int, dict[str, dict[str, Any]]] = {}
+        for table in _SHARDED:
+            for k, v in getattr(state, table).items():
+                shards.setdefault(_shard(k), {}).setdefault(table, {})[k] = v
+        with _no_gc():
+            for number in range(SHARDS):
+                path = self.folder / f"records-{number}.pickle"
+                tables = shards.get(number)
+                if tables is None:
+                    if number in self._shards or path.exists():
+                        path.unlink(missing_ok=True)
+                    continue
+                held = _held(tables)
+                if self._shards.get(number) != held:
+                    _atomic_write(path, pickle.dumps((self.key, tables), protocol=5))
+                    self._shards[number] = held
+        self._shards = {n: self._shards[n] for n in shards if n in self._shards}
+        self._save("files.marshal", state.files)
+        self._save("output.marshal", (state.out, state.pages))
+        (self.folder / "state.pickle").unlink(missing_ok=True)  # the format before this one
+        self._state = state
 
     def product(self, name: str, inputs: str) -> Path:
         """Where a product made from `inputs` is kept."""

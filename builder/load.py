@@ -12,6 +12,7 @@ neither.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -99,16 +100,22 @@ _NONFINITE = {
 }
 
 
+_SPECIAL: dict[str, Scalar] = {
+    **dict.fromkeys(_NULL, None),
+    **dict.fromkeys(_TRUE, True),
+    **dict.fromkeys(_FALSE, False),
+    **_NONFINITE,
+}
+# Every number _INT or _FLOAT reads starts with one of these; other text is left as it is.
+_NUMBER_START = frozenset("+-.0123456789")
+
+
 def resolve_plain(text: str) -> Scalar:
     """Type of an unquoted scalar: null, bool, int, float (incl. 11e9, 10_000) or str."""
-    if text in _NULL:
-        return None
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    if text in _NONFINITE:
-        return _NONFINITE[text]
+    if text in _SPECIAL:
+        return _SPECIAL[text]
+    if text[0] not in _NUMBER_START:  # not empty: "" is null
+        return text
     if _INT.match(text) and not text.endswith("_"):
         digits = text.replace("_", "")
         if len(digits.lstrip("+-")) > _MAX_INT_DIGITS:
@@ -125,9 +132,14 @@ def _mark(m: Any) -> tuple[int, int]:
 
 def parse_yaml(text: str, path: str) -> Node:
     """Parse one YAML document into a Node tree, refusing tags, anchors, aliases, duplicates."""
-    events = yaml.parse(text, Loader=_Loader)
     try:
-        root = _parse_document(events, path, text)
+        loader = _Loader(text)
+        try:
+            # The parser's events one by one (what yaml.parse yields, without its generator);
+            # reading stops at the end of the stream, before the parser would return None.
+            root = _parse_document(iter(loader.get_event, None), path, text)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         line, col, problem, hint = _explain(exc, text)
         line, col = _within(text, line, col)
@@ -364,8 +376,11 @@ def _parse_node(
 ) -> Node:
     """One node and everything below it; `where` names it (`training.days`) for messages."""
     path, text = source
-    _check_event(ev, path, text)
-    line, col = _mark(ev.start_mark)
+    # Only an event with an anchor (aliases have one too) or a tag can be refused.
+    if ev.anchor is not None or ev.tag is not None:
+        _check_event(ev, path, text)
+    mark = ev.start_mark
+    line, col = mark.line + 1, mark.column + 1
     if isinstance(ev, yaml.ScalarEvent):
         style = ev.style or ""
         quoted = style in ("'", '"', "|", ">")
@@ -417,8 +432,10 @@ def _parse_node(
 def _parse_key(ev: Any, source: tuple[str, str]) -> tuple[str, int, int]:
     """A mapping key as written (`true` stays `true`), refusing anything but a short word."""
     path, text = source
-    _check_event(ev, path, text)
-    line, col = _mark(ev.start_mark)
+    if ev.anchor is not None or ev.tag is not None:  # as in _parse_node
+        _check_event(ev, path, text)
+    mark = ev.start_mark
+    line, col = mark.line + 1, mark.column + 1
     plain = isinstance(ev, yaml.ScalarEvent) and not ev.style
     if not isinstance(ev, yaml.ScalarEvent) or (plain and resolve_plain(ev.value) is None):
         raise _Abort(
@@ -597,7 +614,43 @@ def find_entry_files(target: Path) -> list[Path]:
     """Every entry file at or below `target`, sorted; a file is returned as itself."""
     if target.is_file():
         return [target]
-    return sorted(p for p in target.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml"))
+    return sorted(Path(name) for name in entry_file_names(target))
+
+
+def _suffix(name: str) -> str:
+    """A file name's suffix as `Path.suffix` gives it (`.yaml` alone has none)."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def entry_file_names(folder: Path) -> list[str]:
+    """The paths of every `.yaml`/`.yml` file below `folder`, as strings sorted as strings.
+
+    The same files `folder.rglob("*")` finds (linked folders are not entered, linked files
+    are listed), walked with `os.scandir` so that no `Path` is made per file: a rebuild of
+    many entries looks at each name once and opens only the files that changed.
+    """
+    found: list[str] = []
+    pending = [os.fspath(folder)]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as listing:
+                items = list(listing)
+        except OSError:  # vanished or unreadable: skipped, as rglob skips it
+            continue
+        for item in items:
+            # as Path joins them: `Path(".") / "x"` is `x`, not `./x`
+            child = item.name if current == "." else os.path.join(current, item.name)
+            try:
+                if item.is_dir() and not item.is_symlink():
+                    pending.append(child)
+                elif _suffix(item.name) in (".yaml", ".yml") and item.is_file():
+                    found.append(child)
+            except OSError:
+                continue
+    found.sort()
+    return found
 
 
 def entries_root_for(path: Path) -> Path:

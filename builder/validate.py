@@ -6,6 +6,7 @@ import datetime
 import difflib
 import math
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -325,7 +326,8 @@ def _check_mapping(node: Node, spec: Field, name: str, out: _Collector) -> dict[
     ok = True
     for key, child in node.value.items():
         line, col = node.keys[key]
-        path = prefix + key
+        # one copy of "training.pue" for all entries, not one each: the build keeps them all
+        path = sys.intern(prefix + key)
         out.lines.setdefault(path, line)
         if key not in spec.fields:
             close = difflib.get_close_matches(key, list(spec.fields), n=1, cutoff=0.6)

@@ -1,0 +1,228 @@
+"""The shortcuts a large build takes give the same answers as the long way round.
+
+The file listing, the scalar resolver's early exit, the stat-first rebuild and the
+sharded cache are each checked against what they replace; timings are not tested
+(benchmarks/bench_build.py measures them).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from builder import cache as cache_mod
+from builder.build import build_site
+from builder.config import SiteConfig
+from builder.load import entry_file_names, find_entry_files, resolve_plain
+
+from .conftest import ENTRIES
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _rglob_listing(folder: Path) -> list[str]:
+    """What the listing replaced: rglob, every file with a .yaml or .yml suffix."""
+    found = (p for p in folder.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml"))
+    return sorted(os.fspath(p) for p in found)
+
+
+def test_listing_matches_rglob_on_awkward_names(tmp_path: Path) -> None:
+    root = tmp_path / "entries"
+    (root / "org" / "deep" / "er").mkdir(parents=True)
+    for name in ("a.yaml", "b.yml", ".yaml", "..yaml", "c.yaml.bak", "d.YAML", ".hidden.yaml"):
+        (root / "org" / name).write_text("name: x\n", encoding="utf-8")
+    (root / "org" / "deep" / "er" / "e.yaml").write_text("name: x\n", encoding="utf-8")
+    (root / "org" / "folder.yaml").mkdir()  # a folder, not a file
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "f.yaml").write_text("name: x\n", encoding="utf-8")
+    (root / "linked-folder").symlink_to(outside)  # not entered, as rglob does not
+    (root / "org" / "linked.yaml").symlink_to(outside / "f.yaml")  # listed; read_entry refuses
+    (root / "org" / "dangling.yaml").symlink_to(tmp_path / "missing.yaml")  # not a file
+    assert entry_file_names(root) == _rglob_listing(root)
+    assert [os.fspath(p) for p in find_entry_files(root)] == sorted(_rglob_listing(root))
+
+
+def test_listing_of_the_working_folder_has_no_dot_prefix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "org").mkdir()
+    (tmp_path / "org" / "m.yaml").write_text("name: x\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert entry_file_names(Path(".")) == ["org/m.yaml"] == _rglob_listing(Path("."))
+
+
+def test_listing_of_the_shipped_entries_matches_rglob() -> None:
+    assert entry_file_names(ENTRIES) == _rglob_listing(ENTRIES)
+
+
+# The resolver as it was before its early exit for text that cannot be a number.
+_INT = re.compile(r"[-+]?[0-9][0-9_]*\Z")
+_FLOAT = re.compile(r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?\Z")
+
+
+def _reference(text: str) -> object:
+    if text in {"", "~", "null", "Null", "NULL"}:
+        return None
+    if text in {"true", "True", "TRUE"}:
+        return True
+    if text in {"false", "False", "FALSE"}:
+        return False
+    if text.lstrip("+-") in {".inf", ".Inf", ".INF"} and len(text) - len(text.lstrip("+-")) < 2:
+        return -math.inf if text.startswith("-") else math.inf
+    if text in {".nan", ".NaN", ".NAN"}:
+        return "nan"
+    if _INT.match(text) and not text.endswith("_"):
+        digits = text.replace("_", "")
+        return float(digits) if len(digits.lstrip("+-")) > 18 else int(digits)
+    if _FLOAT.match(text) and any(c.isdigit() for c in text) and not text.endswith("_"):
+        return float(text.replace("_", ""))
+    return text
+
+
+def _same(text: str) -> None:
+    got, want = resolve_plain(text), _reference(text)
+    if want == "nan":
+        assert isinstance(got, float) and got != got
+    else:
+        assert type(got) is type(want) and got == want, text
+
+
+@given(st.text(alphabet="0123456789+-._eExabc~ nulTRUEfalsINF", max_size=12))
+def test_resolver_early_exit_changes_nothing(text: str) -> None:
+    _same(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "~", "null", "True", "FALSE", ".inf", "-.Inf", ".NaN", "11e9", "10_000", "1_", "+.5",
+     "-", ".", "_1", "e9", "0x10", "2019-10", "1e", "Stated", "nvidia-a100", "9" * 30],
+)  # fmt: skip
+def test_resolver_on_chosen_scalars(text: str) -> None:
+    _same(text)
+
+
+def _entries_copy(tmp_path: Path) -> Path:
+    entries = tmp_path / "entries"
+    shutil.copytree(ENTRIES, entries)
+    old = 1_600_000_000  # long settled: a later change must show in the file's status
+    for path in entries.rglob("*.yaml"):
+        os.utime(path, (old, old))
+    return entries
+
+
+def test_settled_unchanged_files_are_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entries = _entries_copy(tmp_path)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    build_site(entries, out, SiteConfig(), cache_dir=cache)
+    hashed: list[bytes] = []
+    real_digest = cache_mod.digest
+
+    def digest(data: bytes) -> str:
+        hashed.append(data)
+        return real_digest(data)
+
+    monkeypatch.setattr(cache_mod, "digest", digest)
+    t5 = entries / "google" / "t5.yaml"
+    t5.write_text(t5.read_text(encoding="utf-8").replace("days: 20", "days: 25"), encoding="utf-8")
+    again = build_site(entries, out, SiteConfig(), cache_dir=cache)
+    contents = {p.read_bytes() for p in entries.rglob("*.yaml")}
+    assert [data for data in hashed if data in contents] == [t5.read_bytes()]
+    assert again.rendered_pages >= 1
+    build_site(entries, tmp_path / "clean", SiteConfig())
+    assert _tree(out) == _tree(tmp_path / "clean")
+
+
+def test_a_change_that_keeps_size_and_modification_time_is_still_seen(tmp_path: Path) -> None:
+    """The change time is part of a file's signature, and cannot be set back."""
+    entries = _entries_copy(tmp_path)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    build_site(entries, out, SiteConfig(), cache_dir=cache)
+    t5 = entries / "google" / "t5.yaml"
+    before = t5.stat()
+    text = t5.read_text(encoding="utf-8")
+    assert "days: 20" in text
+    t5.write_text(text.replace("days: 20", "days: 25"), encoding="utf-8")  # same size
+    os.utime(t5, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (t5.stat().st_size, t5.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    build_site(entries, out, SiteConfig(), cache_dir=cache)
+    assert "days × 24 h" in (out / "models" / "google" / "t5.html").read_text(encoding="utf-8")
+    build_site(entries, tmp_path / "clean", SiteConfig())
+    assert _tree(out) == _tree(tmp_path / "clean")
+
+
+def test_recent_files_are_hashed_again(tmp_path: Path) -> None:
+    """A file changed within the settling time is not trusted by its status alone."""
+    entries = tmp_path / "entries"
+    shutil.copytree(ENTRIES, entries, copy_function=shutil.copyfile)  # just written
+    cache = tmp_path / "cache"
+    build_site(entries, tmp_path / "site", SiteConfig(), cache_dir=cache)
+    files = cache_mod.BuildCache(cache, cache_mod.global_key(SiteConfig())).state().files
+    cache_mod.thaw()
+    assert files and all(signature is None for signature, _ in files.values())
+
+
+def test_rebuilds_rewrite_only_the_shards_that_changed(tmp_path: Path) -> None:
+    entries = _entries_copy(tmp_path)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    build_site(entries, out, SiteConfig(), cache_dir=cache)
+    shards = sorted(cache.glob("records-*.pickle"))
+    assert len(shards) > 1
+    written = {p.name: p.stat().st_mtime_ns for p in shards}
+    os.utime(entries / "google" / "t5.yaml")  # touched, not changed: the same records
+    build_site(entries, out, SiteConfig(), cache_dir=cache)
+    assert {p.name: p.stat().st_mtime_ns for p in cache.glob("records-*.pickle")} == written
+    t5 = entries / "google" / "t5.yaml"
+    t5.write_text(t5.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    build_site(entries, out, SiteConfig(), cache_dir=cache)
+    now = {p.name: p.stat().st_mtime_ns for p in cache.glob("records-*.pickle")}
+    # the shards of t5's result and of its old and new rows and dataset lines, not all
+    changed = {name for name in now.keys() | written.keys() if now.get(name) != written.get(name)}
+    assert 0 < len(changed) <= 8
+    build_site(entries, tmp_path / "clean", SiteConfig())
+    assert _tree(out) == _tree(tmp_path / "clean")
+
+
+def test_removed_entries_leave_the_cache(tmp_path: Path) -> None:
+    entries = _entries_copy(tmp_path)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    build_site(entries, out, SiteConfig(), cache_dir=cache)
+    (entries / "google" / "t5.yaml").unlink()
+    build_site(entries, out, SiteConfig(), cache_dir=cache)
+    state = cache_mod.BuildCache(cache, cache_mod.global_key(SiteConfig())).state()
+    cache_mod.thaw()
+    assert not [key for key in state.results if key.endswith("google/t5.yaml")]
+    assert not [key for key in state.files if key.endswith("google/t5.yaml")]
+    assert not [p for p in out.rglob("t5.html")]
+    build_site(entries, tmp_path / "clean", SiteConfig())
+    assert _tree(out) == _tree(tmp_path / "clean")
+
+
+def test_a_cache_of_the_old_format_or_garbage_is_ignored(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "state.pickle").write_bytes(b"old")
+    (cache / "files.marshal").write_bytes(b"\x00garbage")
+    (cache / "output.marshal").write_bytes(b"")
+    (cache / "records-0.pickle").write_bytes(b"not a pickle")
+    out = tmp_path / "site"
+    report = build_site(ENTRIES, out, SiteConfig(), cache_dir=cache)
+    assert report.reused == 0
+    assert not (cache / "state.pickle").exists()
+    build_site(ENTRIES, tmp_path / "clean", SiteConfig())
+    assert _tree(out) == _tree(tmp_path / "clean")
