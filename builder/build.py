@@ -146,6 +146,12 @@ class _Worker:
             self._pool.shutdown(cancel_futures=True)
 
 
+# Pages of other languages worth rendering in a worker process beside the source
+# language's. Measured on two cores, cold builds, alternating runs: no gain at 1,000
+# entries (the workers are still busy with the charts); at 10,000, median of 3, 58 s -> 52 s.
+PARALLEL_RENDER_PAGES = 2000
+
+
 def _pool() -> concurrent.futures.ProcessPoolExecutor:
     import concurrent.futures
     import multiprocessing
@@ -185,7 +191,7 @@ def _build(
     from builder.cache import BuildCache, State, digest, global_key, settled, signature
     from builder.compute import compute_result
     from builder.i18n import LANGUAGES
-    from builder.render import ChartFiles, model_path, render_site
+    from builder.render import ChartFiles, model_path, render_languages, render_site
     from builder.write import Keep, write_site
 
     cache = BuildCache(cache_dir, global_key(config)) if cache_dir else None
@@ -301,16 +307,40 @@ def _build(
     with watch("render"):
         rows: dict[str, str] = dict(before.rows) if cache else {}
         exports: dict[str, tuple[str, str]] = dict(before.exports) if cache else {}
+        chart_files = ChartFiles(chart_lists, distribution)
+        # The other languages' pages render in a worker beside the source language's,
+        # when there are enough of them to pay for sending the results over.
+        source, others = LANGUAGES[0], LANGUAGES[1:]
+        other_pages = [lang.prefix + model_path(r.entry.id) for lang in others for r in results]
+        linked = frozenset(path for path in other_pages if keep(path))
+        other_job = None
+        if len(other_pages) - len(linked) >= PARALLEL_RENDER_PAGES:
+            codes = tuple(lang.code for lang in others)
+            other_job = worker.submit(
+                render_languages,
+                results,
+                config,
+                chart_files,
+                linked,
+                {k: v for k, v in rows.items() if k.partition("|")[0] in codes},
+                {r.entry.id: blob_of[r.entry.id] for r in results},
+                codes,
+            )
         files_out = render_site(
             results,
             catalog,
             config,
-            ChartFiles(chart_lists, distribution),
+            chart_files,
             keep,
             row_cache=rows,
             export_memo=exports,
             row_key=lambda r: blob_of[r.entry.id],
+            languages=[source] if other_job else LANGUAGES,
         )
+        if other_job is not None:
+            other_files, other_rows = other_job.result()
+            files_out.update(other_files)
+            rows.update(other_rows)
         now.rows = {
             key: rows[key]
             for r in results

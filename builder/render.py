@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -294,17 +294,18 @@ def render_site(
     export_memo: dict[str, tuple[str, str]] | None = None,
     templates_dir: Path = TEMPLATES_DIR,
     site_dir: Path = SITE_DIR,
+    languages: Sequence[Language] = LANGUAGES,
 ) -> dict[str, bytes | Keep]:
     """Every output file of the site, keyed by relative path; KEEP where `keep(path)` says so.
 
     Each language gets the same pages under its prefix; the dataset, schema, assets and
-    the histogram behind the rank strips are shared.
+    the histogram behind the rank strips are shared, and come with the source language.
+    `languages` renders some of them only (the build gives the others to another process).
     """
     files: dict[str, bytes | Keep] = {}
-    files["charts/distribution.svg"] = chart_files.distribution.encode("utf-8")
     reset_missing()
     notes_memo: dict[str, str] = {}
-    for language in LANGUAGES:
+    for language in languages:
         _render_language(
             files,
             language,
@@ -320,7 +321,10 @@ def render_site(
             notes_memo,
         )
     check_complete()
-    if config.site_url:
+    if SOURCE not in languages:
+        return files
+    files["charts/distribution.svg"] = chart_files.distribution.encode("utf-8")
+    if config.site_url:  # every language has the same pages: the source language's list them
         files["sitemap.xml"] = sitemap(config.site_url, files).encode("utf-8")
         files["robots.txt"] = (
             f"User-agent: *\nAllow: /\nSitemap: {config.site_url}sitemap.xml\n".encode()
@@ -339,6 +343,35 @@ def render_site(
                 asset.read_bytes()
             )
     return files
+
+
+def render_languages(
+    results: list[Result],
+    config: SiteConfig,
+    chart_files: ChartFiles,
+    kept: frozenset[str],
+    row_cache: dict[str, str],
+    row_keys: dict[str, str],
+    codes: tuple[str, ...],
+) -> tuple[dict[str, bytes | Keep], dict[str, str]]:
+    """Some languages' pages, for a worker process: the files and the rows it rendered.
+
+    Takes only what pickles: the paths to keep and the row keys by entry id, not functions.
+    """
+    from builder.catalog import load_catalog
+
+    rows = dict(row_cache)
+    files = render_site(
+        results,
+        load_catalog(),
+        config,
+        chart_files,
+        kept.__contains__,
+        row_cache=rows,
+        row_key=lambda r: row_keys[r.entry.id],
+        languages=[lang for lang in LANGUAGES if lang.code in codes],
+    )
+    return files, rows
 
 
 class LanguagePages:
