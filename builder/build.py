@@ -208,7 +208,8 @@ def _build(
 
     # load and validate only what changed since the last build; keep the rest's results
     results: list[Result] = []
-    blob_of: dict[str, str] = {}  # entry id -> hash of its file
+    # entry id -> "hash of its file|id": what its cached row and dataset lines are keyed by
+    blob_of: dict[str, str] = {}
     entries: list[Entry] = []
     errors: list[EntryError] = []
     fresh: list[tuple[str, str, Entry]] = []
@@ -230,7 +231,7 @@ def _build(
         known = before.results.get(key)
         if known is not None and known[0] == blob:
             now.results[key] = known
-            blob_of[known[1].entry.id] = blob
+            blob_of[known[1].entry.id] = f"{blob}|{known[1].entry.id}"
             results.append(known[1])
             entries.append(known[1].entry)
             continue
@@ -249,7 +250,7 @@ def _build(
         for key, blob, entry in fresh:
             result = compute_result(entry, catalog)
             now.results[key] = (blob, result)
-            blob_of[entry.id] = blob
+            blob_of[entry.id] = f"{blob}|{entry.id}"
             results.append(result)
         results.sort(key=lambda r: (-r.co2e_t, r.entry.id))
 

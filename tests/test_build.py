@@ -200,3 +200,19 @@ def test_a_killed_builds_temporary_folder_is_removed_by_the_next_build(tmp_path:
     build_site(ENTRIES, tmp_path / "_site", SiteConfig())
     assert not abandoned.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["_site"]
+
+
+def test_identical_files_at_two_paths_get_their_own_rows(tmp_path: Path) -> None:
+    """Rows are cached by content: the same bytes under another id must not share a row."""
+    entries = tmp_path / "entries"
+    shutil.copytree(ENTRIES, entries)
+    twin = entries / "google" / "t5-twin.yaml"
+    twin.write_bytes((entries / "google" / "t5.yaml").read_bytes())
+    out = tmp_path / "site"
+    for cache in (None, tmp_path / "cache", tmp_path / "cache"):  # clean, cold, warm
+        build_site(entries, out, SiteConfig(), cache_dir=cache)
+        index = (out / "index.html").read_text(encoding="utf-8")
+        assert index.count('href="./models/google/t5.html"') == 1
+        assert index.count('href="./models/google/t5-twin.html"') == 1
+        ids = [row["id"] for row in json.loads((out / "data/leaderboard.json").read_text())]
+        assert "google/t5" in ids and "google/t5-twin" in ids
