@@ -10,7 +10,7 @@ a change made within the timestamp granularity of the file system cannot hide.
 Entries whose path and bytes, and the code, catalogs, templates, settings and
 working folder (the "global key") are unchanged keep their validated, computed
 result; their leaderboard rows and dataset rows are kept by the hash of their
-bytes. These records are spread over `SHARDS` files by a hash of their keys, so a
+bytes and their id. These records are spread over `SHARDS` files by a hash of their keys, so a
 rebuild after one change rewrites a few small files rather than all of them, and
 loading them keeps the cycle collector out of the way. Model pages whose inputs are
 unchanged are not rendered again but linked from the previous output, which holds
