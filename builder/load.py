@@ -74,8 +74,12 @@ class RawEntry:
 
 
 class _Abort(Exception):
-    def __init__(self, error: EntryError) -> None:
-        self.error = error
+    """Stops parsing a file at its first structural problem: the EntryError to report."""
+
+    def __init__(
+        self, path: str, line: int, col: int, message: str, hint: str = "", field: str = ""
+    ) -> None:
+        self.error = EntryError(path, line, col, field, message, hint)
 
 
 _BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks YAML counts (NEL, LS, PS are refused)
@@ -143,11 +147,11 @@ def parse_yaml(text: str, path: str) -> Node:
     except yaml.MarkedYAMLError as exc:
         line, col, problem, hint = _explain(exc, text)
         line, col = _within(text, line, col)
-        raise _Abort(EntryError(path, line, col, "", f"invalid YAML: {problem}", hint)) from None
+        raise _Abort(path, line, col, f"invalid YAML: {problem}", hint) from None
     except yaml.YAMLError as exc:
         # Not located by the parser (the reader's complaints); read_entry catches those first.
         reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
-        raise _Abort(EntryError(path, 1, 1, "", f"invalid YAML: {reason}")) from None
+        raise _Abort(path, 1, 1, f"invalid YAML: {reason}") from None
     return root
 
 
@@ -282,14 +286,11 @@ def _parse_document(events: Iterator[Any], path: str, text: str) -> Node:
     ev = next(events)
     if isinstance(ev, yaml.StreamEndEvent):
         raise _Abort(
-            EntryError(
-                path,
-                1,
-                1,
-                "",
-                "the file is empty",
-                "start from `leaderboard new` or copy an existing entry",
-            )
+            path,
+            1,
+            1,
+            "the file is empty",
+            "start from `leaderboard new` or copy an existing entry",
         )
     root = _parse_node(next(events), events, (path, text), 1, "")
     ev = next(events)  # DocumentEnd
@@ -297,14 +298,11 @@ def _parse_document(events: Iterator[Any], path: str, text: str) -> Node:
     if not isinstance(ev, yaml.StreamEndEvent):
         line, col = _mark(ev.start_mark)
         raise _Abort(
-            EntryError(
-                path,
-                line,
-                col,
-                "",
-                "more than one YAML document",
-                "remove the '---' separator; one entry per file",
-            )
+            path,
+            line,
+            col,
+            "more than one YAML document",
+            "remove the '---' separator; one entry per file",
         )
     return root
 
@@ -316,39 +314,30 @@ def _check_event(ev: Any, path: str, text: str) -> None:
         rest = _BREAK.split(text[end:], maxsplit=1)[0].strip()
         if rest and not rest.startswith("#"):  # `*Important:* read this`: emphasis, not an alias
             raise _Abort(
-                EntryError(
-                    path,
-                    line,
-                    col,
-                    "",
-                    "a value starting with '*' is read as a YAML alias",
-                    "put the value in quotes",
-                )
-            )
-        raise _Abort(
-            EntryError(
                 path,
                 line,
                 col,
-                "",
-                f"YAML alias '*{ev.anchor}' is not allowed",
-                "write the value out in full",
+                "a value starting with '*' is read as a YAML alias",
+                "put the value in quotes",
             )
+        raise _Abort(
+            path,
+            line,
+            col,
+            f"YAML alias '*{ev.anchor}' is not allowed",
+            "write the value out in full",
         )
     if getattr(ev, "anchor", None):
         text_like = isinstance(ev, yaml.ScalarEvent) and not ev.style and ev.value
         raise _Abort(
-            EntryError(
-                path,
-                line,
-                col,
-                "",
-                f"YAML anchor '&{ev.anchor}' is not allowed",
-                # `organization: &AI Labs` was meant as text
-                "put text that starts with '&' in quotes"
-                if text_like
-                else "write the value out in full",
-            )
+            path,
+            line,
+            col,
+            # `organization: &AI Labs` was meant as text
+            f"YAML anchor '&{ev.anchor}' is not allowed",
+            "put text that starts with '&' in quotes"
+            if text_like
+            else "write the value out in full",
         )
     tag = getattr(ev, "tag", None)
     implicit = getattr(ev, "implicit", True)
@@ -360,14 +349,11 @@ def _check_event(ev: Any, path: str, text: str) -> None:
     if explicit:
         shown = str(tag).replace("tag:yaml.org,2002:", "!!")
         raise _Abort(
-            EntryError(
-                path,
-                line,
-                col,
-                "",
-                f"YAML tag '{shown}' is not allowed",
-                "remove the tag; write a plain value",
-            )
+            path,
+            line,
+            col,
+            f"YAML tag '{shown}' is not allowed",
+            "remove the tag; write a plain value",
         )
 
 
@@ -388,14 +374,12 @@ def _parse_node(
         return Node(value, line, col, quoted=quoted, style=style)
     if depth > MAX_DEPTH:
         raise _Abort(
-            EntryError(
-                path,
-                line,
-                col,
-                where,
-                f"nested more than {MAX_DEPTH} levels deep",
-                "an entry nests only a few levels; check the brackets and the indentation",
-            )
+            path,
+            line,
+            col,
+            f"nested more than {MAX_DEPTH} levels deep",
+            "an entry nests only a few levels; check the brackets and the indentation",
+            field=where,
         )
     if isinstance(ev, yaml.SequenceStartEvent):
         items: list[Node] = []
@@ -415,18 +399,16 @@ def _parse_node(
             if key in mapping:
                 first = keys[key][0]
                 raise _Abort(
-                    EntryError(
-                        path,
-                        key_line,
-                        key_col,
-                        name,
-                        f"duplicate key (first set on line {first})",
-                        "keep one of the two",
-                    )
+                    path,
+                    key_line,
+                    key_col,
+                    f"duplicate key (first set on line {first})",
+                    "keep one of the two",
+                    field=name,
                 )
             mapping[key] = value_node
             keys[key] = (key_line, key_col)
-    raise _Abort(EntryError(path, line, col, "", "unexpected YAML structure"))  # pragma: no cover
+    raise _Abort(path, line, col, "unexpected YAML structure")  # pragma: no cover
 
 
 def _parse_key(ev: Any, source: tuple[str, str]) -> tuple[str, int, int]:
@@ -438,20 +420,15 @@ def _parse_key(ev: Any, source: tuple[str, str]) -> tuple[str, int, int]:
     line, col = mark.line + 1, mark.column + 1
     plain = isinstance(ev, yaml.ScalarEvent) and not ev.style
     if not isinstance(ev, yaml.ScalarEvent) or (plain and resolve_plain(ev.value) is None):
-        raise _Abort(
-            EntryError(path, line, col, "", "a key must be a plain word", "write `name: value`")
-        )
+        raise _Abort(path, line, col, "a key must be a plain word", "write `name: value`")
     key = str(ev.value)
     if len(key) > MAX_KEY_LENGTH:
         raise _Abort(
-            EntryError(
-                path,
-                line,
-                col,
-                "",
-                f"a key must be a short word, got {len(key):,} characters",
-                "write `name: value`",
-            )
+            path,
+            line,
+            col,
+            f"a key must be a short word, got {len(key):,} characters",
+            "write `name: value`",
         )
     return key, line, col
 
