@@ -199,7 +199,6 @@ def _environment(templates_dir: Path, language: Language = SOURCE) -> jinja2.Env
     env.filters["num"] = fmt.number
     env.filters["released"] = fmt.released
     env.filters["ratio"] = format_ratio
-    env.filters["markdown"] = render_markdown
     env.tests["flagged"] = is_flagged
     return env
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 import re
 import shutil
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -74,17 +76,21 @@ def test_every_message_has_a_reviewed_translation(
         assert sorted(TAG.findall(text)) == sorted(TAG.findall(message_id)), message_id
 
 
-def _copy_catalogs(tmp_path: Path, edit: object) -> Path:
+def _rewrite(path: Path, edit: Callable[[Any], None]) -> None:
+    """Apply `edit(catalog)` to a .po file."""
+    with path.open("rb") as fh:
+        catalog = read_po(fh)
+    edit(catalog)
+    with path.open("wb") as fh:
+        write_po(fh, catalog, width=100)
+
+
+def _copy_catalogs(tmp_path: Path, edit: Callable[[Any], None]) -> Path:
     """A copy of builder/locale with `edit(catalog)` applied to every translated language."""
     folder = tmp_path / "locale"
     shutil.copytree(i18n.LOCALE_DIR, folder)
     for language in TRANSLATED:
-        path = folder / language.code / "LC_MESSAGES" / "messages.po"
-        with path.open("rb") as fh:
-            catalog = read_po(fh)
-        edit(catalog)  # type: ignore[operator]
-        with path.open("wb") as fh:
-            write_po(fh, catalog, width=100)
+        _rewrite(folder / language.code / "LC_MESSAGES" / "messages.po", edit)
     return folder
 
 
@@ -293,10 +299,5 @@ def test_an_edited_catalog_is_compiled_again(
     def reword(catalog: object) -> None:
         catalog["Search"].string = "查找模型"  # type: ignore[index]
 
-    path = catalog_path(chinese)
-    with path.open("rb") as fh:
-        catalog = read_po(fh)
-    reword(catalog)
-    with path.open("wb") as fh:
-        write_po(fh, catalog, width=100)
+    _rewrite(catalog_path(chinese), reword)
     assert i18n.translations(chinese).gettext("Search") == "查找模型"

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, Request, Route, expect
+from playwright.sync_api import ConsoleMessage, Locator, Page, Request, Route, expect
 
 from builder.build import BuildReport
 
@@ -166,13 +166,19 @@ def test_every_chart_draws_marks(watched: Page, site_url: str) -> None:
         assert figure.locator("img").count() == 0  # the fallback gave way to the drawn chart
 
 
-def test_chart_point_links_to_its_model(watched: Page, site_url: str) -> None:
-    watched.goto(site_url + "/")
-    figure = watched.locator("#chart-top-emitters")
+def _first_drawn_bar(page: Page) -> Locator:
+    """The largest emitter's bar, once vega-embed has drawn the chart."""
+    figure = page.locator("#chart-top-emitters")
     figure.scroll_into_view_if_needed()
     bar = figure.locator("svg .mark-rect path").first
     bar.wait_for(timeout=15_000)
-    bar.click(position={"x": 8, "y": 8})  # left end: the range rule starts further right
+    return bar
+
+
+def test_chart_point_links_to_its_model(watched: Page, site_url: str) -> None:
+    watched.goto(site_url + "/")
+    # the bar's left end: the range rule starts further right
+    _first_drawn_bar(watched).click(position={"x": 8, "y": 8})
     watched.wait_for_url(re.compile(r"/models/[a-z0-9-]+/[a-z0-9-]+\.html$"), timeout=10_000)
     assert watched.locator("h1").inner_text()
 
@@ -404,11 +410,7 @@ def test_chinese_leaderboard_sorts_filters_and_draws_charts(watched: Page, site_
 
 def test_chinese_chart_tooltip_is_translated(watched: Page, site_url: str) -> None:
     watched.goto(site_url + "/zh/")
-    figure = watched.locator("#chart-top-emitters")
-    figure.scroll_into_view_if_needed()
-    bar = figure.locator("svg .mark-rect path").first
-    bar.wait_for(timeout=15_000)
-    bar.hover(position={"x": 8, "y": 8})
+    _first_drawn_bar(watched).hover(position={"x": 8, "y": 8})
     tooltip = watched.locator("#vg-tooltip-element")
     expect(tooltip).to_be_visible(timeout=5_000)
     text = tooltip.inner_text()
