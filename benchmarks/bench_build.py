@@ -59,7 +59,7 @@ def _child_floor(entries: Path, out: Path) -> dict[str, object]:
     from builder.config import SiteConfig
     from builder.i18n import LANGUAGES
     from builder.render import LanguagePages
-    from builder.write import write_tree
+    from builder.write import Output
 
     found, _ = check_paths([entries])  # the page context, prepared outside the timed part
     catalog = load_catalog()
@@ -69,14 +69,12 @@ def _child_floor(entries: Path, out: Path) -> dict[str, object]:
     paths = sorted(entries.rglob("*.yaml"))
     start = time.perf_counter()
     docs = [yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for p in paths]
-    files: dict[str, bytes] = {}
+    output = Output(out, track=False)  # written as the build writes: staged, then swapped in
     for renderer in renderers:  # every model page, in every language, as the build makes it
         for rank, r in enumerate(results, start=1):
             path, html = renderer.model_page(r, rank, len(results))
-            files[path] = html
-    if out.exists():
-        shutil.rmtree(out)
-    write_tree(out, files)
+            output.put(path, html)
+    output.commit()
     wall = time.perf_counter() - start
     assert len(docs) == len(results)
     return {"wall": wall, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}

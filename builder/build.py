@@ -191,8 +191,8 @@ def _build(
     from builder.cache import BuildCache, State, digest, global_key, settled, signature
     from builder.compute import compute_result
     from builder.i18n import LANGUAGES
-    from builder.render import ChartFiles, model_path, render_languages, render_site
-    from builder.write import Keep, write_site
+    from builder.render import ChartFiles, model_path, render_languages, render_site, script_json
+    from builder.write import Output
 
     cache = BuildCache(cache_dir, global_key(config)) if cache_dir else None
     # Chart templates and the vega bundle do not depend on the entries: start them first.
@@ -265,9 +265,10 @@ def _build(
             lang.code: charts.build_charts(results, templates[lang.code], lang)
             for lang in LANGUAGES
         }
-        # each chart's static SVG, by its output path
+        # Each chart's spec, fetched by charts.js (so the index page stays small however
+        # many entries there are), and the static SVG drawn from it, by output path.
         specs = {
-            f"{lang.prefix}charts/{c.id}.svg": json.dumps(c.spec, sort_keys=True)
+            f"{lang.prefix}charts/{c.id}.svg": script_json(c.spec)
             for lang in LANGUAGES
             for c in chart_lists[lang.code]
         }
@@ -280,7 +281,7 @@ def _build(
         svg_job = worker.submit(_render_svgs, missing) if missing else None
         distribution = charts.distribution_svg(results)
 
-    # model pages whose inputs are unchanged are linked from the previous output
+    # A model page is made from its entry's file, its rank and the number of entries.
     total = len(results)
     page_keys = (
         {
@@ -291,100 +292,99 @@ def _build(
         if cache
         else {}
     )
-    same_out = before.out == now.out and out.is_dir()
-    out_prefix = now.out.rstrip("/") + "/"
-
-    def keep(path: str) -> bool:
-        """Link a page only if its inputs are the same and the file is still the one we wrote."""
-        kept = before.pages.get(path)
-        if not same_out or kept is None or kept[0] != page_keys.get(path):
-            return False
-        try:
-            st = os.stat(out_prefix + path)
-        except OSError:
-            return False
-        return (st.st_ino, st.st_size) == kept[1:]
-
-    with watch("render"):
-        rows: dict[str, str] = dict(before.rows) if cache else {}
-        exports: dict[str, tuple[str, str]] = dict(before.exports) if cache else {}
-        chart_files = ChartFiles(chart_lists, distribution)
-        # The other languages' pages render in a worker beside the source language's,
-        # when there are enough of them to pay for sending the results over.
-        source, others = LANGUAGES[0], LANGUAGES[1:]
-        other_pages = [lang.prefix + model_path(r.entry.id) for lang in others for r in results]
-        linked = frozenset(path for path in other_pages if keep(path))
-        other_job = None
-        if len(other_pages) - len(linked) >= PARALLEL_RENDER_PAGES:
-            codes = tuple(lang.code for lang in others)
-            other_job = worker.submit(
-                render_languages,
+    same_out = bool(cache) and before.out == now.out
+    output = Output(out, before.outputs if same_out else None, track=cache is not None)
+    try:
+        with watch("render"):
+            rows: dict[str, str] = dict(before.rows) if cache else {}
+            exports: dict[str, tuple[str, str]] = dict(before.exports) if cache else {}
+            chart_files = ChartFiles(chart_lists, distribution)
+            # The other languages' pages render in a worker beside the source language's,
+            # when there are enough of them to pay for sending the results over.
+            source, others = LANGUAGES[0], LANGUAGES[1:]
+            other_keys = {
+                path: key
+                for path, key in page_keys.items()
+                if path.startswith(tuple(lang.prefix for lang in others))
+            }
+            previous = output.previous or {}
+            to_render = (
+                len(results) * len(others)
+                if output.fresh
+                else sum(1 for p, key in other_keys.items() if previous.get(p, ("",))[0] != key)
+            )
+            other_job = None
+            if to_render >= PARALLEL_RENDER_PAGES:
+                codes = tuple(lang.code for lang in others)
+                other_job = worker.submit(
+                    render_languages,
+                    results,
+                    config,
+                    chart_files,
+                    output.share(),
+                    other_keys,
+                    {k: v for k, v in rows.items() if k.partition("|")[0] in codes},
+                    {r.entry.id: blob_of[r.entry.id] for r in results},
+                    codes,
+                )
+            render_site(
                 results,
+                catalog,
                 config,
                 chart_files,
-                linked,
-                {k: v for k, v in rows.items() if k.partition("|")[0] in codes},
-                {r.entry.id: blob_of[r.entry.id] for r in results},
-                codes,
+                output,
+                page_keys,
+                row_cache=rows,
+                export_memo=exports,
+                row_key=lambda r: blob_of[r.entry.id],
+                languages=[source] if other_job else LANGUAGES,
             )
-        files_out = render_site(
-            results,
-            catalog,
-            config,
-            chart_files,
-            keep,
-            row_cache=rows,
-            export_memo=exports,
-            row_key=lambda r: blob_of[r.entry.id],
-            languages=[source] if other_job else LANGUAGES,
-        )
-        if other_job is not None:
-            other_files, other_rows = other_job.result()
-            files_out.update(other_files)
-            rows.update(other_rows)
-        now.rows = {
-            key: rows[key]
-            for r in results
-            for lang in LANGUAGES
-            if (key := f"{lang.code}|{blob_of[r.entry.id]}") in rows
-        }
-        now.exports = {blob_of[r.entry.id]: exports[blob_of[r.entry.id]] for r in results}
-    with watch("charts"):  # waiting for the worker, if it is still busy
-        if svg_job is not None:
-            for cid, svg in svg_job.result().items():
-                svgs[cid] = svg
-                if cache:
-                    cache.store(cache.svg_path(specs[cid]), svg)
-        for svg_path in specs:
-            files_out[svg_path] = svgs[svg_path].encode("utf-8")
-        if bundle_job is not None:
-            bundle_text = bundle_job.result()
-            if cache and bundle_file:
-                cache.store(bundle_file, bundle_text)
-        assert bundle_text is not None
-        files_out["assets/vendor/vega-bundle.js"] = bundle_text.encode("utf-8")
-    with watch("write"):
-        if cache:
-            # A build killed after its swap must not leave a state describing the old output.
-            cache.forget_state()
-        write_site(out, files_out)
+            if other_job is not None:
+                other_output, other_rows = other_job.result()
+                output.merge(other_output)
+                rows.update(other_rows)
+            now.rows = {
+                key: rows[key]
+                for r in results
+                for lang in LANGUAGES
+                if (key := f"{lang.code}|{blob_of[r.entry.id]}") in rows
+            }
+            now.exports = {blob_of[r.entry.id]: exports[blob_of[r.entry.id]] for r in results}
+        with watch("charts"):  # waiting for the worker, if it is still busy
+            for svg_path, spec in specs.items():
+                output.put(svg_path.removesuffix(".svg") + ".json", spec.encode("utf-8"))
+            if svg_job is not None:
+                for cid, svg in svg_job.result().items():
+                    svgs[cid] = svg
+                    if cache:
+                        cache.store(cache.svg_path(specs[cid]), svg)
+            for svg_path in specs:
+                output.put(svg_path, svgs[svg_path].encode("utf-8"))
+            if bundle_job is not None:
+                bundle_text = bundle_job.result()
+                if cache and bundle_file:
+                    cache.store(bundle_file, bundle_text)
+            assert bundle_text is not None
+            output.put("assets/vendor/vega-bundle.js", bundle_text.encode("utf-8"))
+        with watch("write"):
+            if cache:
+                # A build killed while committing must not leave a state describing the
+                # old output.
+                cache.forget_state()
+            now.outputs = output.commit()
+    except BaseException:
+        output.abandon()
+        raise
     if cache:
-        for page_path, key in page_keys.items():
-            if isinstance(files_out.get(page_path), Keep):  # linked: the same file as before
-                now.pages[page_path] = before.pages[page_path]
-            else:
-                st = os.stat(out_prefix + page_path)
-                now.pages[page_path] = (key, st.st_ino, st.st_size)
         cache.save_state(now)
-    reused = sum(1 for v in files_out.values() if isinstance(v, Keep))
     return BuildReport(
         entries=len(results),
-        files=len(files_out),
+        files=len(output.made),
         out=out,
         results=results,
         seconds=watch.seconds,
-        rendered_pages=total * len(LANGUAGES) - reused,
-        reused=reused,
+        rendered_pages=output.rendered,
+        reused=output.reused,
     )
 
 

@@ -10,13 +10,13 @@ a change made within the timestamp granularity of the file system cannot hide.
 Entries whose path and bytes, and the code, catalogs, templates, settings and
 working folder (the "global key") are unchanged keep their validated, computed
 result; their leaderboard rows and dataset rows are kept by the hash of their
-bytes and their id. These records are spread over `SHARDS` files by a hash of their keys, so a
-rebuild after one change rewrites a few small files rather than all of them, and
-loading them keeps the cycle collector out of the way. Model pages whose inputs are
-unchanged are not rendered again but linked from the previous output, which holds
-exactly what a fresh render would give. Chart templates, static SVGs and the vega
-bundle are cached by their own inputs. Delete the folder, or pass --no-cache, for a
-cold build.
+bytes and their id. These records are spread over `SHARDS` files by a hash of their
+keys, so a rebuild after one change rewrites a few small files rather than all of
+them, and loading them keeps the cycle collector out of the way. Model and ranking
+pages whose inputs are unchanged are not rendered again, and no file whose content is
+unchanged is written again (see `builder.write`): the output folder holds exactly
+what a fresh build would. Chart templates, static SVGs and the vega bundle are cached
+by their own inputs. Delete the folder, or pass --no-cache, for a cold build.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from builder import __version__
 from builder.config import PROJECT_ROOT, SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.model import Result
 
-_FORMAT = 3
+_FORMAT = 4
 SHARDS = 64
 SETTLE_NS = 2_000_000_000  # FAT keeps modification times to 2 s; others are finer
 # size, modification time, change time, inode, device: what `lstat` says of a file
@@ -122,7 +122,7 @@ def _shard(key: str) -> int:
 
 @dataclass
 class State:
-    """The last build: its entry files, their results, rows and dataset lines, and its pages."""
+    """The last build: its entry files, their results, rows and dataset lines, its output."""
 
     key: str = ""
     out: str = ""
@@ -130,8 +130,8 @@ class State:
     files: dict[str, tuple[Signature | None, str]] = field(default_factory=dict)
     # per entry file: the hash of its bytes, and its result
     results: dict[str, tuple[str, Result]] = field(default_factory=dict)
-    # per model page: its inputs' key, and the inode and size of the file written
-    pages: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    # per output file: the key of its content, and the inode and size it was written with
+    outputs: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     rows: dict[str, str] = field(default_factory=dict)  # leaderboard row HTML by entry key
     exports: dict[str, tuple[str, str]] = field(default_factory=dict)  # CSV line, JSON object
 
@@ -180,7 +180,7 @@ class BuildCache:
             state.files = files
         output = self._load("output.marshal")
         if isinstance(output, tuple) and len(output) == 2:
-            state.out, state.pages = output
+            state.out, state.outputs = output
         self._shards = {}
         with _no_gc():
             for number in range(SHARDS):
@@ -239,7 +239,7 @@ class BuildCache:
                     self._shards[number] = held
         self._shards = {n: self._shards[n] for n in shards if n in self._shards}
         self._save("files.marshal", state.files)
-        self._save("output.marshal", (state.out, state.pages))
+        self._save("output.marshal", (state.out, state.outputs))
         (self.folder / "state.pickle").unlink(missing_ok=True)  # the format before this one
         self._state = state
 

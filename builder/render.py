@@ -1,10 +1,10 @@
-"""Results -> pages as {relative path: bytes}; Jinja with autoescape and StrictUndefined."""
+"""Results -> pages, each put into the Output as it renders; Jinja, autoescaped, strict."""
 
 from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from builder.i18n import (
     translations,
 )
 from builder.model import Result
-from builder.write import KEEP, Keep
+from builder.write import Output, content_key
 
 # What Markdown in notes and site pages may produce; everything else is stripped.
 ALLOWED_TAGS = {
@@ -203,13 +203,13 @@ def _environment(templates_dir: Path, language: Language = SOURCE) -> jinja2.Env
     return env
 
 
-def _script_json(data: object) -> str:
+def script_json(data: object) -> str:
     """JSON safe inside a <script type="application/json"> element."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def sitemap(site_url: str, files: dict[str, bytes | Keep]) -> str:
+def sitemap(site_url: str, files: Iterable[str]) -> str:
     """sitemap.xml of every HTML page but the 404 pages, each with its other languages.
 
     Absolute URLs need --base-url.
@@ -287,32 +287,34 @@ def render_site(
     catalog: Catalog,
     config: SiteConfig,
     chart_files: ChartFiles,
-    keep: Callable[[str], bool] = lambda path: False,
+    output: Output,
+    page_keys: Mapping[str, str] | None = None,
     row_cache: dict[str, str] | None = None,
     row_key: Callable[[Result], str] | None = None,
     export_memo: dict[str, tuple[str, str]] | None = None,
     templates_dir: Path = TEMPLATES_DIR,
     site_dir: Path = SITE_DIR,
     languages: Sequence[Language] = LANGUAGES,
-) -> dict[str, bytes | Keep]:
-    """Every output file of the site, keyed by relative path; KEEP where `keep(path)` says so.
+) -> None:
+    """Put every page of the site into `output`, each as soon as it is rendered.
 
     Each language gets the same pages under its prefix; the dataset, schema, assets and
     the histogram behind the rank strips are shared, and come with the source language.
     `languages` renders some of them only (the build gives the others to another process).
+    `page_keys` gives model pages the key of their inputs: a page whose key and file are
+    unchanged since the last build is not rendered again.
     """
-    files: dict[str, bytes | Keep] = {}
     reset_missing()
     notes_memo: dict[str, str] = {}
     for language in languages:
         _render_language(
-            files,
+            output,
             language,
             results,
             catalog,
             config,
             chart_files.charts[language.code],
-            keep,
+            page_keys or {},
             row_cache if row_cache is not None else {},
             row_key,
             templates_dir,
@@ -321,56 +323,58 @@ def render_site(
         )
     check_complete()
     if SOURCE not in languages:
-        return files
-    files["charts/distribution.svg"] = chart_files.distribution.encode("utf-8")
+        return
+    output.put("charts/distribution.svg", chart_files.distribution.encode("utf-8"))
     if config.site_url:  # every language has the same pages: the source language's list them
-        files["sitemap.xml"] = sitemap(config.site_url, files).encode("utf-8")
-        files["robots.txt"] = (
-            f"User-agent: *\nAllow: /\nSitemap: {config.site_url}sitemap.xml\n".encode()
+        output.put("sitemap.xml", sitemap(config.site_url, list(output.made)).encode("utf-8"))
+        output.put(
+            "robots.txt",
+            f"User-agent: *\nAllow: /\nSitemap: {config.site_url}sitemap.xml\n".encode(),
         )
     from builder.entry_schema import schema_text
 
-    files["schema/entry.schema.json"] = schema_text().encode("utf-8")
+    output.put("schema/entry.schema.json", schema_text().encode("utf-8"))
     csv_text, json_text = export.export_texts(results, row_key, export_memo)
-    files["data/leaderboard.csv"] = csv_text.encode("utf-8")
-    files["data/leaderboard.json"] = json_text.encode("utf-8")
+    output.put("data/leaderboard.csv", csv_text.encode("utf-8"))
+    output.put("data/leaderboard.json", json_text.encode("utf-8"))
     package = export.datapackage(config.site_url, __version__)
-    files["data/datapackage.json"] = (json.dumps(package, indent=1) + "\n").encode("utf-8")
+    output.put("data/datapackage.json", (json.dumps(package, indent=1) + "\n").encode("utf-8"))
     for asset in sorted((site_dir / "assets").rglob("*")):
         if asset.is_file():
-            files[f"assets/{asset.relative_to(site_dir / 'assets').as_posix()}"] = (
-                asset.read_bytes()
+            output.put(
+                f"assets/{asset.relative_to(site_dir / 'assets').as_posix()}", asset.read_bytes()
             )
-    return files
 
 
 def render_languages(
     results: list[Result],
     config: SiteConfig,
     chart_files: ChartFiles,
-    kept: frozenset[str],
+    output: Output,
+    page_keys: dict[str, str],
     row_cache: dict[str, str],
     row_keys: dict[str, str],
     codes: tuple[str, ...],
-) -> tuple[dict[str, bytes | Keep], dict[str, str]]:
-    """Some languages' pages, for a worker process: the files and the rows it rendered.
+) -> tuple[Output, dict[str, str]]:
+    """Some languages' pages, for a worker process: what it put, and the rows it rendered.
 
-    Takes only what pickles: the paths to keep and the row keys by entry id, not functions.
+    Takes only what pickles: the row keys by entry id, not functions.
     """
     from builder.catalog import load_catalog
 
     rows = dict(row_cache)
-    files = render_site(
+    render_site(
         results,
         load_catalog(),
         config,
         chart_files,
-        kept.__contains__,
+        output,
+        page_keys,
         row_cache=rows,
         row_key=lambda r: row_keys[r.entry.id],
         languages=[lang for lang in LANGUAGES if lang.code in codes],
     )
-    return files, rows
+    return output, rows
 
 
 class LanguagePages:
@@ -471,13 +475,13 @@ class LanguagePages:
 
 
 def _render_language(
-    files: dict[str, bytes | Keep],
+    output: Output,
     language: Language,
     results: list[Result],
     catalog: Catalog,
     config: SiteConfig,
     chart_list: list[charts.Chart],
-    keep: Callable[[str], bool],
+    page_keys: Mapping[str, str],
     cache: dict[str, str],
     row_key: Callable[[Result], str] | None,
     templates_dir: Path,
@@ -491,11 +495,8 @@ def _render_language(
 
     def page(path: str, template: str, **context: Any) -> None:
         full, html = renderer.render(path, template, **context)
-        files[full] = html
+        output.put(full, html)
 
-    for chart in chart_list:
-        # Fetched by charts.js: the index page stays small however many entries there are.
-        files[f"{prefix}charts/{chart.id}.json"] = _script_json(chart.spec).encode("utf-8")
     entries = [r.entry for r in results]
     years = sorted({e.released_year for e in entries if e.released_year})
     used_hardware = {e.training.hardware for e in entries}
@@ -534,10 +535,17 @@ def _render_language(
         ),
         "years": (years[0], years[-1]) if years else (2000, 2030),
     }
+    # What a ranking page shows besides its rows (the site-wide inputs are the cache's key).
+    listing_key = repr([listing[k] for k in ("total", "organizations", "hardware_options")])
+    listing_key += repr([listing[k] for k in ("domains", "years", "pages")])
     for number in range(1, pages_count + 1):
         first = (number - 1) * PAGE_SIZE
         path = "index.html" if number == 1 else f"ranking/{number}/index.html"
         chunk = "".join(rows[first : first + PAGE_SIZE]).replace(ROOT_TOKEN, _relroot(path))
+        key = content_key(f"{number}|{listing_key}|{chunk}".encode())
+        if number > 1 and output.unchanged(prefix + path, key):
+            output.reused += 1
+            continue
         extra: dict[str, Any] = listing | {
             "rows_html": chunk,
             "page_number": number,
@@ -554,18 +562,23 @@ def _render_language(
                 **extra,
             )
         else:
-            page(path, "ranking.html", **extra)
+            full, html = renderer.render(path, "ranking.html", **extra)
+            output.put(full, html, key)
     if total > PAGE_SIZE:
         # Every row, for the script that sorts and filters all of them on the first page.
         every = [html.replace(ROOT_TOKEN, "./").strip() for html in rows]
-        files[f"{prefix}data/rows.json"] = json.dumps({"rows": every}, ensure_ascii=False).encode()
+        output.put(
+            f"{prefix}data/rows.json", json.dumps({"rows": every}, ensure_ascii=False).encode()
+        )
     for rank, r in enumerate(results, start=1):
         path = prefix + model_path(r.entry.id)
-        if keep(path):
-            files[path] = KEEP
+        page_key = page_keys.get(path)
+        if page_key is not None and output.unchanged(path, page_key):
+            output.reused += 1
             continue
         full, html = renderer.model_page(r, rank, total)
-        files[full] = html
+        output.put(full, html, page_key)
+        output.rendered += 1
     if "methodology" in pages:
         page(
             "methodology/index.html", "methodology.html", page=pages["methodology"], catalog=catalog

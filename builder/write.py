@@ -1,9 +1,22 @@
-"""The only stage that touches the output folder: write everything aside, then swap it in.
+"""The only stage that touches the output folder: files are staged aside, then committed.
 
-The new site is written into a temporary sibling folder. Only when every file
-is written does it replace the old one: in a single atomic exchange where the
-kernel offers one (Linux renameat2 RENAME_EXCHANGE), otherwise with two renames.
-A build that fails or is killed before the swap leaves the previous site as it was.
+Every file of a build is written into a temporary sibling folder as soon as it is made,
+so a build never holds its whole output in memory, and nothing in the output folder
+changes before every page has rendered: a build that fails leaves the previous site
+as it was.
+
+How the staged files are committed depends on what the build knows of the output:
+
+- A fresh build (no cache, or a cache that does not describe this output folder) stages
+  every file, then swaps the staged folder with the old site in a single atomic exchange
+  where the kernel offers one (Linux renameat2 RENAME_EXCHANGE), otherwise with two
+  renames. A reader, or a build killed at any moment, sees the old site or the new one.
+- A rebuild over the output folder the cache describes stages only the files whose
+  content differs from what is there, then moves each into place (one atomic rename a
+  file) and deletes the files the build no longer makes. Its cost follows what changed,
+  not the size of the site. Should it be killed while moving files, the output mixes old
+  and new files; the cache has already forgotten the output by then, so the next build
+  is a fresh one and puts everything right.
 """
 
 from __future__ import annotations
@@ -11,26 +24,24 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
 
-
-class Keep:
-    """A file whose content is unchanged since the last build: link it, don't rewrite it."""
-
-    def __repr__(self) -> str:
-        return "KEEP"
-
-
-KEEP = Keep()
-Files = Mapping[str, "bytes | Keep"]
+# What a build wrote: per relative path, the key of its content (a hash of its bytes or
+# of what it was made from), and the inode and size of the file in the output folder.
+Manifest = dict[str, tuple[str, int, int]]
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 TEMP_PREFIX = ".leaderboard-build-"
+
+
+def content_key(data: bytes) -> str:
+    """A short hash of a file's bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -56,26 +67,6 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(rc == 0)
 
 
-def write_tree(root: Path, files: Files, previous: Path | None = None) -> None:
-    """Write `files` (relative posix path -> bytes) below `root`; KEEP links from `previous`."""
-    made: set[Path] = set()
-    for rel, data in sorted(files.items()):
-        target = root / rel
-        parent = target.parent
-        if parent not in made:
-            parent.mkdir(parents=True, exist_ok=True)
-            made.add(parent)
-        if isinstance(data, Keep):
-            if previous is None:
-                raise ValueError(f"{rel}: nothing to keep it from")
-            try:
-                os.link(previous / rel, target)  # old files are never written to again
-            except OSError:
-                shutil.copyfile(previous / rel, target)
-        else:
-            target.write_bytes(data)
-
-
 def _remove_abandoned(parent: Path) -> None:
     """Delete temporary folders left by builds that were killed (their process is gone)."""
     for folder in parent.glob(f"{TEMP_PREFIX}*"):
@@ -90,20 +81,127 @@ def _remove_abandoned(parent: Path) -> None:
             pass  # another user's live process
 
 
-def write_site(out: Path, files: Files) -> None:
-    """Replace `out` with exactly `files`, never leaving a half-written site behind."""
-    out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned(out.parent)
-    mine = f"{TEMP_PREFIX}{os.getpid()}-"
-    tmp = Path(tempfile.mkdtemp(prefix=mine, dir=out.parent))
-    try:
-        write_tree(tmp, files, out if out.is_dir() else None)
-        os.chmod(tmp, 0o755)  # mkdtemp makes it 0700; a served site must be readable
-        if out.exists() and _exchange(tmp, out):
-            pass  # tmp now holds the old site
+def _files_below(root: str) -> list[str]:
+    """Every file below `root`, as paths relative to it with `/` separators."""
+    found: list[str] = []
+    pending = [""]
+    while pending:
+        rel = pending.pop()
+        with os.scandir(f"{root}/{rel}" if rel else root) as it:
+            for item in it:
+                name = f"{rel}/{item.name}" if rel else item.name
+                if item.is_dir(follow_symlinks=False):
+                    pending.append(name)
+                else:
+                    found.append(name)
+    return found
+
+
+class Output:
+    """A build's files on their way into the output folder `out`.
+
+    `previous` is the manifest of the last build's output in `out` (from the build
+    cache), or None for a fresh build. With `track`, every file gets a content key for
+    the next build's manifest; without it (no cache), no hashing is spent on that.
+    """
+
+    def __init__(
+        self,
+        out: Path,
+        previous: Manifest | None = None,
+        track: bool = True,
+        stage: Path | None = None,
+    ) -> None:
+        self.out = out.absolute()
+        self.previous = previous if previous is not None and self.out.is_dir() else None
+        self.track = track
+        if stage is None:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            _remove_abandoned(self.out.parent)
+            mine = f"{TEMP_PREFIX}{os.getpid()}-"
+            stage = Path(tempfile.mkdtemp(prefix=mine, dir=self.out.parent))
+        self.stage = stage
+        self.made: Manifest = {}  # every file of this build, staged or left as it was
+        self.staged: list[str] = []
+        self.rendered = 0  # pages made by rendering them
+        self.reused = 0  # pages left as they were, without rendering them again
+        self._folders: set[str] = set()
+
+    @property
+    def fresh(self) -> bool:
+        """True when every file is written and the whole folder swapped in."""
+        return self.previous is None
+
+    def share(self) -> Output:
+        """An Output for another process that stages into the same folder; see `merge`."""
+        return Output(self.out, self.previous, self.track, self.stage)
+
+    def merge(self, other: Output) -> None:
+        """Take in what a shared Output made (in another process)."""
+        self.made.update(other.made)
+        self.staged.extend(other.staged)
+        self.rendered += other.rendered
+        self.reused += other.reused
+
+    def unchanged(self, path: str, key: str) -> bool:
+        """True, and `path` counted as made, if the output holds the file made from `key`.
+
+        Lets a build skip making a file whose inputs it can key without making it.
+        """
+        if self.previous is None:
+            return False
+        seen = self.previous.get(path)
+        if seen is None or seen[0] != key:
+            return False
+        try:
+            st = os.stat(f"{self.out}/{path}")
+        except OSError:
+            return False
+        if (st.st_ino, st.st_size) != seen[1:]:  # replaced or edited since
+            return False
+        self.made[path] = seen
+        return True
+
+    def put(self, path: str, data: bytes, key: str | None = None) -> None:
+        """The file at `path` (relative, `/`-separated) holds `data`, made from `key`.
+
+        Without a key, the content is its own key. The file is staged unless the output
+        already holds it.
+        """
+        if key is None:
+            key = content_key(data) if self.track else ""
+        if self.unchanged(path, key):
+            return
+        folder, _, _ = path.rpartition("/")
+        if folder not in self._folders:
+            os.makedirs(f"{self.stage}/{folder}", exist_ok=True)
+            self._folders.add(folder)
+        target = Path(f"{self.stage}/{path}")
+        target.write_bytes(data)
+        st = os.stat(target)
+        self.made[path] = (key, st.st_ino, st.st_size)
+        self.staged.append(path)
+
+    def commit(self) -> Manifest:
+        """Put the staged files in place (see the module's note); return the new manifest."""
+        if self.previous is None:
+            self._swap()
         else:
-            if out.exists():
+            self._update()
+        return self.made
+
+    def abandon(self) -> None:
+        """Drop what was staged, leaving the output as it was."""
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+    def _swap(self) -> None:
+        out, tmp = self.out, self.stage
+        os.chmod(tmp, 0o755)  # mkdtemp makes it 0700; a served site must be readable
+        try:
+            if out.exists() and _exchange(tmp, out):
+                pass  # tmp now holds the old site
+            elif out.exists():
+                mine = f"{TEMP_PREFIX}{os.getpid()}-"
                 old = Path(tempfile.mkdtemp(prefix=mine, dir=out.parent))
                 old.rmdir()
                 os.replace(out, old)
@@ -112,6 +210,32 @@ def write_site(out: Path, files: Files) -> None:
             else:
                 os.replace(tmp, out)
                 return
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            shutil.rmtree(tmp)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                shutil.rmtree(tmp)
+
+    def _update(self) -> None:
+        out = str(self.out)
+        folders: set[str] = set()
+        try:
+            for path in self.staged:
+                folder = path.rpartition("/")[0]
+                if folder and folder not in folders:
+                    os.makedirs(f"{out}/{folder}", exist_ok=True)
+                    folders.add(folder)
+                os.replace(f"{self.stage}/{path}", f"{out}/{path}")
+            # Whatever else is there, a fresh build would not have made: gone.
+            emptied: set[str] = set()
+            for path in _files_below(out):
+                if path not in self.made:
+                    os.unlink(f"{out}/{path}")
+                    emptied.add(path.rpartition("/")[0])
+            for folder in sorted(emptied, key=len, reverse=True):
+                while folder:
+                    try:
+                        os.rmdir(f"{out}/{folder}")
+                    except OSError:  # not empty: it holds pages still
+                        break
+                    folder = folder.rpartition("/")[0]
+        finally:
+            shutil.rmtree(self.stage, ignore_errors=True)

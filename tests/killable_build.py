@@ -9,11 +9,11 @@ its output in place, and count only the calls that concern the output folder.
 
 hooks:  mkdtemp   creating the temporary folder the new site is written into
         write     writing one file of the new site (Path.write_bytes)
-        link      linking one unchanged file from the previous site (os.link)
         chmod     making the finished temporary folder readable
         exchange  the atomic swap of the new and the old site (write._exchange)
-        replace   one of the two renames of the fallback swap (os.replace)
-        rmtree    removing the old site, after the swap
+        replace   one of the two renames of the fallback swap, or moving one staged
+                  file into place in a rebuild (os.replace)
+        rmtree    removing the old site after the swap, or the emptied staging folder
 NO_EXCHANGE=1 makes the atomic swap unavailable, as on a platform without renameat2.
 """
 
@@ -92,8 +92,6 @@ def install(spec: str, no_exchange: bool) -> None:
         pathlib.Path.write_bytes = _hooked(  # type: ignore[method-assign]
             pathlib.Path.write_bytes, count, after, lambda self, *a, **k: _ours(self)
         )
-    elif name == "link":
-        os.link = _hooked(os.link, count, after, lambda src, dst, *a, **k: _ours(dst))
     elif name == "chmod":
         os.chmod = _hooked(os.chmod, count, after, lambda path, *a, **k: _ours(path))
     elif name == "exchange":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import shutil
+import tempfile
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -24,6 +25,7 @@ from builder.catalog import load_catalog
 from builder.config import DEFAULT_TITLE, SiteConfig
 from builder.i18n import LANGUAGES, SOURCE, TranslationError, catalog_path, formats
 from builder.render import ChartFiles, render_site
+from builder.write import Output
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATED = [lang for lang in LANGUAGES if lang != SOURCE]
@@ -104,7 +106,12 @@ def isolated_catalogs(monkeypatch: pytest.MonkeyPatch) -> object:
 def _render(results: list[object], templates_dir: Path | None = None) -> None:
     charts = ChartFiles({lang.code: [] for lang in LANGUAGES}, "<svg/>")
     kwargs = {"templates_dir": templates_dir} if templates_dir else {}
-    render_site(results, load_catalog(), SiteConfig(), charts, **kwargs)  # type: ignore[arg-type]
+    with tempfile.TemporaryDirectory() as folder:
+        output = Output(Path(folder) / "site")
+        try:
+            render_site(results, load_catalog(), SiteConfig(), charts, output, **kwargs)  # type: ignore[arg-type]
+        finally:
+            output.abandon()
 
 
 def test_an_untranslated_message_fails_the_build_naming_file_and_line(
