@@ -27,6 +27,7 @@ import hashlib
 import marshal
 import os
 import pickle
+import shutil
 import sys
 import tempfile
 import zlib
@@ -94,6 +95,19 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 _frozen = False
+
+
+def freeze() -> None:
+    """Keep what exists now out of the cycle collector's walks until `thaw()`.
+
+    A build holds hundreds of thousands of acyclic objects (entries, results, cached
+    records) until it ends: without this, each collection of the oldest generation
+    would walk all of them again. Freezing is process-wide: `thaw` also unfreezes what
+    a program that runs builds in its own process had frozen itself.
+    """
+    global _frozen
+    gc.freeze()
+    _frozen = True
 
 
 def thaw() -> None:
@@ -196,14 +210,7 @@ class BuildCache:
                 for table in _SHARDED:
                     getattr(state, table).update(tables.get(table, {}))
                 self._shards[number] = _held(tables)
-        # Hundreds of thousands of acyclic objects that live until the build ends: without
-        # this, each generation of the cycle collector would walk all of them again (about
-        # half a second at 10,000 entries). `build_site` hands them back with `thaw()` when
-        # it returns. Freezing is process-wide: `thaw` also unfreezes what a program that
-        # runs builds in its own process had frozen itself.
-        global _frozen
-        gc.freeze()
-        _frozen = True
+        freeze()  # about half a second at 10,000 entries; `build_site` thaws them
         self._state = state
         return state
 
@@ -242,6 +249,15 @@ class BuildCache:
         self._save("output.marshal", (state.out, state.outputs))
         (self.folder / "state.pickle").unlink(missing_ok=True)  # the format before this one
         self._state = state
+
+    def templates_folder(self) -> Path:
+        """Where compiled templates are kept, for this key only (older ones are removed)."""
+        root = self.folder / "templates"
+        if root.is_dir():
+            for other in root.iterdir():
+                if other.name != self.key:
+                    shutil.rmtree(other, ignore_errors=True)
+        return root / self.key
 
     def product(self, name: str, inputs: str) -> Path:
         """Where a product made from `inputs` is kept."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import json
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,9 +171,52 @@ def load_pages(site_dir: Path = SITE_DIR, language: Language = SOURCE) -> dict[s
     return pages
 
 
+class TemplateCode(jinja2.BytecodeCache):
+    """Compiled templates, shared by every language's environment in this process, and
+    kept in `folder` (a build cache's) for the next process. Jinja checks each against
+    its template's source before use."""
+
+    def __init__(self) -> None:
+        self.memory: dict[str, bytes] = {}
+        self.folder: Path | None = None
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> Path | None:
+        return None if self.folder is None else self.folder / f"{bucket.key}.code"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.memory.get(bucket.key)
+        path = self._path(bucket)
+        if path is not None:
+            if data is None:
+                with contextlib.suppress(OSError):
+                    data = path.read_bytes()
+            elif not path.exists():  # compiled by this process for a build without a cache
+                self._store(path, data)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = bucket.bytecode_to_string()
+        self.memory[bucket.key] = data
+        path = self._path(bucket)
+        if path is not None:
+            self._store(path, data)
+
+    @staticmethod
+    def _store(path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+
+
+TEMPLATE_CODE = TemplateCode()
+
+
 def _environment(templates_dir: Path, language: Language = SOURCE) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
+        bytecode_cache=TEMPLATE_CODE,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -355,6 +401,7 @@ def render_languages(
     row_cache: dict[str, str],
     row_keys: dict[str, str],
     codes: tuple[str, ...],
+    template_folder: Path | None,
 ) -> tuple[Output, dict[str, str]]:
     """Some languages' pages, for a worker process: what it put, and the rows it rendered.
 
@@ -362,18 +409,23 @@ def render_languages(
     """
     from builder.catalog import load_catalog
 
+    TEMPLATE_CODE.folder = template_folder
     rows = dict(row_cache)
-    render_site(
-        results,
-        load_catalog(),
-        config,
-        chart_files,
-        output,
-        page_keys,
-        row_cache=rows,
-        row_key=lambda r: row_keys[r.entry.id],
-        languages=[lang for lang in LANGUAGES if lang.code in codes],
-    )
+    gc.freeze()  # the results, as in the build's own process (see builder.cache.freeze)
+    try:
+        render_site(
+            results,
+            load_catalog(),
+            config,
+            chart_files,
+            output,
+            page_keys,
+            row_cache=rows,
+            row_key=lambda r: row_keys[r.entry.id],
+            languages=[lang for lang in LANGUAGES if lang.code in codes],
+        )
+    finally:
+        gc.unfreeze()
     return output, rows
 
 

@@ -13,13 +13,14 @@ import re
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from builder import cache as cache_mod
 from builder.build import build_site
-from builder.config import SiteConfig
+from builder.config import TEMPLATES_DIR, SiteConfig
 from builder.load import entry_file_names, find_entry_files, resolve_plain
 
 from .conftest import ENTRIES
@@ -226,3 +227,69 @@ def test_a_cache_of_the_old_format_or_garbage_is_ignored(tmp_path: Path) -> None
     assert not (cache / "state.pickle").exists()
     build_site(ENTRIES, tmp_path / "clean", SiteConfig())
     assert _tree(out) == _tree(tmp_path / "clean")
+
+
+def _inodes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def many_entries(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """More entries than one ranking page holds, so that there are ranking pages to keep."""
+    from benchmarks.synthetic import generate
+    from builder.render import PAGE_SIZE
+
+    entries = tmp_path_factory.mktemp("many") / "entries"
+    generate(PAGE_SIZE * 2 + 50, entries)
+    return entries
+
+
+def test_a_rebuild_moves_in_only_what_changed_and_equals_a_clean_build(
+    tmp_path: Path, many_entries: Path
+) -> None:
+    entries = tmp_path / "entries"
+    shutil.copytree(many_entries, entries)
+    cache, out, clean = tmp_path / "cache", tmp_path / "site", tmp_path / "clean"
+    build_site(entries, out, SiteConfig(), cache_dir=cache)
+    before = _inodes(out)
+    assert "ranking/3/index.html" in before and "zh/ranking/3/index.html" in before
+    (out / "stray.html").write_text("not made by a build", encoding="utf-8")
+    (out / "models" / "stray").mkdir()
+    (out / "models" / "stray" / "page.html").write_text("nor this", encoding="utf-8")
+    # The last-ranked entry's name changes: its pages, its ranking page and the data files
+    # that list every entry are made again.
+    csv_rows = (out / "data" / "leaderboard.csv").read_text(encoding="utf-8").splitlines()
+    last_id = csv_rows[-1].split(",")[0]
+    victim = next(p for p in entries.rglob("*.yaml") if f"{p.parent.name}/{p.stem}" == last_id)
+    text = victim.read_text(encoding="utf-8")
+    victim.write_text(re.sub(r'^name: "', 'name: "Renamed ', text, flags=re.M), encoding="utf-8")
+    report = build_site(entries, out, SiteConfig(), cache_dir=cache)
+    after = _inodes(out)
+    rewritten = sorted(path for path in after if after[path] != before.get(path))
+    assert f"models/{last_id}.html" in rewritten
+    assert f"zh/models/{last_id}.html" in rewritten
+    assert "ranking/3/index.html" in rewritten
+    assert "data/leaderboard.csv" in rewritten and "zh/data/rows.json" in rewritten
+    # Pages that show nothing of the change are neither rendered nor written again.
+    assert "ranking/2/index.html" not in rewritten
+    assert "zh/ranking/2/index.html" not in rewritten
+    assert not [p for p in rewritten if p.startswith("models/") and last_id not in p]
+    assert report.rendered_pages == 2
+    assert "stray.html" not in after and not (out / "models" / "stray").exists()
+    build_site(entries, clean, SiteConfig())
+    assert _tree(out) == _tree(clean)
+
+
+def test_compiled_templates_are_kept_with_the_cache(tmp_path: Path) -> None:
+    from builder.render import TEMPLATE_CODE
+
+    cache = tmp_path / "cache"
+    build_site(ENTRIES, tmp_path / "site", SiteConfig(), cache_dir=cache)
+    kept = {p.stem for p in (cache / "templates").glob("*/*.code")}
+    keys = jinja2.BytecodeCache()
+    for name in ("base.html", "index.html", "model.html", "methodology.html", "_row.html"):
+        assert keys.get_cache_key(name, os.path.normpath(TEMPLATES_DIR / name)) in kept, name
+    assert TEMPLATE_CODE.folder is None  # a later build without a cache writes none
+    again = build_site(ENTRIES, tmp_path / "again", SiteConfig(), cache_dir=cache)
+    assert again.files > 0
+    assert _tree(tmp_path / "site") == _tree(tmp_path / "again")
