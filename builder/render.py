@@ -231,8 +231,16 @@ def _environment(templates_dir: Path, language: Language = SOURCE) -> jinja2.Env
     # escaped, and formatting always applies (so a literal percent sign is written %%).
     # Installed directly, without Jinja's context-passing wrapper: pages call it dozens
     # of times each.
+    # A message without variables always gives the same markup: made once.
+    constant: dict[str, Markup] = {}
+
     def gettext(message: str, **variables: Any) -> Markup:
-        return Markup(lookup.gettext(message)) % variables
+        if variables:
+            return Markup(lookup.gettext(message)) % variables
+        found = constant.get(message)
+        if found is None:
+            found = constant[message] = Markup(lookup.gettext(message)) % {}
+        return found
 
     def ngettext(singular: str, plural: str, n: int, **variables: Any) -> Markup:
         variables.setdefault("num", n)
