@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import time
@@ -277,47 +278,49 @@ def _build(
         results.sort(key=lambda r: (-r.co2e_t, r.entry.id))
     freeze()  # the results live until the build ends (see builder.cache.freeze)
 
-    with watch("charts"):
-        if template_job is not None:
-            template_text = template_job.result()
-            if cache and template_file:
-                cache.store(template_file, template_text)
-        assert template_text is not None
-        templates = json.loads(template_text)
-        chart_lists = {
-            lang.code: charts.build_charts(results, templates[lang.code], lang)
-            for lang in LANGUAGES
-        }
-        # Each chart's spec, fetched by charts.js (so the index page stays small however
-        # many entries there are), and the static SVG drawn from it, by output path.
-        specs = {
-            f"{lang.prefix}charts/{c.id}.svg": script_json(c.spec)
-            for lang in LANGUAGES
-            for c in chart_lists[lang.code]
-        }
-        svgs: dict[str, str] = {}
-        for cid, spec in specs.items():
-            kept = cache.get(cache.svg_path(spec)) if cache else None
-            if kept is not None:
-                svgs[cid] = kept
-        missing = {cid: spec for cid, spec in specs.items() if cid not in svgs}
-        svg_job = worker.submit(_render_svgs, missing) if missing else None
-        distribution = charts.distribution_svg(results)
-
-    # A model page is made from its entry's file, its rank and the number of entries.
-    total = len(results)
-    page_keys = (
-        {
-            lang.prefix + model_path(r.entry.id): f"{blob_of[r.entry.id]}|{rank}|{total}"
-            for rank, r in enumerate(results, start=1)
-            for lang in LANGUAGES
-        }
-        if cache
-        else {}
-    )
     same_out = bool(cache) and before.out == now.out
     output = Output(out, before.outputs if same_out else None, track=cache is not None)
     try:
+        with watch("charts"):
+            if template_job is not None:
+                template_text = template_job.result()
+                if cache and template_file:
+                    cache.store(template_file, template_text)
+            assert template_text is not None
+            templates = json.loads(template_text)
+            # Each chart's spec, fetched by charts.js (so the index page stays small however
+            # many entries there are), is written now; the pages need only its words. The
+            # static SVG drawn from it comes from the cache or a worker.
+            specs: dict[str, str] = {}  # by the SVG's output path
+            chart_lists: dict[str, list[charts.Chart]] = {}
+            for lang in LANGUAGES:
+                chart_list = charts.build_charts(results, templates[lang.code], lang)
+                for c in chart_list:
+                    text = specs[f"{lang.prefix}charts/{c.id}.svg"] = script_json(c.spec)
+                    output.put(f"{lang.prefix}charts/{c.id}.json", text.encode("utf-8"))
+                chart_lists[lang.code] = [dataclasses.replace(c, spec={}) for c in chart_list]
+            missing: dict[str, str] = {}
+            for svg_path, spec in specs.items():
+                kept = cache.get(cache.svg_path(spec)) if cache else None
+                if kept is None:
+                    missing[svg_path] = spec
+                else:
+                    output.put(svg_path, kept.encode("utf-8"))
+            svg_job = worker.submit(_render_svgs, missing) if missing else None
+            del specs
+            distribution = charts.distribution_svg(results)
+
+        # A model page is made from its entry's file, its rank and the number of entries.
+        total = len(results)
+        page_keys = (
+            {
+                lang.prefix + model_path(r.entry.id): f"{blob_of[r.entry.id]}|{rank}|{total}"
+                for rank, r in enumerate(results, start=1)
+                for lang in LANGUAGES
+            }
+            if cache
+            else {}
+        )
         with watch("render"):
             rows: dict[str, str] = dict(before.rows) if cache else {}
             exports: dict[str, tuple[str, str]] = dict(before.exports) if cache else {}
@@ -375,15 +378,11 @@ def _build(
             }
             now.exports = {blob_of[r.entry.id]: exports[blob_of[r.entry.id]] for r in results}
         with watch("charts"):  # waiting for the worker, if it is still busy
-            for svg_path, spec in specs.items():
-                output.put(svg_path.removesuffix(".svg") + ".json", spec.encode("utf-8"))
             if svg_job is not None:
-                for cid, svg in svg_job.result().items():
-                    svgs[cid] = svg
+                for svg_path, svg in svg_job.result().items():
+                    output.put(svg_path, svg.encode("utf-8"))
                     if cache:
-                        cache.store(cache.svg_path(specs[cid]), svg)
-            for svg_path in specs:
-                output.put(svg_path, svgs[svg_path].encode("utf-8"))
+                        cache.store(cache.svg_path(missing[svg_path]), svg)
             if bundle_job is not None:
                 bundle_text = bundle_job.result()
                 if cache and bundle_file:

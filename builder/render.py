@@ -624,12 +624,11 @@ def _render_language(
         else:
             full, html = renderer.render(path, "ranking.html", **extra)
             output.put(full, html, key)
-    if total > PAGE_SIZE:
+    rows_path = f"{prefix}data/rows.json"
+    if total > PAGE_SIZE and not output.unchanged(rows_path, key := _rows_key(rows)):
         # Every row, for the script that sorts and filters all of them on the first page.
         every = [html.replace(ROOT_TOKEN, "./").strip() for html in rows]
-        output.put(
-            f"{prefix}data/rows.json", json.dumps({"rows": every}, ensure_ascii=False).encode()
-        )
+        output.put(rows_path, json.dumps({"rows": every}, ensure_ascii=False).encode(), key)
     for rank, r in enumerate(results, start=1):
         path = prefix + model_path(r.entry.id)
         page_key = page_keys.get(path)
@@ -651,6 +650,11 @@ def _render_language(
     # Served for any missing path, at any depth: its links cannot be relative.
     site_root = config.site_url or "/"
     page("404.html", "404.html", root=site_root, home=site_root + prefix)
+
+
+def _rows_key(rows: list[str]) -> str:
+    """What data/rows.json is made from: the rows, in order."""
+    return content_key("\0".join(rows).encode())
 
 
 def place_names(catalog: Catalog, language: Language) -> dict[str, str]:
