@@ -132,19 +132,22 @@ def _vega_bundle() -> str:
 
 
 class _Worker:
-    """Helper processes for the slow, GIL-holding chart work, started only if needed."""
+    """Helper processes, each started when first needed, one a kind of job: the chart
+    templates and the vega bundle (Altair, vl-convert), the static SVGs (vl-convert's
+    JavaScript engine, the largest user of memory), and other languages' pages. Apart,
+    none carries what another left in its memory."""
 
     def __init__(self) -> None:
-        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._pools: dict[str, concurrent.futures.ProcessPoolExecutor] = {}
 
-    def submit(self, fn: Any, *args: Any) -> concurrent.futures.Future[Any]:
-        if self._pool is None:
-            self._pool = _pool()
-        return self._pool.submit(fn, *args)
+    def submit(self, fn: Any, *args: Any, pool: str = "charts") -> concurrent.futures.Future[Any]:
+        if pool not in self._pools:
+            self._pools[pool] = _pool()
+        return self._pools[pool].submit(fn, *args)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+        for executor in self._pools.values():
+            executor.shutdown(cancel_futures=True)
 
 
 # Pages of other languages worth rendering in a worker process beside the source
@@ -159,7 +162,7 @@ def _pool() -> concurrent.futures.ProcessPoolExecutor:
 
     # spawn, not fork: vl-convert's runtime threads do not survive a fork once started.
     ctx = multiprocessing.get_context("spawn")
-    return concurrent.futures.ProcessPoolExecutor(max_workers=2, mp_context=ctx)
+    return concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=ctx)
 
 
 def build_site(
@@ -306,8 +309,10 @@ def _build(
                     missing[svg_path] = spec
                 else:
                     output.put(svg_path, kept.encode("utf-8"))
-            svg_job = worker.submit(_render_svgs, missing) if missing else None
-            del specs
+            svg_job = worker.submit(_render_svgs, missing, pool="svg") if missing else None
+            # where each SVG the worker draws is to be kept; the specs themselves are done with
+            svg_store = {p: cache.svg_path(spec) for p, spec in missing.items()} if cache else {}
+            del specs, missing
             distribution = charts.distribution_svg(results)
 
         # A model page is made from its entry's file, its rank and the number of entries.
@@ -349,10 +354,13 @@ def _build(
                     chart_files,
                     output.share(),
                     other_keys,
-                    {k: v for k, v in rows.items() if k.partition("|")[0] in codes},
+                    {k: v for k, v in rows.items() if k.partition("|")[0] in codes}
+                    if cache
+                    else None,
                     {r.entry.id: blob_of[r.entry.id] for r in results},
                     codes,
                     TEMPLATE_CODE.folder,
+                    pool="render",
                 )
             render_site(
                 results,
@@ -382,7 +390,7 @@ def _build(
                 for svg_path, svg in svg_job.result().items():
                     output.put(svg_path, svg.encode("utf-8"))
                     if cache:
-                        cache.store(cache.svg_path(missing[svg_path]), svg)
+                        cache.store(svg_store[svg_path], svg)
             if bundle_job is not None:
                 bundle_text = bundle_job.result()
                 if cache and bundle_file:

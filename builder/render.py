@@ -406,19 +406,20 @@ def render_languages(
     chart_files: ChartFiles,
     output: Output,
     page_keys: dict[str, str],
-    row_cache: dict[str, str],
+    row_cache: dict[str, str] | None,
     row_keys: dict[str, str],
     codes: tuple[str, ...],
     template_folder: Path | None,
 ) -> tuple[Output, dict[str, str]]:
-    """Some languages' pages, for a worker process: what it put, and the rows it rendered.
+    """Some languages' pages, for a worker process: what it put, and the rows it rendered
+    (none without a `row_cache`: a build without a cache keeps none).
 
     Takes only what pickles: the row keys by entry id, not functions.
     """
     from builder.catalog import load_catalog
 
     TEMPLATE_CODE.folder = template_folder
-    rows = dict(row_cache)
+    rows = dict(row_cache or {})
     gc.freeze()  # the results, as in the build's own process (see builder.cache.freeze)
     try:
         render_site(
@@ -434,7 +435,7 @@ def render_languages(
         )
     finally:
         gc.unfreeze()
-    return output, rows
+    return output, rows if row_cache is not None else {}
 
 
 class LanguagePages:
