@@ -40,7 +40,7 @@ from builder import __version__
 from builder.config import PROJECT_ROOT, SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.model import Result
 
-_FORMAT = 4
+_FORMAT = 5
 SHARDS = 64
 SETTLE_NS = 2_000_000_000  # FAT keeps modification times to 2 s; others are finer
 # size, modification time, change time, inode, device: what `lstat` says of a file
@@ -144,8 +144,8 @@ class State:
     files: dict[str, tuple[Signature | None, str]] = field(default_factory=dict)
     # per entry file: the hash of its bytes, and its result
     results: dict[str, tuple[str, Result]] = field(default_factory=dict)
-    # per output file: the key of its content, and the inode and size it was written with
-    outputs: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    # per output file: the key of its content, and its inode, size and modification time
+    outputs: dict[str, tuple[str, int, int, int]] = field(default_factory=dict)
     rows: dict[str, str] = field(default_factory=dict)  # leaderboard row HTML by entry key
     exports: dict[str, tuple[str, str]] = field(default_factory=dict)  # CSV line, JSON object
 

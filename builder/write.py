@@ -31,8 +31,9 @@ import tempfile
 from pathlib import Path
 
 # What a build wrote: per relative path, the key of its content (a hash of its bytes or
-# of what it was made from), and the inode and size of the file in the output folder.
-Manifest = dict[str, tuple[str, int, int]]
+# of what it was made from), and the inode, size and modification time of the file in the
+# output folder (a file replaced or edited since no longer matches).
+Manifest = dict[str, tuple[str, int, int, int]]
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -157,7 +158,7 @@ class Output:
             st = os.stat(f"{self.out}/{path}")
         except OSError:
             return False
-        if (st.st_ino, st.st_size) != seen[1:]:  # replaced or edited since
+        if (st.st_ino, st.st_size, st.st_mtime_ns) != seen[1:]:  # replaced or edited since
             return False
         self.made[path] = seen
         return True
@@ -179,7 +180,7 @@ class Output:
         target = Path(f"{self.stage}/{path}")
         target.write_bytes(data)
         st = os.stat(target)
-        self.made[path] = (key, st.st_ino, st.st_size)
+        self.made[path] = (key, st.st_ino, st.st_size, st.st_mtime_ns)
         self.staged.append(path)
 
     def commit(self) -> Manifest:
