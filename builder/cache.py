@@ -29,7 +29,6 @@ import os
 import pickle
 import shutil
 import sys
-import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from typing import Any
 from builder import __version__
 from builder.config import PROJECT_ROOT, SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.model import Result
+from builder.write import atomic_write, content_key
 
 _FORMAT = 5
 SHARDS = 64
@@ -47,9 +47,7 @@ SETTLE_NS = 2_000_000_000  # FAT keeps modification times to 2 s; others are fin
 Signature = tuple[int, int, int, int, int]
 
 
-def digest(data: bytes) -> str:
-    """A short content hash."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+digest = content_key  # the hash entry files and products are known by
 
 
 def signature(st: os.stat_result) -> Signature:
@@ -84,14 +82,6 @@ def global_key(config: SiteConfig) -> str:
         h.update(path.as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
 
 
 _frozen = False
@@ -182,7 +172,7 @@ class BuildCache:
         return value if key == self.key else None
 
     def _save(self, name: str, value: Any) -> None:
-        _atomic_write(self.folder / name, marshal.dumps((self.key, value)))
+        atomic_write(self.folder / name, marshal.dumps((self.key, value)))
 
     def state(self) -> State:
         """The last build's state; what was made with other code or settings is left out."""
@@ -242,7 +232,7 @@ class BuildCache:
                     continue
                 held = _held(tables)
                 if self._shards.get(number) != held:
-                    _atomic_write(path, pickle.dumps((self.key, tables), protocol=5))
+                    atomic_write(path, pickle.dumps((self.key, tables), protocol=5))
                     self._shards[number] = held
         self._shards = {n: self._shards[n] for n in shards if n in self._shards}
         self._save("files.marshal", state.files)
@@ -276,4 +266,4 @@ class BuildCache:
 
     def store(self, path: Path, text: str) -> None:
         """Keep a product."""
-        _atomic_write(path, text.encode("utf-8"))
+        atomic_write(path, text.encode("utf-8"))

@@ -6,7 +6,6 @@ import contextlib
 import functools
 import gc
 import json
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +33,7 @@ from builder.i18n import (
     translations,
 )
 from builder.model import Result
-from builder.write import Output, content_key
+from builder.write import Output, atomic_write, content_key
 
 # What Markdown in notes and site pages may produce; everything else is stripped.
 ALLOWED_TAGS = {
@@ -191,7 +190,7 @@ class TemplateCode(jinja2.BytecodeCache):
                 with contextlib.suppress(OSError):
                     data = path.read_bytes()
             elif not path.exists():  # compiled by this process for a build without a cache
-                self._store(path, data)
+                atomic_write(path, data)
         if data is not None:
             bucket.bytecode_from_string(data)
 
@@ -200,14 +199,7 @@ class TemplateCode(jinja2.BytecodeCache):
         self.memory[bucket.key] = data
         path = self._path(bucket)
         if path is not None:
-            self._store(path, data)
-
-    @staticmethod
-    def _store(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+            atomic_write(path, data)
 
 
 TEMPLATE_CODE = TemplateCode()
