@@ -164,7 +164,32 @@ def _pool() -> concurrent.futures.ProcessPoolExecutor:
 
     # spawn, not fork: vl-convert's runtime threads do not survive a fork once started.
     ctx = multiprocessing.get_context("spawn")
-    return concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+    return concurrent.futures.ProcessPoolExecutor(
+        max_workers=1, mp_context=ctx, initializer=_exit_with_parent
+    )
+
+
+def _exit_with_parent() -> None:
+    """In a worker: end this process when the build's process ends, however it ends.
+
+    A worker waits for work on a queue it holds both ends of, so it never sees the build
+    die; killed (Ctrl-C twice, SIGKILL, out of memory), the build would otherwise leave its
+    workers running for ever, holding their memory and the terminal's output.
+    """
+    import multiprocessing
+    import multiprocessing.connection
+    import threading
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    sentinel = parent.sentinel
+
+    def watch() -> None:
+        multiprocessing.connection.wait([sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def build_site(

@@ -384,3 +384,50 @@ def test_another_epoch_changes_only_the_date(
         assert first is not None and second is not None
         old, new = _date(EPOCH, name).encode(), _date(OTHER_EPOCH, name).encode()
         assert first.replace(old, new) == second, name
+
+
+_KILLED_WITH_A_WORKER = """
+import os, signal, sys, time
+from builder.build import _pool
+
+if __name__ == "__main__":
+    pool = _pool()
+    print(pool.submit(os.getpid).result(), flush=True)
+    pool.submit(time.sleep, 60)  # the worker is busy when the build dies
+    time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _running(pid: int) -> bool:
+    """True while a process exists and is not a zombie (gone, waiting to be reaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+def test_a_killed_build_leaves_no_worker_running(tmp_path: Path) -> None:
+    import time
+
+    script = tmp_path / "killed.py"
+    script.write_text(_KILLED_WITH_A_WORKER, encoding="utf-8")
+    printed = tmp_path / "stdout"
+    with printed.open("w") as stdout:
+        proc = subprocess.Popen(
+            [sys.executable, str(script)],
+            stdout=stdout,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    try:
+        assert proc.wait(timeout=120) == -signal.SIGKILL
+        worker = int(printed.read_text(encoding="utf-8").split()[0])
+        deadline = time.monotonic() + 20
+        while _running(worker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _running(worker), "the worker outlived the build that started it"
+    finally:
+        _kill_group(proc)
