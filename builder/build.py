@@ -331,16 +331,18 @@ def _build(
                     output.put(f"{lang.prefix}charts/{c.id}.json", text.encode("utf-8"))
                 chart_lists[lang.code] = [dataclasses.replace(c, spec={}) for c in chart_list]
             missing: dict[str, str] = {}
+            renderer = _svg_renderer() if cache else ""
+            svg_files = (
+                {p: cache.svg_path(spec, renderer) for p, spec in specs.items()} if cache else {}
+            )
             for svg_path, spec in specs.items():
-                kept = cache.get(cache.svg_path(spec)) if cache else None
+                kept = cache.get(svg_files[svg_path]) if cache else None
                 if kept is None:
                     missing[svg_path] = spec
                 else:
                     output.put(svg_path, kept.encode("utf-8"))
             svg_job = worker.submit("svg", _render_svgs, missing) if missing else None
-            # where each SVG the worker draws is to be kept; the specs themselves are done with
-            svg_store = {p: cache.svg_path(spec) for p, spec in missing.items()} if cache else {}
-            del specs, missing
+            del specs, missing  # done with; svg_files says where each SVG is kept
             distribution = charts.distribution_svg(results)
 
         # A model page is made from its entry's file, its rank and the number of entries.
@@ -418,7 +420,7 @@ def _build(
                 for svg_path, svg in svg_job.result().items():
                     output.put(svg_path, svg.encode("utf-8"))
                     if cache:
-                        cache.store(svg_store[svg_path], svg)
+                        cache.store(svg_files[svg_path], svg)
             if bundle_job is not None:
                 bundle_text = bundle_job.result()
                 if cache and bundle_file:
@@ -436,6 +438,7 @@ def _build(
         raise
     if cache:
         cache.save_state(now)
+        cache.prune([*svg_files.values(), *(f for f in (template_file, bundle_file) if f)])
     return BuildReport(
         entries=len(results),
         files=len(output.made),
@@ -458,6 +461,14 @@ def _chart_inputs() -> str:
         catalog_path(lang).read_text(encoding="utf-8") for lang in LANGUAGES if lang != SOURCE
     ]
     return importlib.metadata.version("altair") + "".join(texts)
+
+
+def _svg_renderer() -> str:
+    """What a static SVG depends on besides its spec: vl-convert and the charts module."""
+    from builder import charts
+    from builder.write import content_key
+
+    return _vl_convert_version() + content_key(Path(charts.__file__).read_bytes())
 
 
 def _vl_convert_version() -> str:

@@ -30,7 +30,7 @@ import pickle
 import shutil
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -260,9 +260,19 @@ class BuildCache:
         except OSError:
             return None
 
-    def svg_path(self, spec_json: str) -> Path:
-        """Where the static SVG of a spec is kept."""
-        return self.folder / "svg" / f"{digest(spec_json.encode())}.svg"
+    def svg_path(self, spec_json: str, renderer: str) -> Path:
+        """Where the static SVG of a spec, drawn by `renderer` (its code and versions), is kept."""
+        return self.folder / "svg" / f"{digest(f'{renderer}|{spec_json}'.encode())}.svg"
+
+    def prune(self, used: Collection[Path]) -> None:
+        """Remove kept SVGs and products this build did not use: they would only pile up."""
+        names = {p.name.rsplit("-", 1)[0] for p in used if p.parent == self.folder}
+        candidates = [p for name in names for p in self.folder.glob(f"{name}-*")]
+        if (self.folder / "svg").is_dir():
+            candidates += (self.folder / "svg").iterdir()
+        for path in candidates:
+            if path not in used:
+                path.unlink(missing_ok=True)
 
     def store(self, path: Path, text: str) -> None:
         """Keep a product."""

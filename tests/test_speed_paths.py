@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from builder import cache as cache_mod
 from builder.build import build_site
 from builder.config import TEMPLATES_DIR, SiteConfig
+from builder.i18n import LANGUAGES
 from builder.load import entry_file_names, find_entry_files, resolve_plain
 
 from .conftest import ENTRIES
@@ -310,3 +311,25 @@ def test_an_output_file_edited_in_place_is_made_again(tmp_path: Path) -> None:
     assert page.stat().st_ino == inode and page.stat().st_size == len(made)
     build_site(ENTRIES, out, SiteConfig(), cache_dir=cache)
     assert page.read_bytes() == made
+
+
+def test_the_cache_keeps_only_the_chart_images_and_products_of_the_last_build(
+    tmp_path: Path,
+) -> None:
+    entries = _entries_copy(tmp_path)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    build_site(entries, out, SiteConfig(), cache_dir=cache)
+    first = {p.name for p in (cache / "svg").iterdir()}
+    assert len(first) == 3 * len(LANGUAGES)
+    (cache / "svg" / "0123.svg").write_text("<svg/>", encoding="utf-8")  # from long ago
+    (cache / "vega-bundle-0123").write_text("old", encoding="utf-8")
+    t5 = entries / "google" / "t5.yaml"
+    t5.write_text(t5.read_text(encoding="utf-8").replace("name: T5", "name: T5 11B"), "utf-8")
+    build_site(entries, out, SiteConfig(), cache_dir=cache)
+    kept = {p.name: p.read_bytes() for p in (cache / "svg").iterdir()}
+    assert len(kept) == 3 * len(LANGUAGES)
+    assert kept.keys() != first  # the scatter plots name T5 in their specs: drawn again
+    drawn = sorted(p.read_bytes() for p in out.rglob("charts/*.svg") if p.stem != "distribution")
+    assert drawn == sorted(kept.values())
+    assert [p.name for p in cache.glob("vega-bundle-*")] != ["vega-bundle-0123"]
+    assert len(list(cache.glob("vega-bundle-*"))) == len(list(cache.glob("chart-templates-*"))) == 1
