@@ -132,12 +132,16 @@ def _vega_bundle() -> str:
 
 
 class _Worker:
-    """Helper processes, each started when first needed: one for Altair's chart templates,
-    one for vl-convert's static SVGs (its JavaScript engine is the largest user of memory),
-    and one that makes the vega bundle at the start and renders other languages' pages
-    later. The first and the last start beside the loading of the entries; apart, none
-    carries what another left in its memory. Measured at 10,000 entries, cold: the largest
-    process went from 363 MB (one pool of two) to about 300 MB."""
+    """Helper processes, each started when first needed, one for each kind of job:
+
+    - "vega": Altair's chart templates, then the vega bundle (vl-convert's JavaScript
+      runtime, about 90 MB), both at the start, beside the loading of the entries;
+    - "svg": vl-convert's static SVGs, once the charts' data is known;
+    - "pages": other languages' pages, beside the source language's.
+
+    Apart, none carries what another left in its memory. Measured at 10,000 entries,
+    cold: the largest process went from 363 MB (one pool of two) to 222 MB (this one).
+    """
 
     def __init__(self) -> None:
         self._pools: dict[str, concurrent.futures.ProcessPoolExecutor] = {}
@@ -250,9 +254,9 @@ def _build(
         bundle_file = cache.product("vega-bundle", _vl_convert_version()) if cache else None
         template_text = cache.get(template_file) if cache and template_file else None
         bundle_text = cache.get(bundle_file) if cache and bundle_file else None
-        template_job = worker.submit("altair", _chart_templates) if template_text is None else None
-        # in the process that renders pages later: by then the bundle is long done
-        bundle_job = worker.submit("pages", _vega_bundle) if bundle_text is None else None
+        template_job = worker.submit("vega", _chart_templates) if template_text is None else None
+        # after the templates, in their process: it has nothing else to do
+        bundle_job = worker.submit("vega", _vega_bundle) if bundle_text is None else None
     with watch("load"):
         before = cache.state() if cache else State()
     now = State(out=str(out.absolute()))
@@ -399,22 +403,24 @@ def _build(
                 chart_files,
                 output,
                 page_keys,
-                row_cache=rows,
-                export_memo=exports,
-                row_key=lambda r: blob_of[r.entry.id],
+                # without a cache, rows and dataset lines are made, used and let go
+                row_cache=rows if cache else None,
+                export_memo=exports if cache else None,
+                row_key=(lambda r: blob_of[r.entry.id]) if cache else None,
                 languages=[source] if other_job else LANGUAGES,
             )
             if other_job is not None:
                 other_output, other_rows = other_job.result()
                 output.merge(other_output)
                 rows.update(other_rows)
-            now.rows = {
-                key: rows[key]
-                for r in results
-                for lang in LANGUAGES
-                if (key := f"{lang.code}|{blob_of[r.entry.id]}") in rows
-            }
-            now.exports = {blob_of[r.entry.id]: exports[blob_of[r.entry.id]] for r in results}
+            if cache:
+                now.rows = {
+                    key: rows[key]
+                    for r in results
+                    for lang in LANGUAGES
+                    if (key := f"{lang.code}|{blob_of[r.entry.id]}") in rows
+                }
+                now.exports = {blob_of[r.entry.id]: exports[blob_of[r.entry.id]] for r in results}
         with watch("charts"):  # waiting for the worker, if it is still busy
             if svg_job is not None:
                 for svg_path, svg in svg_job.result().items():

@@ -316,11 +316,13 @@ def export_texts(
     results: list[Result],
     key: Callable[[Result], str] | None = None,
     memo: dict[str, tuple[str, str]] | None = None,
-) -> tuple[str, str]:
-    """The dataset as CSV text (RFC 4180, LF line ends, header first) and as a JSON array.
+) -> tuple[bytes, bytes]:
+    """The dataset as CSV (RFC 4180, LF line ends, header first) and as a JSON array,
+    both encoded in UTF-8.
 
     Rows are a pure function of their result: with `key` and `memo`, a row made by an
-    earlier build for the same key is reused.
+    earlier build for the same key is reused. Each file is encoded row by row into one
+    buffer, so that a large dataset is not held whole as text and as bytes at once.
     """
     lines, objects = [_csv_line([c.name for c in COLUMNS])], []
     for r in results:
@@ -332,18 +334,29 @@ def export_texts(
                 memo[k] = texts
         lines.append(texts[0])
         objects.append(texts[1])
-    body = "[\n" + ",\n".join(objects) + "\n]\n" if objects else "[]\n"
-    return "".join(lines), body
+    table = io.BytesIO()
+    for line in lines:
+        table.write(line.encode("utf-8"))
+    del lines
+    if not objects:
+        return table.getvalue(), b"[]\n"
+    body = io.BytesIO()
+    body.write(b"[\n")
+    for i, text in enumerate(objects):
+        body.write(b",\n" if i else b"")
+        body.write(text.encode("utf-8"))
+    body.write(b"\n]\n")
+    return table.getvalue(), body.getvalue()
 
 
 def to_csv(results: list[Result]) -> str:
     """The dataset as CSV text (RFC 4180, LF line ends, header first)."""
-    return export_texts(results)[0]
+    return export_texts(results)[0].decode("utf-8")
 
 
 def to_json(results: list[Result]) -> str:
     """The dataset as a JSON array of row objects."""
-    return export_texts(results)[1]
+    return export_texts(results)[1].decode("utf-8")
 
 
 def datapackage(base_url: str, version: str) -> dict[str, Any]:

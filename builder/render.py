@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import io
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -351,7 +352,8 @@ def render_site(
     unchanged since the last build is not rendered again.
     """
     reset_missing()
-    notes_memo: dict[str, str] = {}
+    # kept only where a second language will use it (a memo of 10,000 notes is 4 MB)
+    notes_memo: dict[str, str] | None = {} if len(languages) > 1 else None
     for language in languages:
         _render_language(
             output,
@@ -380,9 +382,10 @@ def render_site(
     from builder.entry_schema import schema_text
 
     output.put("schema/entry.schema.json", schema_text().encode("utf-8"))
-    csv_text, json_text = export.export_texts(results, row_key, export_memo)
-    output.put("data/leaderboard.csv", csv_text.encode("utf-8"))
-    output.put("data/leaderboard.json", json_text.encode("utf-8"))
+    csv_bytes, json_bytes = export.export_texts(results, row_key, export_memo)
+    output.put("data/leaderboard.csv", csv_bytes)
+    output.put("data/leaderboard.json", json_bytes)
+    del csv_bytes, json_bytes
     package = export.datapackage(config.site_url, __version__)
     output.put("data/datapackage.json", (json.dumps(package, indent=1) + "\n").encode("utf-8"))
     for asset in sorted((site_dir / "assets").rglob("*")):
@@ -443,8 +446,9 @@ class LanguagePages:
         notes_memo: dict[str, str] | None = None,
     ) -> None:
         self.language = language
-        # An entry's notes are the same Markdown in every language: converted once.
-        self.notes_memo = notes_memo if notes_memo is not None else {}
+        # An entry's notes are the same Markdown in every language: with a memo shared by
+        # the languages of one process, converted once.
+        self.notes_memo = notes_memo
         self.catalog = catalog
         self.config = config
         self.env = _environment(templates_dir, language)
@@ -510,13 +514,17 @@ class LanguagePages:
         """A model's page."""
         path = model_path(r.entry.id)
         notes = r.entry.notes
-        if notes and notes not in self.notes_memo:
-            self.notes_memo[notes] = render_markdown(notes)
+        if not notes:
+            notes_html = ""
+        elif self.notes_memo is None:
+            notes_html = render_markdown(notes)
+        elif (notes_html := self.notes_memo.get(notes, "")) == "":
+            notes_html = self.notes_memo[notes] = render_markdown(notes)
         return self.render(
             path,
             "model.html",
             r=r,
-            notes_html=Markup(self.notes_memo[notes]) if notes else "",
+            notes_html=Markup(notes_html),
             formula=formula_text(r, self.language),
             inputs=[(i, i.explain(self.gettext, self.fmt.value, self.places)) for i in r.inputs],
             hardware=self.catalog.hardware[r.entry.training.hardware],
@@ -539,7 +547,7 @@ def _render_language(
     row_key: Callable[[Result], str] | None,
     templates_dir: Path,
     site_dir: Path,
-    notes_memo: dict[str, str],
+    notes_memo: dict[str, str] | None,
 ) -> None:
     """One language's pages, under its prefix."""
     renderer = LanguagePages(language, catalog, config, templates_dir, site_dir, notes_memo)
@@ -617,11 +625,9 @@ def _render_language(
         else:
             full, html = renderer.render(path, "ranking.html", **extra)
             output.put(full, html, key)
-    rows_path = f"{prefix}data/rows.json"
-    if total > PAGE_SIZE and not output.unchanged(rows_path, key := _rows_key(rows)):
-        # Every row, for the script that sorts and filters all of them on the first page.
-        every = [html.replace(ROOT_TOKEN, "./").strip() for html in rows]
-        output.put(rows_path, json.dumps({"rows": every}, ensure_ascii=False).encode(), key)
+    if total > PAGE_SIZE:
+        _put_rows(output, f"{prefix}data/rows.json", rows)
+    del rows  # done with: at 10,000 entries, 10 MB the model pages need not keep alive
     for rank, r in enumerate(results, start=1):
         path = prefix + model_path(r.entry.id)
         page_key = page_keys.get(path)
@@ -643,6 +649,23 @@ def _render_language(
     # Served for any missing path, at any depth: its links cannot be relative.
     site_root = config.site_url or "/"
     page("404.html", "404.html", root=site_root, home=site_root + prefix)
+
+
+def _put_rows(output: Output, path: str, rows: list[str]) -> None:
+    """Every row, for the script that sorts and filters all of them on the first page."""
+    key = _rows_key(rows)
+    if output.unchanged(path, key):
+        return
+    # {"rows": [...]}, written row by row: 10 MB at 10,000 entries, not held three times
+    buffer = io.BytesIO()
+    buffer.write(b'{"rows": [')
+    for i, html in enumerate(rows):
+        buffer.write(b", " if i else b"")
+        buffer.write(
+            json.dumps(html.replace(ROOT_TOKEN, "./").strip(), ensure_ascii=False).encode()
+        )
+    buffer.write(b"]}")
+    output.put(path, buffer.getvalue(), key)
 
 
 def _rows_key(rows: list[str]) -> str:

@@ -333,3 +333,21 @@ def test_the_cache_keeps_only_the_chart_images_and_products_of_the_last_build(
     assert drawn == sorted(kept.values())
     assert [p.name for p in cache.glob("vega-bundle-*")] != ["vega-bundle-0123"]
     assert len(list(cache.glob("vega-bundle-*"))) == len(list(cache.glob("chart-templates-*"))) == 1
+
+
+@given(st.lists(st.text(), max_size=6))
+def test_rows_json_written_row_by_row_is_what_json_dumps_writes(rows: list[str]) -> None:
+    import json
+    import tempfile
+
+    from builder.render import ROOT_TOKEN, _put_rows
+    from builder.write import Output
+
+    rows = [f"<tr> {text} <a href='{ROOT_TOKEN}models/x.html'>x</a>\n" for text in rows]
+    with tempfile.TemporaryDirectory() as folder:
+        output = Output(Path(folder) / "site", track=False)
+        _put_rows(output, "data/rows.json", rows)
+        written = (output.stage / "data" / "rows.json").read_bytes()
+        output.abandon()
+    every = [html.replace(ROOT_TOKEN, "./").strip() for html in rows]
+    assert written == json.dumps({"rows": every}, ensure_ascii=False).encode()
