@@ -241,7 +241,8 @@ def _thinned(
 
     Points drawn within the same STATIC_CELL_PX cell in the same colour hide one
     another (a circle here is about 9 px wide), so only the last drawn of them is
-    kept. The image then stays a few thousand points however many models there are.
+    kept. The number of points drawn is then bounded by the image's cells and colours,
+    not by the number of models.
     """
     x, y = enc["x"], enc["y"]
     colour = enc.get("color", {}).get("field")
