@@ -22,6 +22,9 @@ from builder.validate import check_unique_ids, validate_entry
 if TYPE_CHECKING:  # process pools are imported only by builds that need one, not by `check`
     import concurrent.futures
 
+    from builder.charts import Chart
+    from builder.write import Output
+
 STAGES = ("load", "validate", "compute", "charts", "render", "write")
 
 
@@ -244,7 +247,7 @@ def _build(
         render_site,
         script_json,
     )
-    from builder.write import Output
+    from builder.write import Output, content_key
 
     cache = BuildCache(cache_dir, global_key(config)) if cache_dir else None
     TEMPLATE_CODE.folder = cache.templates_folder() if cache else None
@@ -326,27 +329,47 @@ def _build(
             # Each chart's spec, fetched by charts.js (so the index page stays small however
             # many entries there are), is written now; the pages need only its words. The
             # static SVG drawn from it comes from the cache or a worker.
-            specs: dict[str, str] = {}  # by the SVG's output path
-            chart_lists: dict[str, list[charts.Chart]] = {}
-            for lang in LANGUAGES:
-                chart_list = charts.build_charts(results, templates[lang.code], lang)
-                for c in chart_list:
-                    text = specs[f"{lang.prefix}charts/{c.id}.svg"] = script_json(c.spec)
-                    output.put(f"{lang.prefix}charts/{c.id}.json", text.encode("utf-8"))
-                chart_lists[lang.code] = [dataclasses.replace(c, spec={}) for c in chart_list]
-            missing: dict[str, str] = {}
-            renderer = _svg_renderer() if cache else ""
-            svg_files = (
-                {p: cache.svg_path(spec, renderer) for p, spec in specs.items()} if cache else {}
+            # A rebuild whose change no chart shows leaves the charts' files as they are.
+            chart_key = (
+                content_key(f"{template_text}|{charts.data_key(results)}".encode()) if cache else ""
             )
-            for svg_path, spec in specs.items():
-                kept = cache.get(svg_files[svg_path]) if cache else None
-                if kept is None:
-                    missing[svg_path] = spec
-                else:
-                    output.put(svg_path, kept.encode("utf-8"))
-            svg_job = worker.submit("svg", _render_svgs, missing) if missing else None
-            del specs, missing  # done with; svg_files says where each SVG is kept
+            kept_charts = _kept_charts(before.charts, chart_key, output) if same_out else None
+            svg_job = None
+            if kept_charts is not None:
+                chart_lists, svg_files = kept_charts
+            else:
+                specs: dict[str, str] = {}  # by the SVG's output path
+                chart_lists = {}
+                for lang in LANGUAGES:
+                    chart_list = charts.build_charts(results, templates[lang.code], lang)
+                    for c in chart_list:
+                        text = specs[f"{lang.prefix}charts/{c.id}.svg"] = script_json(c.spec)
+                        output.put(f"{lang.prefix}charts/{c.id}.json", text.encode("utf-8"))
+                    chart_lists[lang.code] = [dataclasses.replace(c, spec={}) for c in chart_list]
+                missing: dict[str, str] = {}
+                renderer = _svg_renderer() if cache else ""
+                svg_files = (
+                    {p: cache.svg_path(spec, renderer) for p, spec in specs.items()}
+                    if cache
+                    else {}
+                )
+                for svg_path, spec in specs.items():
+                    kept = cache.get(svg_files[svg_path]) if cache else None
+                    if kept is None:
+                        missing[svg_path] = spec
+                    else:
+                        output.put(svg_path, kept.encode("utf-8"))
+                svg_job = worker.submit("svg", _render_svgs, missing) if missing else None
+                del specs, missing  # done with; svg_files says where each SVG is kept
+            if cache:
+                now.charts = (
+                    chart_key,
+                    {
+                        code: [(c.id, c.title, c.description) for c in chart_list]
+                        for code, chart_list in chart_lists.items()
+                    },
+                    {p: str(f) for p, f in svg_files.items()},
+                )
             distribution = charts.distribution_svg(results)
 
         # A model page is made from its entry's file, its rank and the number of entries.
@@ -467,6 +490,29 @@ def _chart_inputs() -> str:
         catalog_path(lang).read_text(encoding="utf-8") for lang in LANGUAGES if lang != SOURCE
     ]
     return importlib.metadata.version("altair") + "".join(texts)
+
+
+def _kept_charts(
+    previous: tuple[str, dict[str, list[tuple[str, str, str]]], dict[str, str]] | None,
+    key: str,
+    output: Output,
+) -> tuple[dict[str, list[Chart]], dict[str, Path]] | None:
+    """The last build's charts, and where their SVGs are kept, if they were made from the
+    same templates and data (`key`) and their files in the output are as it left them."""
+    from builder.charts import Chart
+
+    if previous is None or previous[0] != key or output.previous is None:
+        return None
+    _, lists, svg_files = previous
+    for svg_path in svg_files:
+        for path in (svg_path, svg_path.removesuffix(".svg") + ".json"):
+            seen = output.previous.get(path)
+            if seen is None or not output.unchanged(path, seen[0]):
+                return None
+    return (
+        {code: [Chart(*words, spec={}) for words in items] for code, items in lists.items()},
+        {p: Path(f) for p, f in svg_files.items()},
+    )
 
 
 def _svg_renderer() -> str:

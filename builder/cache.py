@@ -138,6 +138,9 @@ class State:
     outputs: dict[str, tuple[str, int, int, int]] = field(default_factory=dict)
     rows: dict[str, str] = field(default_factory=dict)  # leaderboard row HTML by entry key
     exports: dict[str, tuple[str, str]] = field(default_factory=dict)  # CSV line, JSON object
+    # the charts in the output: the key of their templates and data, each language's
+    # (id, title, description), and where each static SVG is kept in the cache
+    charts: tuple[str, dict[str, list[tuple[str, str, str]]], dict[str, str]] | None = None
 
 
 # The parts of a State kept in the record shards; the rest is in small marshal files.
@@ -183,8 +186,8 @@ class BuildCache:
         if isinstance(files, dict):
             state.files = files
         output = self._load("output.marshal")
-        if isinstance(output, tuple) and len(output) == 2:
-            state.out, state.outputs = output
+        if isinstance(output, tuple) and len(output) == 3:
+            state.out, state.outputs, state.charts = output
         self._shards = {}
         with _no_gc():
             for number in range(SHARDS):
@@ -236,7 +239,7 @@ class BuildCache:
                     self._shards[number] = held
         self._shards = {n: self._shards[n] for n in shards if n in self._shards}
         self._save("files.marshal", state.files)
-        self._save("output.marshal", (state.out, state.outputs))
+        self._save("output.marshal", (state.out, state.outputs, state.charts))
         (self.folder / "state.pickle").unlink(missing_ok=True)  # the format before this one
         self._state = state
 

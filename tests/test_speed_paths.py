@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
@@ -351,3 +352,51 @@ def test_rows_json_written_row_by_row_is_what_json_dumps_writes(rows: list[str])
         output.abandon()
     every = [html.replace(ROOT_TOKEN, "./").strip() for html in rows]
     assert written == json.dumps({"rows": every}, ensure_ascii=False).encode()
+
+
+def test_a_change_no_chart_shows_leaves_the_charts_as_they_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from builder import charts
+
+    made: list[str] = []
+
+    def build_charts(*args: Any) -> Any:
+        made.append(args[2].code)
+        return real(*args)
+
+    real = charts.build_charts
+    monkeypatch.setattr(charts, "build_charts", build_charts)
+    entries = _entries_copy(tmp_path)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    build_site(entries, out, SiteConfig(), cache_dir=cache)
+    assert len(made) == len(LANGUAGES)
+    chart_files = sorted(out.glob("charts/*")) + sorted(out.glob("zh/charts/*"))
+    assert len(chart_files) == 7 * len(LANGUAGES) - 1  # the histogram is shared
+    inodes = {p: p.stat().st_ino for p in chart_files}
+    made.clear()
+    t5 = entries / "google" / "t5.yaml"
+    t5.write_text(t5.read_text(encoding="utf-8").replace("Figures are", "The figures are"), "utf-8")
+    build_site(entries, out, SiteConfig(), cache_dir=cache)
+    assert made == []  # neither rows nor specs made again
+    assert {p: p.stat().st_ino for p in chart_files} == inodes
+    assert "The figures are" in (out / "models" / "google" / "t5.html").read_text("utf-8")
+    build_site(entries, tmp_path / "clean", SiteConfig())
+    assert _tree(out) == _tree(tmp_path / "clean")
+    # a chart's file gone from the output: the charts are made again
+    made.clear()
+    (out / "zh" / "charts" / "top-emitters.json").unlink()
+    build_site(entries, out, SiteConfig(), cache_dir=cache)
+    assert len(made) == len(LANGUAGES)
+    assert _tree(out) == _tree(tmp_path / "clean")
+    made.clear()
+    # a change a chart shows: the charts change with it, as in a clean build
+    t5.write_text(t5.read_text(encoding="utf-8").replace("days: 20", "days: 25"), "utf-8")
+    build_site(entries, out, SiteConfig(), cache_dir=cache)
+    assert len(made) == len(LANGUAGES)
+    shutil.rmtree(tmp_path / "clean")
+    build_site(entries, tmp_path / "clean", SiteConfig())
+    assert _tree(out) == _tree(tmp_path / "clean")
+    assert (out / "charts" / "co2e-by-date.json").stat().st_ino != inodes[
+        out / "charts" / "co2e-by-date.json"
+    ]
