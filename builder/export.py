@@ -312,7 +312,7 @@ def _row_texts(r: Result) -> tuple[str, str]:
     return line, "\n".join(" " + part for part in obj.split("\n"))
 
 
-def export_texts(
+def export_files(
     results: list[Result],
     key: Callable[[Result], str] | None = None,
     memo: dict[str, tuple[str, str]] | None = None,
@@ -351,12 +351,12 @@ def export_texts(
 
 def to_csv(results: list[Result]) -> str:
     """The dataset as CSV text (RFC 4180, LF line ends, header first)."""
-    return export_texts(results)[0].decode("utf-8")
+    return export_files(results)[0].decode("utf-8")
 
 
 def to_json(results: list[Result]) -> str:
     """The dataset as a JSON array of row objects."""
-    return export_texts(results)[1].decode("utf-8")
+    return export_files(results)[1].decode("utf-8")
 
 
 def datapackage(base_url: str, version: str) -> dict[str, Any]:

@@ -382,7 +382,7 @@ def render_site(
     from builder.entry_schema import schema_text
 
     output.put("schema/entry.schema.json", schema_text().encode("utf-8"))
-    csv_bytes, json_bytes = export.export_texts(results, row_key, export_memo)
+    csv_bytes, json_bytes = export.export_files(results, row_key, export_memo)
     output.put("data/leaderboard.csv", csv_bytes)
     output.put("data/leaderboard.json", json_bytes)
     del csv_bytes, json_bytes
