@@ -180,8 +180,8 @@ def _exit_with_parent() -> None:
     """In a worker: end this process when the build's process ends, however it ends.
 
     A worker waits for work on a queue it holds both ends of, so it never sees the build
-    die; killed (Ctrl-C twice, SIGKILL, out of memory), the build would otherwise leave its
-    workers running for ever, holding their memory and the terminal's output.
+    die; killed (SIGKILL, out of memory), the build would otherwise leave its workers
+    running for ever, holding their memory and the terminal's output.
     """
     import multiprocessing
     import multiprocessing.connection
@@ -501,14 +501,12 @@ def _kept_charts(
     same templates and data (`key`) and their files in the output are as it left them."""
     from builder.charts import Chart
 
-    if previous is None or previous[0] != key or output.previous is None:
+    if previous is None or previous[0] != key:
         return None
     _, lists, svg_files = previous
     for svg_path in svg_files:
-        for path in (svg_path, svg_path.removesuffix(".svg") + ".json"):
-            seen = output.previous.get(path)
-            if seen is None or not output.unchanged(path, seen[0]):
-                return None
+        if not (output.kept(svg_path) and output.kept(svg_path.removesuffix(".svg") + ".json")):
+            return None
     return (
         {code: [Chart(*words, spec={}) for words in items] for code, items in lists.items()},
         {p: Path(f) for p, f in svg_files.items()},

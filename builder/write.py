@@ -172,6 +172,12 @@ class Output:
         self.made[path] = seen
         return True
 
+    def kept(self, path: str) -> bool:
+        """True, and `path` counted as made, if the output holds the file the last build
+        made there, as that build left it."""
+        seen = self.previous.get(path) if self.previous is not None else None
+        return seen is not None and self.unchanged(path, seen[0])
+
     def put(self, path: str, data: bytes, key: str | None = None) -> None:
         """The file at `path` (relative, `/`-separated) holds `data`, made from `key`.
 
