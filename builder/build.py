@@ -17,6 +17,7 @@ from builder.config import SiteConfig
 from builder.errors import BuildFailed, EntriesInvalid, EntryError
 from builder.load import entries_root_for, entry_file_names, find_entry_files, read_entry
 from builder.model import Entry, Result
+from builder.ranking import Ranking, Summary, page_key, rank_order, summarize
 from builder.validate import check_unique_ids, validate_entry
 
 if TYPE_CHECKING:  # process pools are imported only by builds that need one, not by `check`
@@ -106,10 +107,15 @@ class BuildReport:
     entries: int
     files: int
     out: Path
-    results: list[Result]
+    ranking: Ranking
     seconds: dict[str, float] = field(default_factory=dict)
     rendered_pages: int = 0
     reused: int = 0
+
+    @property
+    def results(self) -> list[Result]:
+        """Every entry's result, in rank order (a rebuild reads them from its cache)."""
+        return self.ranking.results()
 
 
 def _render_svgs(specs: dict[str, str]) -> dict[str, str]:
@@ -230,6 +236,7 @@ def _build(
     from builder import charts
     from builder.cache import (
         BuildCache,
+        Record,
         State,
         digest,
         freeze,
@@ -238,6 +245,7 @@ def _build(
         signature,
     )
     from builder.compute import compute_result
+    from builder.export import row_texts
     from builder.i18n import LANGUAGES
     from builder.render import (
         TEMPLATE_CODE,
@@ -264,11 +272,10 @@ def _build(
         before = cache.state() if cache else State()
     now = State(out=str(out.absolute()))
 
-    # load and validate only what changed since the last build; keep the rest's results
-    results: list[Result] = []
-    # entry id -> "hash of its file|id": what its cached row and dataset lines are keyed by
-    blob_of: dict[str, str] = {}
-    entries: list[Entry] = []
+    # Load and validate only what changed since the last build; of the rest, its summary
+    # is enough until a page needs more (see builder.ranking).
+    summaries: list[Summary] = []
+    row_digests: dict[str, str] = {}  # "<code>|<key>" -> hash of the row
     errors: list[EntryError] = []
     fresh: list[tuple[str, str, Entry]] = []
     started_ns = time.time_ns()
@@ -287,33 +294,49 @@ def _build(
             with open(key, "rb") as handle:
                 blob = digest(handle.read())
         now.files[key] = (sig if settled(st, started_ns) else None, blob)
-        known = before.results.get(key)
+        known = before.entries.get(key)
         if known is not None and known[0] == blob:
-            now.results[key] = known
-            blob_of[known[1].entry.id] = f"{blob}|{known[1].entry.id}"
-            results.append(known[1])
-            entries.append(known[1].entry)
+            now.entries[key] = known
+            summary = Summary._make(known[1])
+            summaries.append(summary)
+            for code, row_digest in known[2].items():
+                row_digests[f"{code}|{summary.key}"] = row_digest
             continue
         checked = _check_file(Path(key), watch)
         if isinstance(checked, list):
             errors.extend(checked)
         else:
-            entries.append(checked)
             fresh.append((key, blob, checked))
     checked_in_loop = watch.seconds["load"] + watch.seconds["validate"] - inner
     watch.seconds["load"] += time.perf_counter() - loop_start - checked_in_loop
-    errors.extend(check_unique_ids(entries))
+    errors.extend(check_unique_ids([*summaries, *(entry for _, _, entry in fresh)]))
     if errors:
         raise EntriesInvalid(errors)
 
     with watch("compute"):
         catalog = catalog_mod.load_catalog()
-        for key, blob, entry in fresh:
+        computed: dict[str, Result] = {}  # by key: "hash of the file|id"
+        exports: dict[str, tuple[str, str]] = {}
+        fresh_keys: dict[str, str] = {}  # entry file -> key
+        made_summaries: dict[str, Summary] = {}
+        for path, blob, entry in fresh:
             result = compute_result(entry, catalog)
-            now.results[key] = (blob, result)
-            blob_of[entry.id] = f"{blob}|{entry.id}"
-            results.append(result)
-        results.sort(key=lambda r: (-r.co2e_t, r.entry.id))
+            key = fresh_keys[path] = f"{blob}|{entry.id}"
+            computed[key] = result
+            if cache:  # the hashes a rebuild compares, of the dataset lines it keeps
+                texts = exports[key] = row_texts(result)
+                summary = summarize(
+                    result, key, charts.chart_digest(result), content_key("\0".join(texts).encode())
+                )
+            else:
+                summary = summarize(result, key)
+            summaries.append(summary)
+            made_summaries[key] = summary
+        summaries.sort(key=rank_order)
+        ranking = Ranking(
+            summaries, computed, exports, row_digests, cache.records if cache else None
+        )
+        del fresh
     freeze()  # the results live until the build ends (see builder.cache.freeze)
 
     same_out = bool(cache) and before.out == now.out
@@ -331,7 +354,11 @@ def _build(
             # static SVG drawn from it comes from the cache or a worker.
             # A rebuild whose change no chart shows leaves the charts' files as they are.
             chart_key = (
-                content_key(f"{template_text}|{charts.data_key(results)}".encode()) if cache else ""
+                content_key(
+                    f"{template_text}|{charts.data_key(s.chart for s in summaries)}".encode()
+                )
+                if cache
+                else ""
             )
             kept_charts = _kept_charts(before.charts, chart_key, output) if same_out else None
             svg_job = None
@@ -341,7 +368,7 @@ def _build(
                 specs: dict[str, str] = {}  # by the SVG's output path
                 chart_lists = {}
                 for lang in LANGUAGES:
-                    chart_list = charts.build_charts(results, templates[lang.code], lang)
+                    chart_list = charts.build_charts(ranking.results(), templates[lang.code], lang)
                     for c in chart_list:
                         text = specs[f"{lang.prefix}charts/{c.id}.svg"] = script_json(c.spec)
                         output.put(f"{lang.prefix}charts/{c.id}.json", text.encode("utf-8"))
@@ -370,80 +397,54 @@ def _build(
                     },
                     {p: str(f) for p, f in svg_files.items()},
                 )
-            distribution = charts.distribution_svg(results)
+            distribution = charts.distribution_svg(s.co2e_t for s in summaries)
 
-        # A model page is made from its entry's file, its rank and the number of entries.
-        total = len(results)
-        page_keys = (
-            {
-                lang.prefix + model_path(r.entry.id): f"{blob_of[r.entry.id]}|{rank}|{total}"
-                for rank, r in enumerate(results, start=1)
-                for lang in LANGUAGES
-            }
-            if cache
-            else {}
-        )
+        total = len(summaries)
         with watch("render"):
-            rows: dict[str, str] = dict(before.rows) if cache else {}
-            exports: dict[str, tuple[str, str]] = dict(before.exports) if cache else {}
             chart_files = ChartFiles(chart_lists, distribution)
             # The other languages' pages render in a worker beside the source language's,
             # when there are enough of them to pay for sending the results over.
             source, others = LANGUAGES[0], LANGUAGES[1:]
-            other_keys = {
-                path: key
-                for path, key in page_keys.items()
-                if path.startswith(tuple(lang.prefix for lang in others))
-            }
             previous = output.previous or {}
             to_render = (
-                len(results) * len(others)
+                total * len(others)
                 if output.fresh
-                else sum(1 for p, key in other_keys.items() if previous.get(p, ("",))[0] != key)
+                else sum(
+                    1
+                    for lang in others
+                    for rank, s in enumerate(summaries, start=1)
+                    if previous.get(lang.prefix + model_path(s.id), ("",))[0]
+                    != page_key(s, rank, total)
+                )
             )
             other_job = None
             if to_render >= PARALLEL_RENDER_PAGES:
-                codes = tuple(lang.code for lang in others)
                 other_job = worker.submit(
                     "pages",
                     render_languages,
-                    results,
+                    ranking.share(),
                     config,
                     chart_files,
                     output.share(),
-                    other_keys,
-                    {k: v for k, v in rows.items() if k.partition("|")[0] in codes}
-                    if cache
-                    else None,
-                    {r.entry.id: blob_of[r.entry.id] for r in results},
-                    codes,
+                    bool(cache),
+                    tuple(lang.code for lang in others),
                     TEMPLATE_CODE.folder,
                 )
             render_site(
-                results,
+                ranking,
                 catalog,
                 config,
                 chart_files,
                 output,
-                page_keys,
-                # without a cache, rows and dataset lines are made, used and let go
-                row_cache=rows if cache else None,
-                export_memo=exports if cache else None,
-                row_key=(lambda r: blob_of[r.entry.id]) if cache else None,
+                keyed=bool(cache),
                 languages=[source] if other_job else LANGUAGES,
             )
             if other_job is not None:
-                other_output, other_rows = other_job.result()
+                other_output, other_rows, other_digests = other_job.result()
                 output.merge(other_output)
-                rows.update(other_rows)
-            if cache:
-                now.rows = {
-                    key: rows[key]
-                    for r in results
-                    for lang in LANGUAGES
-                    if (key := f"{lang.code}|{blob_of[r.entry.id]}") in rows
-                }
-                now.exports = {blob_of[r.entry.id]: exports[blob_of[r.entry.id]] for r in results}
+                if cache:
+                    ranking.rows_made.update(other_rows)
+                    ranking.row_digests.update(other_digests)
         with watch("charts"):  # waiting for the worker, if it is still busy
             if svg_job is not None:
                 for svg_path, svg in svg_job.result().items():
@@ -466,13 +467,23 @@ def _build(
         output.abandon()
         raise
     if cache:
-        cache.save_state(now)
+        codes = [lang.code for lang in LANGUAGES]
+        made: dict[str, Record] = {}
+        for path, key in fresh_keys.items():
+            rows = {code: ranking.rows_made[f"{code}|{key}"] for code in codes}
+            made[key] = (computed[key], rows, exports[key])
+            now.entries[path] = (
+                now.files[path][1],
+                tuple(made_summaries[key]),
+                {code: ranking.row_digests[f"{code}|{key}"] for code in codes},
+            )
+        cache.save_state(now, made)
         cache.prune([*svg_files.values(), *(f for f in (template_file, bundle_file) if f)])
     return BuildReport(
-        entries=len(results),
+        entries=total,
         files=len(output.made),
         out=out,
-        results=results,
+        ranking=ranking,
         seconds=watch.seconds,
         rendered_pages=output.rendered,
         reused=output.reused,

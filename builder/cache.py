@@ -38,10 +38,12 @@ from typing import Any
 from builder import __version__
 from builder.config import PROJECT_ROOT, SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.model import Result
+from builder.ranking import Summary
 from builder.write import atomic_write, content_key
 
-_FORMAT = 5
+_FORMAT = 6
 SHARDS = 64
+KEY_FIELD = Summary._fields.index("key")  # where an index entry's summary keeps its key
 SETTLE_NS = 2_000_000_000  # FAT keeps modification times to 2 s; others are finer
 # size, modification time, change time, inode, device: what `lstat` says of a file
 Signature = tuple[int, int, int, int, int]
@@ -124,37 +126,115 @@ def _shard(key: str) -> int:
     return zlib.crc32(key.encode()) % SHARDS
 
 
+# An entry's record: its result, its leaderboard row in each language (by code) and its
+# dataset lines (CSV, JSON), kept by its key ("hash of the file|id", see builder.ranking).
+Record = tuple[Result, dict[str, str], tuple[str, str]]
+# What the index keeps of an entry file: the hash of its bytes, its summary (as a tuple)
+# and the hash of its row in each language (by code).
+Indexed = tuple[str, tuple[Any, ...], dict[str, str]]
+
+
 @dataclass
 class State:
-    """The last build: its entry files, their results, rows and dataset lines, its output."""
+    """The last build: its entry files, what it knew of each entry, its output."""
 
     key: str = ""
     out: str = ""
     # per entry file: its signature (None while not settled) and the hash of its bytes
     files: dict[str, tuple[Signature | None, str]] = field(default_factory=dict)
-    # per entry file: the hash of its bytes, and its result
-    results: dict[str, tuple[str, Result]] = field(default_factory=dict)
+    # per entry file: its index entry (its record is in `Records`)
+    entries: dict[str, Indexed] = field(default_factory=dict)
     # per output file: the key of its content, and its inode, size and modification time
     outputs: dict[str, tuple[str, int, int, int]] = field(default_factory=dict)
-    rows: dict[str, str] = field(default_factory=dict)  # leaderboard row HTML by entry key
-    exports: dict[str, tuple[str, str]] = field(default_factory=dict)  # CSV line, JSON object
     # the charts in the output: the key of their templates and data, each language's
     # (id, title, description), and where each static SVG is kept in the cache
     charts: tuple[str, dict[str, list[tuple[str, str, str]]], dict[str, str]] | None = None
 
 
-# The parts of a State kept in the record shards; the rest is in small marshal files.
-_SHARDED = ("results", "rows", "exports")
+class Records:
+    """Every entry's record, spread over `SHARDS` files by a hash of its key, each file
+    read when a record in it is first asked for.
 
+    The index (see `BuildCache.state`) holds the signature of each shard it relies on;
+    a shard that no longer matches takes its entries out of the index, so a rebuild
+    never asks for a record that is not there.
+    """
 
-def _held(tables: dict[str, dict[str, Any]]) -> set[object]:
-    """What tells one shard's records from another's: results by path change with the file's
-    hash; rows and dataset lines are keyed by it."""
-    return {
-        (key, value[0]) if table == "results" else key
-        for table, part in tables.items()
-        for key, value in part.items()
-    }
+    def __init__(self, folder: Path, key: str) -> None:
+        self.folder = folder
+        self.key = key
+        self._shards: dict[int, dict[str, Record]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:  # for a worker: it reads the shards itself
+        return {"folder": self.folder, "key": self.key, "_shards": {}}
+
+    def path(self, number: int) -> Path:
+        return self.folder / f"records-{number}.pickle"
+
+    def shard(self, number: int) -> dict[str, Record]:
+        """The records of one shard (empty when its file is missing or of another build)."""
+        found = self._shards.get(number)
+        if found is None:
+            found = {}
+            try:
+                with _no_gc():
+                    key, records = pickle.loads(self.path(number).read_bytes())
+                if key == self.key and isinstance(records, dict):
+                    found = records
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                pass
+            except (TypeError, ValueError):  # not a pair: a file of another format
+                pass
+            self._shards[number] = found
+        return found
+
+    def get(self, key: str) -> Record | None:
+        return self.shard(_shard(key)).get(key)
+
+    def save(
+        self, before: Collection[str], now: Collection[str], made: dict[str, Record]
+    ) -> set[str]:
+        """Write the shards whose keys differ between the last build (`before`) and this
+        one (`now`); `made` holds this build's new records. Other shards stay as they are.
+
+        Returns the keys of `now` it had no record of (from a shard that could not be
+        read): the index must leave them out.
+        """
+        lost: set[str] = set()
+        old: dict[int, set[str]] = {}
+        for key in before:
+            old.setdefault(_shard(key), set()).add(key)
+        new: dict[int, set[str]] = {}
+        for key in now:
+            new.setdefault(_shard(key), set()).add(key)
+        for number in range(SHARDS):
+            keys = new.get(number)
+            if keys == old.get(number) and self.path(number).exists():
+                continue
+            if not keys:
+                self.path(number).unlink(missing_ok=True)
+                self._shards.pop(number, None)
+                continue
+            kept = self.shard(number)
+            records = {}
+            for k in sorted(keys):
+                record = made.get(k) or kept.get(k)
+                if record is None:
+                    lost.add(k)
+                else:
+                    records[k] = record
+            with _no_gc():
+                atomic_write(self.path(number), pickle.dumps((self.key, records), protocol=5))
+            self._shards[number] = records
+        return lost
+
+    def signatures(self) -> dict[int, Signature]:
+        """What each shard file is now, as the index records it."""
+        found = {}
+        for number in range(SHARDS):
+            with contextlib.suppress(OSError):
+                found[number] = signature(os.stat(self.path(number)))
+        return found
 
 
 class BuildCache:
@@ -163,8 +243,9 @@ class BuildCache:
     def __init__(self, folder: Path, key: str) -> None:
         self.folder = folder
         self.key = key
+        self.records = Records(folder, key)
         self._state: State | None = None
-        self._shards: dict[int, set[object]] = {}  # what each record shard on disk holds
+        self._keys: list[str] = []  # the keys of the records the index describes
 
     def _load(self, name: str) -> Any:
         """The marshalled value kept under `name` by a build with the same key, or None."""
@@ -178,7 +259,8 @@ class BuildCache:
         atomic_write(self.folder / name, marshal.dumps((self.key, value)))
 
     def state(self) -> State:
-        """The last build's state; what was made with other code or settings is left out."""
+        """The last build's state; what was made with other code or settings is left out,
+        and so are entries whose records are not as the last build left them."""
         if self._state is not None:
             return self._state
         state = State(key=self.key)
@@ -188,22 +270,17 @@ class BuildCache:
         output = self._load("output.marshal")
         if isinstance(output, tuple) and len(output) == 3:
             state.out, state.outputs, state.charts = output
-        self._shards = {}
-        with _no_gc():
-            for number in range(SHARDS):
-                try:
-                    data = (self.folder / f"records-{number}.pickle").read_bytes()
-                    key, tables = pickle.loads(data)
-                except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                    continue
-                except (TypeError, ValueError):  # not a pair: a file of another format
-                    continue
-                if key != self.key or not isinstance(tables, dict):
-                    continue
-                for table in _SHARDED:
-                    getattr(state, table).update(tables.get(table, {}))
-                self._shards[number] = _held(tables)
-        freeze()  # about half a second at 10,000 entries; `build_site` thaws them
+        index = self._load("index.marshal")
+        if isinstance(index, tuple) and len(index) == 2:
+            entries, shards = index
+            now = self.records.signatures()
+            intact = {number for number, sig in shards.items() if now.get(number) == sig}
+            state.entries = {
+                path: indexed
+                for path, indexed in entries.items()
+                if _shard(indexed[1][KEY_FIELD]) in intact
+            }
+        self._keys = [indexed[1][KEY_FIELD] for indexed in state.entries.values()]
         self._state = state
         return state
 
@@ -215,32 +292,20 @@ class BuildCache:
         self._state = None
         (self.folder / "output.marshal").unlink(missing_ok=True)
 
-    def save_state(self, state: State) -> None:
-        """Remember this build, after its output was swapped in.
-
-        Only the record shards whose content changed are written again.
-        """
+    def save_state(self, state: State, made: dict[str, Record]) -> None:
+        """Remember this build, after its output was swapped in; `made` holds the records
+        of the entries it computed. Only the record shards whose keys changed are written."""
         state.key = self.key
-        shards: dict[int, dict[str, dict[str, Any]]] = {}
-        for table in _SHARDED:
-            for k, v in getattr(state, table).items():
-                shards.setdefault(_shard(k), {}).setdefault(table, {})[k] = v
-        with _no_gc():
-            for number in range(SHARDS):
-                path = self.folder / f"records-{number}.pickle"
-                tables = shards.get(number)
-                if tables is None:
-                    if number in self._shards or path.exists():
-                        path.unlink(missing_ok=True)
-                    continue
-                held = _held(tables)
-                if self._shards.get(number) != held:
-                    atomic_write(path, pickle.dumps((self.key, tables), protocol=5))
-                    self._shards[number] = held
-        self._shards = {n: self._shards[n] for n in shards if n in self._shards}
+        keys = [e[1][KEY_FIELD] for e in state.entries.values()]
+        lost = self.records.save(self._keys, keys, made)
+        if lost:
+            state.entries = {p: e for p, e in state.entries.items() if e[1][KEY_FIELD] not in lost}
+            keys = [e[1][KEY_FIELD] for e in state.entries.values()]
+        self._keys = keys
         self._save("files.marshal", state.files)
+        self._save("index.marshal", (state.entries, self.records.signatures()))
         self._save("output.marshal", (state.out, state.outputs, state.charts))
-        (self.folder / "state.pickle").unlink(missing_ok=True)  # the format before this one
+        (self.folder / "state.pickle").unlink(missing_ok=True)  # the format before these
         self._state = state
 
     def templates_folder(self) -> Path:

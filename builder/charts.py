@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime
 import functools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape
 from typing import Any
-from xml.sax.saxutils import escape
 
 from builder.i18n import N_, SOURCE, Language, formats, translations
 from builder.model import Result
@@ -84,15 +85,22 @@ def _row(r: Result, domain_label: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def data_key(results: list[Result]) -> str:
-    """A key of the charts' data: what every chart's rows are made of, in order.
+def chart_digest(r: Result) -> str:
+    """A hash of what the charts show of one model."""
+    from builder.write import content_key
 
-    Much cheaper than the charts themselves (at 10,000 entries, a tenth of the time), so
-    that a rebuild whose change no chart shows can leave them as they are.
+    return content_key(repr(_inputs(r)).encode())
+
+
+def data_key(digests: Iterable[str]) -> str:
+    """A key of the charts' data from each model's `chart_digest`, in rank order.
+
+    Much cheaper than the charts themselves, so that a rebuild whose change no chart
+    shows can leave them as they are.
     """
     from builder.write import content_key
 
-    return content_key(repr([_inputs(r) for r in results]).encode())
+    return content_key("".join(digests).encode())
 
 
 def _base_config() -> dict[str, Any]:
@@ -351,12 +359,12 @@ def _strip_x(value: float) -> float:
     return STRIP_PAD + (math.log10(v) - lo) / (hi - lo) * (STRIP_WIDTH - 2 * STRIP_PAD)
 
 
-def distribution_svg(results: list[Result]) -> str:
-    """All entries' CO2e as a histogram on the strip's log axis: one shared image."""
+def distribution_svg(co2e_t: Iterable[float]) -> str:
+    """All entries' CO2e (t) as a histogram on the strip's log axis: one shared image."""
     lo, hi = math.log10(AXIS_MIN_T), math.log10(AXIS_MAX_T)
     counts = [0] * BINS
-    for r in results:
-        v = min(max(r.co2e_t, AXIS_MIN_T), AXIS_MAX_T * 0.999999)
+    for value in co2e_t:
+        v = min(max(value, AXIS_MIN_T), AXIS_MAX_T * 0.999999)
         counts[int((math.log10(v) - lo) / (hi - lo) * BINS)] += 1
     top = max(counts) or 1
     step = (STRIP_WIDTH - 2 * STRIP_PAD) / BINS

@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -304,7 +304,7 @@ def _csv_line(values: list[str]) -> str:
     return buf.getvalue()
 
 
-def _row_texts(r: Result) -> tuple[str, str]:
+def row_texts(r: Result) -> tuple[str, str]:
     """One row as a CSV line and as an indented JSON object (as inside the array)."""
     row = {c.name: c.get(r) for c in COLUMNS}
     line = _csv_line([_csv_cell(row[c.name], c) for c in COLUMNS])
@@ -312,51 +312,34 @@ def _row_texts(r: Result) -> tuple[str, str]:
     return line, "\n".join(" " + part for part in obj.split("\n"))
 
 
-def export_files(
-    results: list[Result],
-    key: Callable[[Result], str] | None = None,
-    memo: dict[str, tuple[str, str]] | None = None,
-) -> tuple[bytes, bytes]:
+def export_files(rows: Iterable[tuple[str, str]]) -> tuple[bytes, bytes]:
     """The dataset as CSV (RFC 4180, LF line ends, header first) and as a JSON array,
-    both encoded in UTF-8.
+    both encoded in UTF-8, from each row's texts (`row_texts`, which a build may keep).
 
-    Rows are a pure function of their result: with `key` and `memo`, a row made by an
-    earlier build for the same key is reused. Each file is encoded row by row into one
-    buffer, so that a large dataset is not held whole as text and as bytes at once.
+    Each file is encoded row by row into one buffer, so that a large dataset is not held
+    whole as text and as bytes at once.
     """
-    lines, objects = [_csv_line([c.name for c in COLUMNS])], []
-    for r in results:
-        k = key(r) if key else None
-        texts = memo.get(k) if memo is not None and k is not None else None
-        if texts is None:
-            texts = _row_texts(r)
-            if memo is not None and k is not None:
-                memo[k] = texts
-        lines.append(texts[0])
-        objects.append(texts[1])
-    table = io.BytesIO()
-    for line in lines:
-        table.write(line.encode("utf-8"))
-    del lines
-    if not objects:
-        return table.getvalue(), b"[]\n"
-    body = io.BytesIO()
+    table, body = io.BytesIO(), io.BytesIO()
+    table.write(_csv_line([c.name for c in COLUMNS]).encode("utf-8"))
     body.write(b"[\n")
-    for i, text in enumerate(objects):
+    for i, (line, obj) in enumerate(rows):
+        table.write(line.encode("utf-8"))
         body.write(b",\n" if i else b"")
-        body.write(text.encode("utf-8"))
+        body.write(obj.encode("utf-8"))
+    if body.tell() == 2:  # no rows
+        return table.getvalue(), b"[]\n"
     body.write(b"\n]\n")
     return table.getvalue(), body.getvalue()
 
 
 def to_csv(results: list[Result]) -> str:
     """The dataset as CSV text (RFC 4180, LF line ends, header first)."""
-    return export_files(results)[0].decode("utf-8")
+    return export_files(map(row_texts, results))[0].decode("utf-8")
 
 
 def to_json(results: list[Result]) -> str:
     """The dataset as a JSON array of row objects."""
-    return export_files(results)[1].decode("utf-8")
+    return export_files(map(row_texts, results))[1].decode("utf-8")
 
 
 def datapackage(base_url: str, version: str) -> dict[str, Any]:

@@ -7,15 +7,13 @@ import functools
 import gc
 import io
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
-from typing import Any
-from xml.sax.saxutils import escape
+from typing import TYPE_CHECKING, Any
 
 import jinja2
-import markdown
-import nh3
 from markupsafe import Markup
 
 from builder import __version__, charts, export
@@ -34,7 +32,11 @@ from builder.i18n import (
     translations,
 )
 from builder.model import Result
+from builder.ranking import Ranking, page_key
 from builder.write import Output, atomic_write, content_key
+
+if TYPE_CHECKING:
+    import markdown
 
 # What Markdown in notes and site pages may produce; everything else is stripped.
 ALLOWED_TAGS = {
@@ -114,6 +116,8 @@ def is_flagged(x: float | None) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _markdown() -> markdown.Markdown:
+    import markdown  # imported by the builds that convert some Markdown only
+
     return markdown.Markdown(
         extensions=["tables", "sane_lists", "fenced_code"], output_format="html"
     )
@@ -121,6 +125,8 @@ def _markdown() -> markdown.Markdown:
 
 def render_markdown(text: str) -> str:
     """Markdown -> sanitized HTML: no script, style, event handlers or non-web links."""
+    import nh3
+
     md = _markdown()
     md.reset()
     html = md.convert(text)
@@ -135,11 +141,16 @@ def render_markdown(text: str) -> str:
 
 @dataclass(frozen=True)
 class Page:
-    """A hand-written page from site/pages: its slug, title and sanitized HTML."""
+    """A hand-written page from site/pages: its slug, title and Markdown body."""
 
     slug: str
     title: str
-    html: str
+    body: str
+
+    @functools.cached_property
+    def html(self) -> str:
+        """The body as sanitized HTML (converted when a build renders the page)."""
+        return render_markdown(self.body)
 
 
 def load_pages(site_dir: Path = SITE_DIR, language: Language = SOURCE) -> dict[str, Page]:
@@ -165,9 +176,7 @@ def load_pages(site_dir: Path = SITE_DIR, language: Language = SOURCE) -> dict[s
         text = path.read_text(encoding="utf-8")
         first, _, body = text.partition("\n")
         title = first.removeprefix("# ").strip() if first.startswith("# ") else path.stem.title()
-        pages[path.stem] = Page(
-            path.stem, title, render_markdown(body if first.startswith("# ") else text)
-        )
+        pages[path.stem] = Page(path.stem, title, body if first.startswith("# ") else text)
     return pages
 
 
@@ -330,15 +339,12 @@ class ChartFiles:
 
 
 def render_site(
-    results: list[Result],
+    ranking: Ranking | list[Result],
     catalog: Catalog,
     config: SiteConfig,
     chart_files: ChartFiles,
     output: Output,
-    page_keys: Mapping[str, str] | None = None,
-    row_cache: dict[str, str] | None = None,
-    row_key: Callable[[Result], str] | None = None,
-    export_memo: dict[str, tuple[str, str]] | None = None,
+    keyed: bool = False,
     templates_dir: Path = TEMPLATES_DIR,
     site_dir: Path = SITE_DIR,
     languages: Sequence[Language] = LANGUAGES,
@@ -348,9 +354,13 @@ def render_site(
     Each language gets the same pages under its prefix; the dataset, schema, assets and
     the histogram behind the rank strips are shared, and come with the source language.
     `languages` renders some of them only (the build gives the others to another process).
-    `page_keys` gives model pages the key of their inputs: a page whose key and file are
-    unchanged since the last build is not rendered again.
+    With `keyed`, model pages get the key of their inputs (`page_key`): a page whose key
+    and file are unchanged since the last build is not rendered again. Ranking pages, the rows file
+    and the dataset are keyed by the hashes of their rows and lines (see
+    `builder.ranking`), the other pages by the site-wide inputs alone.
     """
+    if not isinstance(ranking, Ranking):
+        ranking = Ranking.of(ranking)
     reset_missing()
     # kept only where a second language will use it (a memo of 10,000 notes is 4 MB)
     notes_memo: dict[str, str] | None = {} if len(languages) > 1 else None
@@ -358,13 +368,11 @@ def render_site(
         _render_language(
             output,
             language,
-            results,
+            ranking,
             catalog,
             config,
             chart_files.charts[language.code],
-            page_keys or {},
-            row_cache if row_cache is not None else {},
-            row_key,
+            keyed,
             templates_dir,
             site_dir,
             notes_memo,
@@ -382,10 +390,7 @@ def render_site(
     from builder.entry_schema import schema_text
 
     output.put("schema/entry.schema.json", schema_text().encode("utf-8"))
-    csv_bytes, json_bytes = export.export_files(results, row_key, export_memo)
-    output.put("data/leaderboard.csv", csv_bytes)
-    output.put("data/leaderboard.json", json_bytes)
-    del csv_bytes, json_bytes
+    _put_dataset(output, ranking)
     package = export.datapackage(config.site_url, __version__)
     output.put("data/datapackage.json", (json.dumps(package, indent=1) + "\n").encode("utf-8"))
     for asset in sorted((site_dir / "assets").rglob("*")):
@@ -395,42 +400,51 @@ def render_site(
             )
 
 
+def _put_dataset(output: Output, ranking: Ranking) -> None:
+    """data/leaderboard.csv and .json, unless both are as the lines they are made of left them."""
+    paths = ("data/leaderboard.csv", "data/leaderboard.json")
+    key = content_key("".join(s.export for s in ranking.summaries).encode())
+    if output.track and all(output.unchanged(path, key) for path in paths):
+        return
+
+    def lines() -> Iterator[tuple[str, str]]:
+        for i in range(len(ranking)):
+            texts = ranking.export(i)
+            yield texts if texts is not None else export.row_texts(ranking.result(i))
+
+    for path, data in zip(paths, export.export_files(lines()), strict=True):
+        output.put(path, data, key if output.track else None)
+
+
 def render_languages(
-    results: list[Result],
+    ranking: Ranking,
     config: SiteConfig,
     chart_files: ChartFiles,
     output: Output,
-    page_keys: dict[str, str],
-    row_cache: dict[str, str] | None,
-    row_keys: dict[str, str],
+    keyed: bool,
     codes: tuple[str, ...],
     template_folder: Path | None,
-) -> tuple[Output, dict[str, str]]:
+) -> tuple[Output, dict[str, str], dict[str, str]]:
     """Some languages' pages, for a worker process: what it put, and the rows it rendered
-    (none without a `row_cache`: a build without a cache keeps none).
-
-    Takes only what pickles: the row keys by entry id, not functions.
-    """
+    and their hashes (see `Ranking.rows_made`)."""
     from builder.catalog import load_catalog
 
     TEMPLATE_CODE.folder = template_folder
-    rows = dict(row_cache or {})
     gc.freeze()  # the results, as in the build's own process (see builder.cache.freeze)
     try:
         render_site(
-            results,
+            ranking,
             load_catalog(),
             config,
             chart_files,
             output,
-            page_keys,
-            row_cache=rows,
-            row_key=lambda r: row_keys[r.entry.id],
+            keyed,
             languages=[lang for lang in LANGUAGES if lang.code in codes],
         )
     finally:
         gc.unfreeze()
-    return output, rows if row_cache is not None else {}
+    made = ranking.rows_made
+    return output, made, {k: ranking.row_digests[k] for k in made}
 
 
 class LanguagePages:
@@ -535,16 +549,19 @@ class LanguagePages:
         )
 
 
+# The key of the pages made from the site-wide inputs alone (code, templates, catalogs,
+# settings): the build cache keeps a last output only while those are unchanged.
+SITE_WIDE = "site-wide"
+
+
 def _render_language(
     output: Output,
     language: Language,
-    results: list[Result],
+    ranking: Ranking,
     catalog: Catalog,
     config: SiteConfig,
     chart_list: list[charts.Chart],
-    page_keys: Mapping[str, str],
-    cache: dict[str, str],
-    row_key: Callable[[Result], str] | None,
+    keyed: bool,
     templates_dir: Path,
     site_dir: Path,
     notes_memo: dict[str, str] | None,
@@ -552,33 +569,50 @@ def _render_language(
     """One language's pages, under its prefix."""
     renderer = LanguagePages(language, catalog, config, templates_dir, site_dir, notes_memo)
     env, labels, pages = renderer.env, renderer.labels, renderer.pages
-    prefix = language.prefix
+    prefix, code = language.prefix, language.code
+    cached = ranking.records is not None
 
-    def page(path: str, template: str, **context: Any) -> None:
+    def page(path: str, template: str, key: str | None = None, **context: Any) -> None:
+        if key is not None and output.unchanged(prefix + path, key):
+            output.reused += 1
+            return
         full, html = renderer.render(path, template, **context)
-        output.put(full, html)
+        output.put(full, html, key)
 
-    entries = [r.entry for r in results]
-    years = sorted({e.released_year for e in entries if e.released_year})
-    used_hardware = {e.training.hardware for e in entries}
+    summaries = ranking.summaries
+    years = sorted({s.year for s in summaries if s.year})
     row_template = env.get_template("_row.html")
 
-    def row(r: Result) -> str:
-        key = f"{language.code}|{row_key(r)}" if row_key else None
-        if key is not None and key in cache:
-            return cache[key]
-        html = row_template.render(
+    def render_row(i: int) -> str:
+        r = ranking.result(i)
+        return row_template.render(
             r=r,
             hardware=catalog.hardware[r.entry.training.hardware],
             quality_rank=QUALITY_RANK,
             labels=labels,
         )
-        if key is not None:
-            cache[key] = html
-        return html
 
-    rows = [row(r) for r in results]
-    total = len(results)
+    # Each row's hash: a row the last build made keeps its own, and is not made again.
+    rendered: dict[int, str] = {}
+    digests: list[str] = []
+    for i, s in enumerate(summaries):
+        row_key = f"{code}|{s.key}"
+        digest = ranking.row_digests.get(row_key)
+        if digest is None:
+            html = rendered[i] = render_row(i)
+            digest = content_key(html.encode()) if output.track else ""
+            if cached:
+                ranking.rows_made[row_key] = html
+                ranking.row_digests[row_key] = digest
+        digests.append(digest)
+
+    def row(i: int) -> str:
+        html = rendered.get(i)
+        if html is None:
+            html = ranking.stored_row(code, i)
+        return html if html is not None else render_row(i)
+
+    total = len(summaries)
     pages_count = max(1, -(-total // PAGE_SIZE))
     listing = {
         "total": total,
@@ -586,12 +620,13 @@ def _render_language(
         "rows_shown": min(total, PAGE_SIZE),
         "pages": pages_count,
         "page_link": lambda n: "" if n == 1 else f"ranking/{n}/",
-        "organizations": sorted({e.organization for e in entries}, key=str.casefold),
+        "organizations": sorted({s.organization for s in summaries}, key=str.casefold),
         "hardware_options": sorted(
-            ((k, catalog.hardware[k].name) for k in used_hardware), key=lambda kv: kv[1].casefold()
+            ((k, catalog.hardware[k].name) for k in {s.hardware for s in summaries}),
+            key=lambda kv: kv[1].casefold(),
         ),
         "domains": sorted(
-            ((d, labels[d]) for d in {e.domain for e in entries if e.domain}),
+            ((d, labels[d]) for d in {s.domain for s in summaries if s.domain}),
             key=lambda kv: charts.DOMAIN_ORDER.index(kv[0]),
         ),
         "years": (years[0], years[-1]) if years else (2000, 2030),
@@ -599,14 +634,19 @@ def _render_language(
     # What a ranking page shows besides its rows (the site-wide inputs are the cache's key).
     listing_key = repr([listing[k] for k in ("total", "organizations", "hardware_options")])
     listing_key += repr([listing[k] for k in ("domains", "years", "pages")])
+    charts_key = repr([(c.id, c.title, c.description) for c in chart_list])
     for number in range(1, pages_count + 1):
         first = (number - 1) * PAGE_SIZE
+        shown = range(first, min(total, first + PAGE_SIZE))
         path = "index.html" if number == 1 else f"ranking/{number}/index.html"
-        chunk = "".join(rows[first : first + PAGE_SIZE]).replace(ROOT_TOKEN, _relroot(path))
-        key = content_key(f"{number}|{listing_key}|{chunk}".encode())
-        if number > 1 and output.unchanged(prefix + path, key):
+        words = charts_key if number == 1 else ""
+        key = content_key(
+            f"{number}|{listing_key}|{words}|{''.join(digests[i] for i in shown)}".encode()
+        )
+        if output.unchanged(prefix + path, key):
             output.reused += 1
             continue
+        chunk = "".join(row(i) for i in shown).replace(ROOT_TOKEN, _relroot(path))
         extra: dict[str, Any] = listing | {
             "rows_html": chunk,
             "page_number": number,
@@ -614,63 +654,55 @@ def _render_language(
             "last_rank": min(total, first + PAGE_SIZE),
         }
         if number == 1:
-            page(
-                path,
-                "index.html",
-                needs_eval=True,
-                results=results,
-                charts=chart_list,
-                **extra,
-            )
+            page(path, "index.html", key, needs_eval=True, charts=chart_list, **extra)
         else:
-            full, html = renderer.render(path, "ranking.html", **extra)
-            output.put(full, html, key)
+            page(path, "ranking.html", key, **extra)
     if total > PAGE_SIZE:
-        _put_rows(output, f"{prefix}data/rows.json", rows)
-    del rows  # done with: at 10,000 entries, 10 MB the model pages need not keep alive
-    for rank, r in enumerate(results, start=1):
-        path = prefix + model_path(r.entry.id)
-        page_key = page_keys.get(path)
-        if page_key is not None and output.unchanged(path, page_key):
+        _put_rows(output, f"{prefix}data/rows.json", digests, row)
+    rendered.clear()  # done with: at 10,000 entries, 10 MB the model pages need not keep alive
+    for i, s in enumerate(summaries):
+        path = prefix + model_path(s.id)
+        made_from = page_key(s, i + 1, total) if keyed else None
+        if made_from is not None and output.unchanged(path, made_from):
             output.reused += 1
             continue
-        full, html = renderer.model_page(r, rank, total)
-        output.put(full, html, page_key)
+        full, data = renderer.model_page(ranking.result(i), i + 1, total)
+        output.put(full, data, made_from)
         output.rendered += 1
     if "methodology" in pages:
         page(
-            "methodology/index.html", "methodology.html", page=pages["methodology"], catalog=catalog
+            "methodology/index.html",
+            "methodology.html",
+            SITE_WIDE,
+            page=pages["methodology"],
+            catalog=catalog,
         )
     if "data" in pages:
-        page("data/index.html", "data.html", page=pages["data"], columns=export.COLUMNS)
+        page("data/index.html", "data.html", SITE_WIDE, page=pages["data"], columns=export.COLUMNS)
     for slug in ("contribute", "about"):
         if slug in pages:
-            page(f"{slug}/index.html", "page.html", page=pages[slug])
+            page(f"{slug}/index.html", "page.html", SITE_WIDE, page=pages[slug])
     # Served for any missing path, at any depth: its links cannot be relative.
     site_root = config.site_url or "/"
-    page("404.html", "404.html", root=site_root, home=site_root + prefix)
+    page("404.html", "404.html", SITE_WIDE, root=site_root, home=site_root + prefix)
 
 
-def _put_rows(output: Output, path: str, rows: list[str]) -> None:
-    """Every row, for the script that sorts and filters all of them on the first page."""
-    key = _rows_key(rows)
+def _put_rows(output: Output, path: str, digests: list[str], row: Callable[[int], str]) -> None:
+    """Every row, for the script that sorts and filters all of them on the first page;
+    keyed by the hashes of the rows, in order."""
+    key = content_key("".join(digests).encode())
     if output.unchanged(path, key):
         return
     # {"rows": [...]}, written row by row: 10 MB at 10,000 entries, not held three times
     buffer = io.BytesIO()
     buffer.write(b'{"rows": [')
-    for i, html in enumerate(rows):
+    for i in range(len(digests)):
         buffer.write(b", " if i else b"")
         buffer.write(
-            json.dumps(html.replace(ROOT_TOKEN, "./").strip(), ensure_ascii=False).encode()
+            json.dumps(row(i).replace(ROOT_TOKEN, "./").strip(), ensure_ascii=False).encode()
         )
     buffer.write(b"]}")
     output.put(path, buffer.getvalue(), key)
-
-
-def _rows_key(rows: list[str]) -> str:
-    """What data/rows.json is made from: the rows, in order."""
-    return content_key("\0".join(rows).encode())
 
 
 def place_names(catalog: Catalog, language: Language) -> dict[str, str]:

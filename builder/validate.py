@@ -8,7 +8,7 @@ import math
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from builder.errors import EntryError
@@ -523,9 +523,18 @@ def _to_entry(raw: RawEntry, data: dict[str, Any], lines: dict[str, int]) -> Ent
     )
 
 
-def check_unique_ids(entries: list[Entry]) -> list[EntryError]:
+class _Named(Protocol):
+    """An entry, or what a build keeps of one: its id and its file's path."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+
+
+def check_unique_ids(entries: Iterable[_Named]) -> list[EntryError]:
     """Two files may not give the same id, even when they differ only by case or suffix."""
-    seen: dict[str, Entry] = {}
+    seen: dict[str, _Named] = {}
     errors = []
     for entry in sorted(entries, key=lambda e: e.path):
         key = entry.id.casefold()
