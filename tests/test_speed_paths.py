@@ -194,11 +194,74 @@ def test_rebuilds_rewrite_only_the_shards_that_changed(tmp_path: Path) -> None:
     t5.write_text(t5.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     build_site(entries, out, SiteConfig(), cache_dir=cache)
     now = {p.name: p.stat().st_mtime_ns for p in cache.glob("records-*.pickle")}
-    # the shards of t5's result and of its old and new rows and dataset lines, not all
+    # the shards of t5's old and new record, not all
     changed = {name for name in now.keys() | written.keys() if now.get(name) != written.get(name)}
-    assert 0 < len(changed) <= 8
+    assert 0 < len(changed) <= 2
     build_site(entries, tmp_path / "clean", SiteConfig())
     assert _tree(out) == _tree(tmp_path / "clean")
+
+
+def test_a_notes_edit_reads_only_its_own_records_and_remakes_only_its_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from builder import render
+
+    monkeypatch.setattr(render, "PAGE_SIZE", 10)  # ranking pages and data/rows.json too
+    entries = _entries_copy(tmp_path)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    build_site(entries, out, SiteConfig(), cache_dir=cache)
+    shared = ["data/leaderboard.csv", "data/leaderboard.json", "data/rows.json"]
+    shared += ["zh/data/rows.json", "index.html", "ranking/2/index.html"]
+    shared += ["zh/ranking/3/index.html", "about/index.html"]
+    inodes = {name: (out / name).stat().st_ino for name in shared}
+    read: list[int] = []
+    shard = cache_mod.Records.shard
+
+    def counted(self: cache_mod.Records, number: int) -> Any:
+        if number not in self._shards:
+            read.append(number)
+        return shard(self, number)
+
+    monkeypatch.setattr(cache_mod.Records, "shard", counted)
+    elmo = entries / "allenai" / "elmo.yaml"
+    elmo.write_text(elmo.read_text(encoding="utf-8") + "  An edited line.\n", encoding="utf-8")
+    report = build_site(entries, out, SiteConfig(), cache_dir=cache)
+    # its old record's shard and its new one's, to write them again; no other record
+    assert 0 < len(read) <= 2
+    assert report.rendered_pages == len(LANGUAGES)
+    assert "An edited line." in (out / "models" / "allenai" / "elmo.html").read_text("utf-8")
+    # neither its row nor its dataset lines changed: what is made of them is left as it was
+    assert {name: (out / name).stat().st_ino for name in shared} == inodes
+    build_site(entries, tmp_path / "clean", SiteConfig())
+    assert _tree(out) == _tree(tmp_path / "clean")
+
+
+def test_a_lost_or_damaged_record_shard_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from builder import compute
+
+    entries = _entries_copy(tmp_path)
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    build_site(entries, out, SiteConfig(), cache_dir=cache)
+    first, second = sorted(cache.glob("records-*.pickle"))[:2]
+    first.unlink()
+    second.write_bytes(b"damaged")
+    computed: list[str] = []
+    compute_result = compute.compute_result
+
+    def counted(entry: Any, catalog: Any) -> Any:
+        computed.append(entry.id)
+        return compute_result(entry, catalog)
+
+    monkeypatch.setattr(compute, "compute_result", counted)
+    again = build_site(entries, out, SiteConfig(), cache_dir=cache)
+    # the entries of those two shards were computed again, the others were not
+    assert 0 < len(computed) < again.entries
+    assert first.is_file() and second.read_bytes() != b"damaged"
+    build_site(entries, tmp_path / "clean", SiteConfig())
+    assert _tree(out) == _tree(tmp_path / "clean")
+    assert build_site(entries, out, SiteConfig(), cache_dir=cache).rendered_pages == 0
 
 
 def test_removed_entries_leave_the_cache(tmp_path: Path) -> None:
