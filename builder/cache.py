@@ -8,15 +8,17 @@ read it again; any other file is read and hashed. A file modified less than
 a change made within the timestamp granularity of the file system cannot hide.
 
 Entries whose path and bytes, and the code, catalogs, templates, settings and
-working folder (the "global key") are unchanged keep their validated, computed
-result; their leaderboard rows and dataset rows are kept by the hash of their
-bytes and their id. These records are spread over `SHARDS` files by a hash of their
-keys, so a rebuild after one change rewrites a few small files rather than all of
-them, and loading them keeps the cycle collector out of the way. Model and ranking
-pages whose inputs are unchanged are not rendered again, and no file whose content is
-unchanged is written again (see `builder.write`): the output folder holds exactly
-what a fresh build would. Chart templates, static SVGs and the vega bundle are cached
-by their own inputs. Delete the folder, or pass --no-cache, for a cold build.
+working folder (the "global key") are unchanged are not loaded, validated or computed
+again. The index (`index.marshal`) keeps what a rebuild needs of each: its summary
+(see `builder.ranking`) and the hash of its leaderboard row in each language. Its
+record (the full result, the rows, the dataset lines) is in one of `SHARDS` record
+files, chosen by a hash of the entry's key, and is read only when a page needs it; a
+rebuild after one change rewrites the one or two record files that changed. Model,
+ranking and site-wide pages whose inputs are unchanged are not rendered again, and no
+file whose content is unchanged is written again (see `builder.write`): the output
+folder holds exactly what a fresh build would. Chart templates, static SVGs and the
+vega bundle are cached by their own inputs. Delete the folder, or pass --no-cache,
+for a cold build.
 """
 
 from __future__ import annotations
@@ -92,8 +94,8 @@ _frozen = False
 def freeze() -> None:
     """Keep what exists now out of the cycle collector's walks until `thaw()`.
 
-    A build holds hundreds of thousands of acyclic objects (entries, results, cached
-    records) until it ends: without this, each collection of the oldest generation
+    A build holds hundreds of thousands of acyclic objects (summaries, results, index
+    entries) until it ends: without this, each collection of the oldest generation
     would walk all of them again. Freezing is process-wide: `thaw` also unfreezes what
     a program that runs builds in its own process had frozen itself.
     """
@@ -103,7 +105,7 @@ def freeze() -> None:
 
 
 def thaw() -> None:
-    """Hand the records a build loaded back to the cycle collector (see `BuildCache.state`)."""
+    """Hand what a build froze back to the cycle collector (see `freeze`)."""
     global _frozen
     if _frozen:
         gc.unfreeze()
