@@ -1,7 +1,5 @@
 """`python -m builder` runs the same command line as `leaderboard`."""
 
-import sys
+from builder.cli import run
 
-from builder.cli import main
-
-sys.exit(main())
+run()

@@ -193,26 +193,15 @@ class Records:
     def get(self, key: str) -> Record | None:
         return self.shard(_shard(key)).get(key)
 
-    def save(
-        self, before: Collection[str], now: Collection[str], made: dict[str, Record]
-    ) -> set[str]:
-        """Write the shards whose keys differ between the last build (`before`) and this
-        one (`now`); `made` holds this build's new records. Other shards stay as they are.
+    def save(self, shards: dict[int, set[str]], made: dict[str, Record]) -> set[str]:
+        """Write again the given shards, each to hold the records of the given keys;
+        `made` holds this build's new records, the others are in the shard's file.
 
-        Returns the keys of `now` it had no record of (from a shard that could not be
-        read): the index must leave them out.
+        Returns the keys it had no record of (from a file that could not be read): the
+        index must leave them out.
         """
         lost: set[str] = set()
-        old: dict[int, set[str]] = {}
-        for key in before:
-            old.setdefault(_shard(key), set()).add(key)
-        new: dict[int, set[str]] = {}
-        for key in now:
-            new.setdefault(_shard(key), set()).add(key)
-        for number in range(SHARDS):
-            keys = new.get(number)
-            if keys == old.get(number) and self.path(number).exists():
-                continue
+        for number, keys in sorted(shards.items()):
             if not keys:
                 self.path(number).unlink(missing_ok=True)
                 self._shards.pop(number, None)
@@ -247,7 +236,7 @@ class BuildCache:
         self.key = key
         self.records = Records(folder, key)
         self._state: State | None = None
-        self._keys: list[str] = []  # the keys of the records the index describes
+        self._by_shard: dict[int, set[str]] = {}  # the keys of the records the index holds
 
     def _load(self, name: str) -> Any:
         """The marshalled value kept under `name` by a build with the same key, or None."""
@@ -277,12 +266,13 @@ class BuildCache:
             entries, shards = index
             now = self.records.signatures()
             intact = {number for number, sig in shards.items() if now.get(number) == sig}
-            state.entries = {
-                path: indexed
-                for path, indexed in entries.items()
-                if _shard(indexed[1][KEY_FIELD]) in intact
-            }
-        self._keys = [indexed[1][KEY_FIELD] for indexed in state.entries.values()]
+            by_shard: dict[int, set[str]] = {number: set() for number in intact}
+            for path, indexed in entries.items():
+                keys = by_shard.get(_shard(indexed[1][KEY_FIELD]))
+                if keys is not None:
+                    keys.add(indexed[1][KEY_FIELD])
+                    state.entries[path] = indexed
+            self._by_shard = by_shard
         self._state = state
         return state
 
@@ -298,12 +288,21 @@ class BuildCache:
         """Remember this build, after its output was swapped in; `made` holds the records
         of the entries it computed. Only the record shards whose keys changed are written."""
         state.key = self.key
-        keys = [e[1][KEY_FIELD] for e in state.entries.values()]
-        lost = self.records.save(self._keys, keys, made)
+        now = {e[1][KEY_FIELD] for e in state.entries.values()}
+        before = set().union(*self._by_shard.values())
+        changed: dict[int, set[str]] = {}
+        for key in before - now:
+            changed.setdefault(_shard(key), set(self._by_shard.get(_shard(key), ()))).discard(key)
+        for key in now - before:
+            changed.setdefault(_shard(key), set(self._by_shard.get(_shard(key), ()))).add(key)
+        lost = self.records.save(changed, made)
         if lost:
             state.entries = {p: e for p, e in state.entries.items() if e[1][KEY_FIELD] not in lost}
-            keys = [e[1][KEY_FIELD] for e in state.entries.values()]
-        self._keys = keys
+        self._by_shard.update(changed)
+        for number, keys in changed.items():
+            keys -= lost
+            if not keys:
+                del self._by_shard[number]
         self._save("files.marshal", state.files)
         self._save("index.marshal", (state.entries, self.records.signatures()))
         self._save("output.marshal", (state.out, state.outputs, state.charts))
