@@ -91,8 +91,9 @@ class Ranking:
 
     @classmethod
     def of(cls, results: Iterable[Result]) -> Ranking:
-        """The ranking of results a caller holds, without a cache (they are ranked already)."""
-        made = {f"{r.entry.id}|{r.entry.id}": r for r in results}
+        """The ranking of results a caller holds, without a cache (they are ranked already;
+        each is known by its id)."""
+        made = {r.entry.id: r for r in results}
         return cls([summarize(r, key) for key, r in made.items()], made)
 
     def share(self) -> Ranking:
