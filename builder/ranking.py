@@ -111,7 +111,7 @@ class Ranking:
         key = self.summaries[i].key
         found = self.results_made.get(key)
         if found is None:
-            found = self._record(key)[0]
+            found = self._record(i)[0]
         return found
 
     def results(self) -> list[Result]:
@@ -126,7 +126,7 @@ class Ranking:
         made = self.rows_made.get(f"{code}|{key}")
         if made is not None or self.records is None or key in self.results_made:
             return made
-        return self._record(key)[1].get(code)
+        return self._record(i)[1].get(code)
 
     def export(self, i: int) -> tuple[str, str] | None:
         """The dataset lines of the entry ranked `i + 1` a build made, or None."""
@@ -134,14 +134,15 @@ class Ranking:
         made = self.exports_made.get(key)
         if made is not None or self.records is None or key in self.results_made:
             return made
-        return self._record(key)[2]
+        return self._record(i)[2]
 
-    def _record(self, key: str) -> tuple[Result, dict[str, str], tuple[str, str]]:
-        record = self.records.get(key) if self.records is not None else None
+    def _record(self, i: int) -> tuple[Result, dict[str, str], tuple[str, str]]:
+        s = self.summaries[i]
+        record = self.records.get(s.key) if self.records is not None else None
         if record is None:  # the index keeps an entry only while its record's file is intact
             folder = self.records.folder if self.records is not None else "the build cache"
             raise BuildFailed(
-                f"{folder}: the record of an unchanged entry ({key}) cannot be read: "
+                f"{folder}: what the last build kept of {s.path} cannot be read: "
                 "delete the folder, or build with --no-cache"
             )
         return record
