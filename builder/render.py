@@ -654,9 +654,9 @@ def _render_language(
             "last_rank": min(total, first + PAGE_SIZE),
         }
         if number == 1:
-            page(path, "index.html", key, needs_eval=True, charts=chart_list, **extra)
-        else:
-            page(path, "ranking.html", key, **extra)
+            extra |= {"needs_eval": True, "charts": chart_list}
+        full, data = renderer.render(path, "index.html" if number == 1 else "ranking.html", **extra)
+        output.put(full, data, key)
     if total > PAGE_SIZE:
         _put_rows(output, f"{prefix}data/rows.json", digests, row)
     rendered.clear()  # done with: at 10,000 entries, 10 MB the model pages need not keep alive
