@@ -137,7 +137,24 @@ def _mark(m: Any) -> tuple[int, int]:
 def parse_yaml(text: str, path: str) -> Node:
     """Parse one YAML document into a Node tree, refusing tags, anchors, aliases, duplicates."""
     try:
-        loader = _Loader(text)
+        return _parse_with(_Loader, text, path)
+    except _Abort as abort:
+        # libyaml 0.2.6 and newer scan a flow collection ahead and refuse deep nesting
+        # before the parser hands over the event at which the loader's own, lower limit
+        # would have stopped. The pure-Python parser scans lazily: read again with it, so
+        # that the message is the loader's own, located where that limit is crossed.
+        if _Loader is yaml.SafeLoader or _LIBYAML_DEPTH not in abort.error.message:
+            raise
+    return _parse_with(yaml.SafeLoader, text, path)
+
+
+# What libyaml says when its own nesting limit is crossed (see parse_yaml).
+_LIBYAML_DEPTH = "exceeded maximum nesting depth"
+
+
+def _parse_with(loader_class: Any, text: str, path: str) -> Node:
+    try:
+        loader = loader_class(text)
         try:
             # The parser's events one by one (what yaml.parse yields, without its generator);
             # reading stops at the end of the stream, before the parser would return None.
