@@ -210,13 +210,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Listen first (a busy port is told at once), build, serve, rebuild on changes."""
-    from builder.serve import open_server, serve
+    from builder.serve import Watcher, open_server, serve
 
     server = open_server(args.host, args.port, args.out)
     try:
+        watcher = None if args.no_watch else Watcher.for_args(server, args, lambda: _rebuild(args))
         code = cmd_build(args)
         if code == EXIT_OK:
-            serve(server, args, rebuild=lambda: _rebuild(args))
+            serve(server, watcher)
     finally:
         server.server_close()
     return code

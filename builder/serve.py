@@ -31,10 +31,13 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import watchfiles
+
 from builder.catalog import DATA_DIR
 from builder.config import SITE_DIR, TEMPLATES_DIR
 from builder.errors import BuildFailed
 from builder.i18n import COMPILED_CACHE, LOCALE_DIR
+from builder.write import TEMP_PREFIX
 
 LOOPBACK = "127.0.0.1"
 
@@ -358,8 +361,19 @@ def _describe(exc: BaseException) -> str:
     return text
 
 
+class _Filter(watchfiles.DefaultFilter):
+    """watchfiles' filter (editor swap files, .git, caches), and no build's own files."""
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        return super().__call__(change, path) and TEMP_PREFIX not in path
+
+
 class Watcher:
-    """Rebuilds when the inputs change; survives any error, and keeps `server.error` current."""
+    """Rebuilds when the inputs change; survives any error, and keeps `server.error` current.
+
+    Made before the first build: it notes the inputs as they are then, and compares once
+    its watch is in place, so an edit made during the first build is not missed.
+    """
 
     def __init__(
         self,
@@ -370,9 +384,36 @@ class Watcher:
         debug: bool = False,
     ) -> None:
         self.server, self.folders, self.rebuild, self.debug = server, folders, rebuild, debug
-        self.ignore = [str(p.absolute()) for p in ignore]
+        self.filter = _Filter(ignore_paths=[str(p.absolute()) for p in ignore])
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, name="serve-watch", daemon=True)
+        self.since: frozenset[tuple[str, int, int]] | None = self.inputs()
+
+    @classmethod
+    def for_args(
+        cls, server: SiteServer, args: argparse.Namespace, rebuild: Callable[[], str | None]
+    ) -> Watcher:
+        """The watcher of `serve`'s inputs; the output and the caches are not inputs."""
+        ignore = [server.out, COMPILED_CACHE]
+        if not args.no_cache:
+            ignore.append(args.cache_dir)
+        return cls(server, _folders(Path(args.entries)), rebuild, ignore, bool(args.debug))
+
+    def inputs(self) -> frozenset[tuple[str, int, int]]:
+        """Every watched file with its modification time and size."""
+        found = set()
+        for folder in _present(self.folders):
+            for parent, _, names in os.walk(folder):
+                for name in names:
+                    path = os.path.join(parent, name)
+                    if not self.filter(watchfiles.Change.modified, path):
+                        continue
+                    try:
+                        st = os.lstat(path)
+                    except OSError:
+                        continue
+                    found.add((path, st.st_mtime_ns, st.st_size))
+        return frozenset(found)
 
     def start(self) -> None:
         self.thread.start()
@@ -390,19 +431,13 @@ class Watcher:
                 self.stop.wait(RETRY_SECONDS)
 
     def _watch(self) -> None:
-        import watchfiles
-
-        class Filter(watchfiles.DefaultFilter):
-            def __call__(self, change: watchfiles.Change, path: str) -> bool:
-                return super().__call__(change, path) and ".leaderboard-build-" not in path
-
         present = _present(self.folders)
         if not present:
             self.stop.wait(RECHECK_MS / 1000)
             return
         for changes in watchfiles.watch(
             *present,
-            watch_filter=Filter(ignore_paths=self.ignore),
+            watch_filter=self.filter,
             debounce=DEBOUNCE_MS,
             step=STEP_MS,
             rust_timeout=RECHECK_MS,
@@ -410,8 +445,14 @@ class Watcher:
             stop_event=self.stop,
             raise_interrupt=False,
         ):
+            # The watch is in place from the first answer on: anything changed before it
+            # is found by comparing the files with how they were at the last build.
+            missed = self.since is not None and self.inputs() != self.since
+            self.since = None
             now = _present(self.folders)
-            if changes or now != present:
+            if now != present:
+                self.since = self.inputs()  # the next watch compares with this build
+            if changes or missed or now != present:
                 self.rebuild_now()
             if now != present:
                 return  # watch the folders as they are now
@@ -432,16 +473,9 @@ class Watcher:
         self.server.error = error
 
 
-def serve(server: SiteServer, args: argparse.Namespace, rebuild: Callable[[], str | None]) -> None:
-    """Serve until interrupted; `rebuild` returns None, or the error it printed."""
-    watcher = None
-    if not args.no_watch:
-        ignore = [server.out, COMPILED_CACHE]
-        if not args.no_cache:
-            ignore.append(args.cache_dir)
-        watcher = Watcher(
-            server, _folders(Path(args.entries)), rebuild, ignore, debug=bool(args.debug)
-        )
+def serve(server: SiteServer, watcher: Watcher | None) -> None:
+    """Serve until interrupted, rebuilding through `watcher` if there is one."""
+    if watcher is not None:
         watcher.start()
     host = server.server_name
     if not _is_loopback(host):

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page, expect
 
 from .conftest import ENTRIES, ROOT
 
@@ -335,6 +336,18 @@ def test_the_watcher_survives_broken_templates_entries_and_folders(
 
 
 @pytest.mark.slow
+def test_an_edit_made_as_serving_starts_is_not_missed(
+    tmp_path: Path, start: Callable[..., Served]
+) -> None:
+    served = start("--port", "0", "--cache-dir", str(tmp_path / "cache")).start()
+    entry = served.project / "entries" / "google" / "t5.yaml"
+    entry.write_text(
+        entry.read_text(encoding="utf-8").replace("name: T5", "name: T5 Early"), encoding="utf-8"
+    )
+    _banner_gone(served, "T5 Early")
+
+
+@pytest.mark.slow
 def test_a_burst_of_changes_is_one_rebuild(tmp_path: Path, start: Callable[..., Served]) -> None:
     served = start("--port", "0", "--cache-dir", str(tmp_path / "cache")).start()
     entries = served.project / "entries" / "google"
@@ -353,3 +366,36 @@ def test_a_burst_of_changes_is_one_rebuild(tmp_path: Path, start: Callable[..., 
         time.sleep(0.2)
     rebuilds = [line for line in served.lines[before:] if line.startswith("Change detected")]
     assert len(rebuilds) == 2, served.output
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_error_banner_in_a_browser(
+    tmp_path: Path, start: Callable[..., Served], page: Page
+) -> None:
+    """The banner is readable under the site's Content-Security-Policy, then goes away."""
+    served = start("--port", "0", "--cache-dir", str(tmp_path / "cache")).start()
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda msg: problems.append(msg.text) if msg.type in ("error", "warning") else None,
+    )
+    entry = served.project / "entries" / "google" / "bert-base.yaml"
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text + "unknown_field: 1\n", encoding="utf-8")
+    _banner_shown(served, r"bert-base\.yaml")
+
+    page.goto(served.url + "zh/")
+    banner = page.get_by_role("alert")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("Rebuild failed")
+    expect(banner).to_contain_text("google/bert-base.yaml")
+    expect(banner).to_have_css("position", "sticky")  # its stylesheet passed the CSP
+    assert page.evaluate("document.getElementById('leaderboard-serve-error').offsetTop") == 0
+    assert problems == []
+
+    entry.write_text(text, encoding="utf-8")
+    _banner_gone(served, "<body>")
+    page.reload()
+    expect(page.locator("#leaderboard-serve-error")).to_have_count(0)
+    expect(page.locator("h1").first).to_be_visible()
