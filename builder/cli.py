@@ -77,7 +77,15 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="build, then serve the site on 127.0.0.1")
     site_flags(serve)
-    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only); any other, "
+        "such as 0.0.0.0, exposes the site to other machines",
+    )
+    serve.add_argument(
+        "--port", type=_port, default=8000, help="port (default: 8000; 0: any free port)"
+    )
     serve.add_argument(
         "--no-watch",
         action="store_true",
@@ -119,6 +127,12 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("id", metavar="ID", help="entry id, e.g. google/t5")
     exp.add_argument("--entries", type=Path, default=DEFAULT_ENTRIES)
     return parser
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r} (0 to 65535)")
+    return int(text)
 
 
 def _print_errors(errors: Iterable[EntryError], fmt: str = "text") -> None:
@@ -195,27 +209,33 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Build, serve on loopback, and rebuild when inputs change."""
-    from builder.serve import serve
+    """Listen first (a busy port is told at once), build, serve, rebuild on changes."""
+    from builder.serve import Watcher, open_server, serve
 
-    code = cmd_build(args)
-    if code != EXIT_OK:
-        return code
-    serve(args, rebuild=lambda: _rebuild(args))
-    return EXIT_OK
+    server = open_server(args.host, args.port, args.out)
+    try:
+        watcher = None if args.no_watch else Watcher.for_args(server, args, lambda: _rebuild(args))
+        code = cmd_build(args)
+        if code == EXIT_OK:
+            serve(server, watcher)
+    finally:
+        server.server_close()
+    return code
 
 
-def _rebuild(args: argparse.Namespace) -> None:
+def _rebuild(args: argparse.Namespace) -> str | None:
+    """Build again; None, or the error (printed) when the entries or the build fail."""
     try:
         cmd_build(args)
     except EntriesInvalid as exc:
         _print_errors(exc.errors)
-        print(
-            f"Rebuild aborted: {summarize(exc.errors)}; still serving the previous build",
-            file=sys.stderr,
-        )
+        summary = f"Rebuild aborted: {summarize(exc.errors)}; still serving the previous build"
+        print(summary, file=sys.stderr)
+        return "\n".join([*(error.format() for error in exc.errors), summary])
     except BuildFailed as exc:
-        print(f"Rebuild aborted: {exc}", file=sys.stderr)
+        print(f"Rebuild aborted: {exc}; still serving the previous build", file=sys.stderr)
+        return f"Rebuild aborted: {exc}"
+    return None
 
 
 def _ask(question: str, completions: Iterable[str]) -> str:
