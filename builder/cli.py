@@ -374,6 +374,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        template_error = _template_error(exc)
+        if template_error is None or args.debug:
+            raise
+        print(f"error: {template_error}", file=sys.stderr)
+        return EXIT_INVALID
+
+
+def _template_error(exc: Exception) -> str | None:
+    """A broken template as `file:line: message`, or None for any other exception.
+
+    jinja2 is looked up, not imported: a command that rendered nothing has not loaded it.
+    """
+    jinja2 = sys.modules.get("jinja2")
+    if jinja2 is None or not isinstance(exc, jinja2.TemplateError):
+        return None
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    line = getattr(exc, "lineno", None)
+    where = f"{name}:{line}: " if name and line else f"{name}: " if name else ""
+    return f"{where}template error: {exc.message or type(exc).__name__}"
 
 
 def run() -> NoReturn:
