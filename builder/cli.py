@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from builder import __version__
 from builder.config import DEFAULT_ENTRIES, DEFAULT_OUT, SiteConfig, build_date_from_env
-from builder.errors import BuildFailed, EntriesInvalid, EntryError, summarize
+from builder.errors import BuildFailed, EntriesInvalid, EntryError, summarize, visible
 
 if TYPE_CHECKING:  # builder.model is light, but check imports nothing it does not use
     from builder.model import Result
@@ -350,7 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BuildFailed as exc:
         if args.debug:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        print(visible(f"error: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

@@ -1,0 +1,105 @@
+"""Hostile input at the command line: entry text is escaped for every output it reaches.
+
+Each test is one attack on a command (`check`, `preview`, `new`, `import-hf`,
+`export-hf`, `--base-url`) or on the entry rules, and says what it protects.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from builder.cli import main
+from builder.errors import EntryError
+
+from .conftest import ROOT
+
+VALID = """\
+name: {name}
+organization: {organization}
+released: {released}
+training:
+  hardware: {hardware}
+  accelerators: 8
+  days: 2
+  year: {year}
+sources:
+  - {{url: {url}, title: "Paper, Table 1"}}
+"""
+
+
+def entry_text(**values: str) -> str:
+    given = {
+        "name": "Model",
+        "organization": "Lab",
+        "released": "2020-05",
+        "hardware": "nvidia-v100",
+        "year": "2020",
+        "url": "https://example.org/paper",
+    }
+    return VALID.format(**{**given, **values})
+
+
+def write_entry(root: Path, entry_id: str = "lab/model", **values: str) -> Path:
+    path = root / "entries" / f"{entry_id}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(entry_text(**values), encoding="utf-8")
+    return path
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "builder", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# check: the terminal and GitHub Actions
+
+
+def test_check_does_not_send_escape_sequences_to_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a hardware key is quoted in its "unknown hardware" message
+    path = write_entry(tmp_path, hardware=r'"\e[2J\e[H\e[32mOK: 1 entry valid\e[0m"')
+    assert main(["check", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.out + captured.err
+    assert "\\x1b[2J" in captured.out  # shown, visibly
+
+
+def test_check_keeps_one_error_per_line_so_values_cannot_forge_workflow_commands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    forged = r'"x\n::error file=README.md,line=1::forged\r::warning::more"'
+    path = write_entry(tmp_path, hardware=forged)
+    for fmt in ("text", "github"):
+        assert main(["check", "--format", fmt, str(path)]) == 1
+        out = capsys.readouterr().out
+        lines = out.splitlines()
+        assert "\r" not in out
+        assert len(lines) == 1, lines  # one error: the hardware is unknown
+        if fmt == "text":
+            assert not any(line.startswith("::") for line in lines)
+        else:
+            assert lines[0].startswith("::error file=")
+            assert "x%0A::error file=README.md,line=1::forged%0D::warning::more" in out
+
+
+def test_github_annotation_properties_are_encoded() -> None:
+    error = EntryError("a,b:c%\n.yaml", 3, 4, "f:g,h", "m%\r\nn: o,p", "fix it")
+    assert error.format_github() == (
+        "::error file=a%2Cb%3Ac%25%0A.yaml,line=3,col=4,title=f%3Ag%2Ch::"
+        "f:g,h: m%25%0D%0An: o,p (fix it)"
+    )
