@@ -354,6 +354,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader stopped reading (`leaderboard check | head`): nothing more can be said,
+        # and Python's last flush of stdout at exit must not fail again (as Python's docs advise).
+        _silence_stdout()
+        return EXIT_INVALID
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a file (captured, or already closed)
+        pass
 
 
 def run() -> NoReturn:

@@ -103,3 +103,25 @@ def test_github_annotation_properties_are_encoded() -> None:
         "::error file=a%2Cb%3Ac%25%0A.yaml,line=3,col=4,title=f%3Ag%2Ch::"
         "f:g,h: m%25%0D%0An: o,p (fix it)"
     )
+
+
+def test_broken_pipe_exits_quietly(tmp_path: Path) -> None:
+    for i in range(400):
+        write_entry(tmp_path, f"lab/model-{i}", hardware="no-such-accelerator-" + "x" * 40)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "builder", "check", str(tmp_path / "entries")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    with process, process.stderr:
+        process.stdout.readline()
+        process.stdout.close()  # as `head -1` does
+        err = process.stderr.read().decode()
+        code = process.wait(timeout=120)
+    assert "Traceback" not in err
+    assert "BrokenPipeError" not in err
+    assert code in (1, 141)
