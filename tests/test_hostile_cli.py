@@ -7,14 +7,19 @@ Each test is one attack on a command (`check`, `preview`, `new`, `import-hf`,
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from builder.build import check_paths
+from builder.catalog import load_catalog
 from builder.cli import main
+from builder.compute import compute_results
 from builder.errors import EntryError
+from builder.preview import preview_markdown
 
 from .conftest import ROOT
 
@@ -125,3 +130,27 @@ def test_broken_pipe_exits_quietly(tmp_path: Path) -> None:
     assert "Traceback" not in err
     assert "BrokenPipeError" not in err
     assert code in (1, 141)
+
+
+# ---------------------------------------------------------------------------------------
+# preview: the job summary's Markdown
+
+
+def test_preview_escapes_markdown_and_html_in_entry_text(tmp_path: Path) -> None:
+    path = write_entry(
+        tmp_path,
+        name=r'"A\r<!-- <img src=https://evil.example/x.png> | *b* [c](https://evil.example)"',
+        organization='"<b>Lab</b> & co"',
+    )
+    entries, errors = check_paths([path])
+    assert errors == []
+    results = compute_results(entries, load_catalog())
+    markdown = preview_markdown(results, [])
+    assert "<!--" not in markdown
+    assert "<img" not in markdown
+    assert "[c](" not in markdown and "\\[c\\](" in markdown
+    assert "\r" not in markdown
+    table_rows = [line for line in markdown.splitlines() if line.startswith("| A")]
+    assert len(table_rows) == 1
+    assert len(re.split(r"(?<!\\)\|", table_rows[0])) == 10  # 8 cells between 9 bars
+    assert "&lt;img src=https://evil.example/x.png&gt;" in markdown
