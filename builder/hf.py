@@ -15,7 +15,7 @@ import yaml
 
 from builder.catalog import Catalog
 from builder.model import Result
-from builder.scaffold import _yaml_str
+from builder.scaffold import yaml_notes, yaml_text, yaml_word
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 
@@ -174,10 +174,10 @@ def draft_entry(imported: Imported, name: str, organization: str, card_url: str 
     lines = [
         "# Drafted from a Hugging Face model card. Fill in every TODO, check each figure",
         "# against the card and the paper, then run: leaderboard check <this file>",
-        f"name: {_yaml_str(name)}",
-        f"organization: {_yaml_str(organization)}",
+        f"name: {yaml_text(name)}",
+        f"organization: {yaml_text(organization)}",
         "training:",
-        f"  hardware: {imported.hardware}"
+        f"  hardware: {yaml_word(imported.hardware)}"
         if imported.hardware
         else "  # TODO hardware: a key of builder/data/hardware.yaml",
         f"  accelerators: {imported.accelerators}"
@@ -186,18 +186,17 @@ def draft_entry(imported: Imported, name: str, organization: str, card_url: str 
         "  # TODO days: training time (model cards do not give it)",
     ]
     if imported.region:
-        lines.append(f"  region: {imported.region}")
+        lines.append(f"  region: {yaml_word(imported.region)}")
     if imported.co2e_t is not None:
         lines += ["reported:", f"  co2e_t: {float(f'{imported.co2e_t:.6g}')!r}"]
     lines += ["sources:"]
     lines.append(
-        f'  - {{url: {_yaml_str(card_url)}, title: "Model card, co2_eq_emissions"}}'
+        f'  - {{url: {yaml_text(card_url)}, title: "Model card, co2_eq_emissions"}}'
         if card_url
         else "  # TODO - {url: https://huggingface.co/ORG/MODEL, "
         'title: "Model card, co2_eq_emissions"}'
     )
-    lines.append("notes: |")
-    lines += [f"  {note}" for note in imported.notes]
+    lines += yaml_notes(imported.notes)
     if imported.missing:
         lines += [f"# TODO missing: {m}" for m in imported.missing]
     return "\n".join(lines) + "\n"

@@ -19,6 +19,7 @@ from builder.catalog import load_catalog
 from builder.cli import main
 from builder.compute import compute_results
 from builder.errors import EntryError
+from builder.load import parse_yaml
 from builder.preview import preview_markdown
 
 from .conftest import ROOT
@@ -154,3 +155,95 @@ def test_preview_escapes_markdown_and_html_in_entry_text(tmp_path: Path) -> None
     assert len(table_rows) == 1
     assert len(re.split(r"(?<!\\)\|", table_rows[0])) == 10  # 8 cells between 9 bars
     assert "&lt;img src=https://evil.example/x.png&gt;" in markdown
+
+
+# ---------------------------------------------------------------------------------------
+# new and import-hf: YAML drafts
+
+INJECTION = 'x\nextra: 1\n"y": [z]\n  hours: 3\n# \\ " \' : # {a} &b *c !d %e @f `g\t\r\x85\u2028'
+
+
+def _draft_values(text: str) -> dict[str, object]:
+    return parse_yaml(text, "draft.yaml").plain()  # type: ignore[no-any-return]
+
+
+def test_new_writes_every_value_as_a_safe_yaml_scalar(tmp_path: Path) -> None:
+    entries = tmp_path / "entries"
+    code = main(
+        [
+            "new",
+            "--name",
+            INJECTION,
+            "--organization",
+            "Lab\nevil: 1",
+            "--hardware",
+            "nvidia-v100\nevil: 2",
+            "--accelerators",
+            "8",
+            "--days",
+            "2",
+            "--released",
+            "2020\nevil: 3",
+            "--region",
+            "US\nevil: 4",
+            "--source-url",
+            "https://example.org/\nevil: 5",
+            "--source-title",
+            "Title}, evil: 6, {x: y",
+            "--entries",
+            str(entries),
+            "--no-input",
+        ]
+    )
+    assert code == 0
+    (path,) = entries.rglob("*.yaml")
+    data = _draft_values(path.read_text(encoding="utf-8"))
+    assert set(data) == {"name", "organization", "released", "training", "sources"}
+    assert data["name"] == INJECTION
+    assert data["organization"] == "Lab\nevil: 1"
+    assert data["released"] == "2020\nevil: 3"
+    assert data["training"] == {
+        "hardware": "nvidia-v100\nevil: 2",
+        "accelerators": 8,
+        "days": 2,
+        "region": "US\nevil: 4",
+    }
+    assert data["sources"] == [
+        {"url": "https://example.org/\nevil: 5", "title": "Title}, evil: 6, {x: y"}
+    ]
+
+
+HF_CARD = """\
+---
+co2_eq_emissions:
+  emissions: 1000000
+  hardware_used: "8 x A100\\nevil: 1\\n  - x"
+  geographical_location: "nowhere\\n  evil: 2"
+  source: "a\\n\\u2028b\\rc\\x1b[2J"
+  training_type: "fine-tuning\\nnotes: overwritten"
+---
+# Model
+"""
+
+
+def test_import_hf_writes_every_value_as_a_safe_yaml_scalar(tmp_path: Path) -> None:
+    card = tmp_path / "README.md"
+    card.write_text(HF_CARD, encoding="utf-8")
+    out = tmp_path / "draft.yaml"
+    url = "https://huggingface.co/lab/model\nevil: 3"
+    code = main(
+        ["import-hf", str(card), "--name", INJECTION, "--org", "Lab\n- x", "--url", url]
+        + ["--out", str(out)]
+    )
+    assert code == 0
+    data = _draft_values(out.read_text(encoding="utf-8"))
+    assert set(data) == {"name", "organization", "training", "reported", "sources", "notes"}
+    assert data["name"] == INJECTION
+    assert data["organization"] == "Lab\n- x"
+    assert data["reported"] == {"co2e_t": 1.0}
+    assert data["sources"] == [{"url": url, "title": "Model card, co2_eq_emissions"}]
+    notes = data["notes"]
+    assert isinstance(notes, str)
+    for said in ("8 x A100\nevil: 1\n  - x", "nowhere\n  evil: 2", "a\n\u2028b\rc\x1b[2J"):
+        assert said in notes
+    assert set(data["training"]) <= {"hardware", "accelerators", "region"}  # type: ignore[arg-type]
