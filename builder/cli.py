@@ -114,6 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--organization", "--org", dest="organization", required=True)
     imp.add_argument("--url", help="the card's web address, cited as the source")
     imp.add_argument("--out", type=Path, help="write the draft here instead of printing it")
+    imp.add_argument("--force", action="store_true", help="overwrite the --out file if it exists")
 
     exp = sub.add_parser("export-hf", help="print a co2_eq_emissions block for a model card")
     exp.add_argument("id", metavar="ID", help="entry id, e.g. google/t5")
@@ -293,12 +294,20 @@ def cmd_import_hf(args: argparse.Namespace) -> int:
         imported = import_card(text, load_catalog())
     except OSError as exc:
         raise BuildFailed(f"{args.card}: {exc.strerror}") from None
-    except (CardError, UnicodeDecodeError) as exc:
+    except CardError as exc:
+        raise BuildFailed(exc.located(str(args.card))) from None
+    except UnicodeDecodeError as exc:
         raise BuildFailed(f"{args.card}: {exc}") from None
     draft = draft_entry(imported, args.name, args.organization, args.url)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(draft, encoding="utf-8")
+        try:  # "x" refuses a file that exists, even one made since the check
+            with args.out.open("w" if args.force else "x", encoding="utf-8") as handle:
+                handle.write(draft)
+        except FileExistsError:
+            raise BuildFailed(f"{args.out} already exists (use --force to overwrite)") from None
+        except OSError as exc:
+            raise BuildFailed(f"{args.out}: {exc.strerror}") from None
         print(f"Wrote {args.out}; {len(imported.missing)} thing(s) to fill in", file=sys.stderr)
     else:
         print(draft, end="")

@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -247,3 +248,67 @@ def test_import_hf_writes_every_value_as_a_safe_yaml_scalar(tmp_path: Path) -> N
     for said in ("8 x A100\nevil: 1\n  - x", "nowhere\n  evil: 2", "a\n\u2028b\rc\x1b[2J"):
         assert said in notes
     assert set(data["training"]) <= {"hardware", "accelerators", "region"}  # type: ignore[arg-type]
+
+
+BILLION_LAUGHS = """\
+---
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+co2_eq_emissions:
+  emissions: *i
+---
+# Model
+"""
+
+
+def test_import_hf_refuses_yaml_aliases_in_a_card(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    card = tmp_path / "README.md"
+    card.write_text(BILLION_LAUGHS, encoding="utf-8")
+    start = time.perf_counter()
+    assert main(["import-hf", str(card), "--name", "M", "--org", "L"]) == 2
+    assert time.perf_counter() - start < 5
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip() == (
+        f"error: {card}:2:4: front matter: YAML anchor '&a' is not allowed "
+        "(write the value out in full)"
+    )
+
+
+@pytest.mark.parametrize("written", [".inf", "-.inf", ".nan", "1e400"])
+def test_import_hf_refuses_non_finite_emissions(
+    written: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    card = tmp_path / "README.md"
+    card.write_text(f"---\nco2_eq_emissions:\n  emissions: {written}\n---\n", encoding="utf-8")
+    assert main(["import-hf", str(card), "--name", "M", "--org", "L"]) == 2
+    captured = capsys.readouterr()
+    assert "inf" not in captured.out and "nan" not in captured.out
+    assert captured.err.strip().startswith(f"error: {card}:3:14: co2_eq_emissions.emissions: ")
+    assert "finite" in captured.err
+
+
+def test_import_hf_never_overwrites_a_file_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    card = tmp_path / "README.md"
+    card.write_text("---\nco2_eq_emissions:\n  emissions: 1000\n---\n", encoding="utf-8")
+    out = write_entry(tmp_path)
+    before = out.read_text(encoding="utf-8")
+    assert main(["import-hf", str(card), "--name", "M", "--org", "L", "--out", str(out)]) == 2
+    assert out.read_text(encoding="utf-8") == before
+    assert capsys.readouterr().err.strip() == (
+        f"error: {out} already exists (use --force to overwrite)"
+    )
+    args = ["import-hf", str(card), "--name", "M", "--org", "L", "--out", str(out), "--force"]
+    assert main(args) == 0
+    assert out.read_text(encoding="utf-8") != before
