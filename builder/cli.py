@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -18,6 +19,7 @@ if TYPE_CHECKING:  # builder.model is light, but check imports nothing it does n
     from builder.model import Result
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+_ID_PART = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # as builder.load checks them
 DEFAULT_CACHE_DIR = Path(".cache") / "leaderboard"
 
 
@@ -321,7 +323,18 @@ def cmd_export_hf(args: argparse.Namespace) -> int:
     from builder.compute import compute_result
     from builder.hf import export_block
 
-    path = args.entries / f"{args.id}.yaml"
+    parts = args.id.split("/")
+    if len(parts) != 2 or not all(_ID_PART.match(p) for p in parts):
+        raise BuildFailed(
+            f"'{args.id}' is not an entry id: write it as <org>/<model>, the file's path "
+            "below the entries folder without .yaml, e.g. google/t5"
+        )
+    path = args.entries / parts[0] / f"{parts[1]}.yaml"
+    if path.exists() and not path.resolve().is_relative_to(args.entries.resolve()):
+        raise BuildFailed(
+            f"{path} leads outside {args.entries} through a symbolic link; "
+            "export only entries that are inside it"
+        )
     if not path.is_file():
         raise BuildFailed(f"no entry '{args.id}' ({path} not found)")
     entries, errors = check_paths([path])

@@ -312,3 +312,41 @@ def test_import_hf_never_overwrites_a_file_without_force(
     args = ["import-hf", str(card), "--name", "M", "--org", "L", "--out", str(out), "--force"]
     assert main(args) == 0
     assert out.read_text(encoding="utf-8") != before
+
+
+# ---------------------------------------------------------------------------------------
+# export-hf: the id names a file inside entries/
+
+
+@pytest.mark.parametrize(
+    "entry_id", ["../../x", "lab/../../../etc/passwd", "/etc/passwd", "lab", "lab/a/b", "Lab/x"]
+)
+def test_export_hf_reads_only_inside_the_entries_folder(
+    entry_id: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    entries = tmp_path / "data" / "entries"
+    write_entry(tmp_path / "data")
+    outside = tmp_path / "x.yaml"
+    outside.write_text(entry_text(), encoding="utf-8")
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "passwd.yaml").write_text(entry_text(), encoding="utf-8")
+    assert main(["export-hf", entry_id, "--entries", str(entries)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "is not an entry id" in captured.err
+    assert "<org>/<model>" in captured.err
+    assert main(["export-hf", "lab/model", "--entries", str(entries)]) == 0
+
+
+def test_export_hf_does_not_follow_a_link_out_of_the_entries_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    entries = tmp_path / "entries"
+    entries.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    write_entry(elsewhere)
+    (entries / "lab").symlink_to(elsewhere / "entries" / "lab", target_is_directory=True)
+    assert main(["export-hf", "lab/model", "--entries", str(entries)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "leads outside" in captured.err
