@@ -23,6 +23,31 @@ _ID_PART = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # as builder.load checks t
 DEFAULT_CACHE_DIR = Path(".cache") / "leaderboard"
 
 
+def _site_url(text: str) -> str:
+    """An absolute http(s) URL, for --base-url and --repo-url: it ends up in robots.txt,
+    the sitemap and every page's links, where a line break or a space would change them."""
+    from urllib.parse import urlsplit
+
+    if not text:
+        return text
+    bad = next((c for c in text if c.isspace() or not c.isprintable()), None)
+    if bad is not None:
+        raise argparse.ArgumentTypeError(
+            f"{visible(repr(text))} contains {visible(repr(bad))}: "
+            "write an absolute URL without spaces or control characters (a space is %20)"
+        )
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not one
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an absolute http(s) URL; write it as https://example.org/path/"
+        )
+    return text
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="leaderboard", description="Build and check the ML training-emissions leaderboard."
@@ -43,10 +68,16 @@ def _parser() -> argparse.ArgumentParser:
         )
         p.add_argument(
             "--base-url",
+            type=_site_url,
             default="",
             help="absolute URL the site is served from, for canonical links",
         )
-        p.add_argument("--repo-url", default="", help="repository URL, for 'edit this entry' links")
+        p.add_argument(
+            "--repo-url",
+            type=_site_url,
+            default="",
+            help="repository URL, for 'edit this entry' links",
+        )
         p.add_argument(
             "--cache-dir",
             type=Path,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -265,11 +266,26 @@ def script_json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+# What may stay as it is in a URL written into a text file; the rest is percent-encoded.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
+
+
+def url_text(url: str) -> str:
+    """A URL with spaces, line breaks, control characters, quotes and `<>` percent-encoded."""
+    return quote(url, safe=_URL_SAFE)
+
+
+def robots_txt(site_url: str) -> str:
+    """robots.txt: allow everything, and say where the sitemap is."""
+    return f"User-agent: *\nAllow: /\nSitemap: {url_text(site_url)}sitemap.xml\n"
+
+
 def sitemap(site_url: str, files: Iterable[str]) -> str:
     """sitemap.xml of every HTML page but the 404 pages, each with its other languages.
 
     Absolute URLs need --base-url.
     """
+    site_url = url_text(site_url)
     pages = sorted(
         {
             strip_prefix(path).removesuffix("index.html")
@@ -383,10 +399,7 @@ def render_site(
     output.put("charts/distribution.svg", chart_files.distribution.encode("utf-8"))
     if config.site_url:  # every language has the same pages: the source language's list them
         output.put("sitemap.xml", sitemap(config.site_url, list(output.made)).encode("utf-8"))
-        output.put(
-            "robots.txt",
-            f"User-agent: *\nAllow: /\nSitemap: {config.site_url}sitemap.xml\n".encode(),
-        )
+        output.put("robots.txt", robots_txt(config.site_url).encode())
     from builder.entry_schema import schema_text
 
     output.put("schema/entry.schema.json", schema_text().encode("utf-8"))

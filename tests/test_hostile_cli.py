@@ -350,3 +350,48 @@ def test_export_hf_does_not_follow_a_link_out_of_the_entries_folder(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "leads outside" in captured.err
+
+
+# ---------------------------------------------------------------------------------------
+# --base-url and --repo-url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/\nDisallow: /",
+        "https://example.org/ x",
+        "https://example.org/\x1b[2J",
+        "example.org",
+        "javascript:alert(1)//",
+        "ftp://example.org/",
+        "https://",
+    ],
+)
+@pytest.mark.parametrize("flag", ["--base-url", "--repo-url"])
+def test_site_urls_must_be_absolute_http_urls(
+    flag: str, url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["build", "--out", str(tmp_path / "site"), flag, url])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {flag}: " in err
+    assert "\x1b" not in err
+    assert not (tmp_path / "site").exists()
+
+
+def test_robots_and_sitemap_escape_the_site_url() -> None:
+    from builder.render import robots_txt, sitemap
+
+    url = "https://example.org/a b\r\nDisallow: /\x1b<x>/"
+    robots = robots_txt(url)
+    assert robots.splitlines() == [
+        "User-agent: *",
+        "Allow: /",
+        "Sitemap: https://example.org/a%20b%0D%0ADisallow:%20/%1B%3Cx%3E/sitemap.xml",
+    ]
+    xml = sitemap(url, ["index.html"])
+    assert "\n" + "Disallow" not in xml
+    assert "<x>" not in xml and "\x1b" not in xml
+    assert "https://example.org/a%20b%0D%0ADisallow:%20/%1B%3Cx%3E/" in xml
