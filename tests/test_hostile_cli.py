@@ -395,3 +395,41 @@ def test_robots_and_sitemap_escape_the_site_url() -> None:
     assert "\n" + "Disallow" not in xml
     assert "<x>" not in xml and "\x1b" not in xml
     assert "https://example.org/a%20b%0D%0ADisallow:%20/%1B%3Cx%3E/" in xml
+
+
+# ---------------------------------------------------------------------------------------
+# Invisible characters in names, organizations and ids
+
+
+@pytest.mark.parametrize(
+    ("char", "named"),
+    [
+        ("\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("\u2066", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+        ("\u200b", "U+200B ZERO WIDTH SPACE"),
+        ("\u200d", "U+200D ZERO WIDTH JOINER"),
+        ("\u00ad", "U+00AD SOFT HYPHEN"),
+        ("\ufeff", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+        ("\U000e0041", "U+E0041 TAG LATIN CAPITAL LETTER A"),
+        ("\u3164", "U+3164 HANGUL FILLER"),
+        ("\u115f", "U+115F HANGUL CHOSEONG FILLER"),
+        ("\uffa0", "U+FFA0 HALFWIDTH HANGUL FILLER"),
+    ],
+)
+@pytest.mark.parametrize("field", ["name", "organization"])
+def test_invisible_characters_are_refused_in_names_and_organizations(
+    field: str, char: str, named: str, tmp_path: Path
+) -> None:
+    path = write_entry(tmp_path, **{field: f"Mod{char}el"})
+    _, errors = check_paths([path])
+    line = 1 if field == "name" else 2
+    assert [(e.line, e.column, e.field) for e in errors] == [(line, len(field) + 3, field)]
+    assert errors[0].message == f"must not contain the invisible character {named}"
+    assert errors[0].hint.startswith("delete it")
+
+
+def test_invisible_characters_are_refused_in_ids(tmp_path: Path) -> None:
+    path = write_entry(tmp_path, "lab/mod\u200bel")
+    _, errors = check_paths([path])
+    assert len(errors) == 1
+    assert errors[0].line == 1 and "not a valid id part" in errors[0].message
