@@ -28,9 +28,13 @@ class Draft:
     extra_notes: list[str] = field(default_factory=list)
 
 
-def slugify(text: str) -> str:
-    """A lowercase `[a-z0-9-]` slug for ids and file names."""
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "model"
+def slugify(text: str, suffix: str = "model") -> str:
+    """A lowercase `[a-z0-9-]` slug for ids and file names; `suffix` follows a name Windows
+    reserves (`con` -> `con-model`)."""
+    from builder.load import WINDOWS_RESERVED
+
+    slug = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "model"
+    return f"{slug}-{suffix}" if slug in WINDOWS_RESERVED else slug
 
 
 def missing(d: Draft) -> list[str]:
@@ -159,7 +163,7 @@ def render_entry(d: Draft, depth_to_root: int = 2) -> str:
 def entry_path(entries_dir: Path, d: Draft) -> Path:
     """entries/<org-slug>/<model-slug>.yaml."""
     assert d.name and d.organization
-    return entries_dir / slugify(d.organization) / f"{slugify(d.name)}.yaml"
+    return entries_dir / slugify(d.organization, "org") / f"{slugify(d.name)}.yaml"
 
 
 def prompt_missing(

@@ -433,3 +433,31 @@ def test_invisible_characters_are_refused_in_ids(tmp_path: Path) -> None:
     _, errors = check_paths([path])
     assert len(errors) == 1
     assert errors[0].line == 1 and "not a valid id part" in errors[0].message
+
+
+@pytest.mark.parametrize("part", ["con", "prn", "aux", "nul", "com1", "com9", "lpt1", "lpt9"])
+@pytest.mark.parametrize("where", ["org", "model"])
+def test_windows_reserved_names_are_refused_as_id_parts(
+    part: str, where: str, tmp_path: Path
+) -> None:
+    entry_id = f"{part}/model" if where == "org" else f"lab/{part}"
+    path = write_entry(tmp_path, entry_id)
+    _, errors = check_paths([path])
+    assert [(e.line, e.column) for e in errors] == [(1, 1)]
+    assert errors[0].message == f"'{part}' in the path is a reserved file name on Windows"
+    assert errors[0].hint == f"rename it, for example to '{part}-{where}'"
+
+
+def test_new_never_names_a_file_as_windows_reserves(tmp_path: Path) -> None:
+    from builder.scaffold import Draft, entry_path
+
+    assert entry_path(tmp_path, Draft(name="CON", organization="Aux")) == (
+        tmp_path / "aux-org" / "con-model.yaml"
+    )
+
+
+def test_windows_reserved_lookalikes_stay_valid(tmp_path: Path) -> None:
+    for entry_id in ("console/model", "lab/com10", "lab/lpt0", "auxiliary/nul-1"):
+        path = write_entry(tmp_path, entry_id)
+        _, errors = check_paths([path])
+        assert errors == [], entry_id
