@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import defaultdict
 
@@ -27,10 +28,41 @@ def _warn(entry: Entry, field: str, message: str, hint: str = "") -> EntryError:
     return EntryError(entry.path, line, 1, field, message, hint, severity="warning")
 
 
-def check_result(r: Result) -> list[EntryError]:
-    """Warnings about one computed entry."""
-    e = r.entry
+def _first_day(date: str) -> datetime.date:
+    """The first day a YYYY, YYYY-MM or YYYY-MM-DD date can mean (the validator checked it)."""
+    parts = [int(p) for p in date.split("-")]
+    return datetime.date(parts[0], *(parts[1:] + [1, 1])[:2])
+
+
+def check_dates(e: Entry, today: datetime.date) -> list[EntryError]:
+    """A release that has not happened yet, and training that ran after the release."""
     warnings = []
+    if e.released and _first_day(e.released) > today:
+        warnings.append(
+            _warn(
+                e,
+                "released",
+                f"release date {e.released} is after today ({today.isoformat()})",
+                "give the date the model was first published; check the year",
+            )
+        )
+    year = e.training.year
+    if e.released and year is not None and year > _first_day(e.released).year:
+        warnings.append(
+            _warn(
+                e,
+                "training.year",
+                f"training year {year} is after the release ({e.released})",
+                "training ends before a release: check training.year and released",
+            )
+        )
+    return warnings
+
+
+def check_result(r: Result, today: datetime.date | None = None) -> list[EntryError]:
+    """Warnings about one computed entry; dates are compared with `today` (default: today)."""
+    e = r.entry
+    warnings = check_dates(e, today or datetime.date.today())
     flops = e.training.flops
     if flops is not None:
         rate = flops / (r.accelerator_hours.value * 3600)
@@ -89,8 +121,9 @@ def check_duplicates(entries: list[Entry]) -> list[EntryError]:
     return warnings
 
 
-def check_all(results: list[Result]) -> list[EntryError]:
+def check_all(results: list[Result], today: datetime.date | None = None) -> list[EntryError]:
     """Every warning about a set of computed entries, sorted."""
-    warnings = [w for r in results for w in check_result(r)]
+    today = today or datetime.date.today()
+    warnings = [w for r in results for w in check_result(r, today)]
     warnings += check_duplicates([r.entry for r in results])
     return sorted(warnings)

@@ -6,6 +6,7 @@ Each test is one attack on a command (`check`, `preview`, `new`, `import-hf`,
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import subprocess
@@ -21,6 +22,7 @@ from builder.cli import main
 from builder.compute import compute_results
 from builder.errors import EntryError
 from builder.load import parse_yaml
+from builder.plausibility import check_all
 from builder.preview import preview_markdown
 
 from .conftest import ROOT
@@ -461,3 +463,50 @@ def test_windows_reserved_lookalikes_stay_valid(tmp_path: Path) -> None:
         path = write_entry(tmp_path, entry_id)
         _, errors = check_paths([path])
         assert errors == [], entry_id
+
+
+# ---------------------------------------------------------------------------------------
+# Dates that cannot be right yet
+
+
+def _warnings(path: Path, today: datetime.date) -> list[EntryError]:
+    entries, errors = check_paths([path])
+    assert errors == []
+    return check_all(compute_results(entries, load_catalog()), today=today)
+
+
+def test_release_date_after_today_is_a_warning(tmp_path: Path) -> None:
+    today = datetime.date(2025, 3, 10)
+    for released, warned in (
+        ("2025-03-11", True),
+        ("2025-04", True),
+        ("2026", True),
+        ("2025-03-10", False),
+        ("2025-03", False),
+        ("2025", False),
+    ):
+        path = write_entry(tmp_path, released=released, year="2025")
+        found = [w for w in _warnings(path, today) if w.field == "released"]
+        assert bool(found) == warned, released
+        if warned:
+            assert (found[0].line, found[0].severity) == (3, "warning")
+            assert found[0].message == f"release date {released} is after today (2025-03-10)"
+
+
+def test_training_after_release_is_a_warning(tmp_path: Path) -> None:
+    today = datetime.date(2030, 1, 1)
+    path = write_entry(tmp_path, released="2021-06", year="2022")
+    (warning,) = _warnings(path, today)
+    assert (warning.field, warning.line, warning.severity) == ("training.year", 8, "warning")
+    assert warning.message == "training year 2022 is after the release (2021-06)"
+    path = write_entry(tmp_path, released="2021-06", year="2021")
+    assert _warnings(path, today) == []
+
+
+def test_check_strict_fails_on_a_future_release(tmp_path: Path) -> None:
+    next_year = datetime.date.today().year + 1
+    path = write_entry(tmp_path, released=str(next_year), year=str(next_year))
+    assert run("check", str(path)).returncode == 0
+    result = run("check", "--strict", str(path))
+    assert result.returncode == 1
+    assert "released: release date" in result.stdout
