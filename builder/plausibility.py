@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
+from urllib.parse import urlsplit
 
 from builder.errors import EntryError
 from builder.model import Entry, Result
@@ -59,10 +60,50 @@ def check_dates(e: Entry, today: datetime.date) -> list[EntryError]:
     return warnings
 
 
+def ascii_host(url: str) -> str:
+    """The URL's host name, non-ASCII labels in punycode (IDNA) as a browser sends them."""
+    host = urlsplit(url).hostname or ""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:  # a label IDNA cannot encode; shown as written
+        return host
+
+
+def check_urls(e: Entry) -> list[EntryError]:
+    """Links that may not go where they seem to: a user name before '@', a non-ASCII host."""
+    urls = [(f"sources[{i}].url", s.url) for i, s in enumerate(e.sources)]
+    urls += [(f"links.{kind}", url) for kind, url in sorted(e.links.items())]
+    warnings = []
+    for field, url in urls:
+        parts = urlsplit(url)
+        if "@" in parts.netloc:
+            warnings.append(
+                _warn(
+                    e,
+                    field,
+                    f"'{url}' has a user name before '@': it leads to {ascii_host(url)}, "
+                    "whatever comes before the '@'",
+                    "remove the part up to '@' if the link does not need it",
+                )
+            )
+        if not (parts.hostname or "").isascii():
+            warnings.append(
+                _warn(
+                    e,
+                    field,
+                    f"'{url}' has a host name with non-ASCII characters, which can imitate "
+                    f"another site's: it is {ascii_host(url)}",
+                    "link to the site's ASCII address if it has one; the site shows this one "
+                    "in punycode",
+                )
+            )
+    return warnings
+
+
 def check_result(r: Result, today: datetime.date | None = None) -> list[EntryError]:
     """Warnings about one computed entry; dates are compared with `today` (default: today)."""
     e = r.entry
-    warnings = check_dates(e, today or datetime.date.today())
+    warnings = check_dates(e, today or datetime.date.today()) + check_urls(e)
     flops = e.training.flops
     if flops is not None:
         rate = flops / (r.accelerator_hours.value * 3600)

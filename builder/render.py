@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import jinja2
 from markupsafe import Markup
@@ -256,7 +256,9 @@ def _environment(templates_dir: Path, language: Language = SOURCE) -> jinja2.Env
     env.filters["num"] = fmt.number
     env.filters["released"] = fmt.released
     env.filters["ratio"] = format_ratio
+    env.filters["shown_url"] = shown_url
     env.tests["flagged"] = is_flagged
+    env.tests["deceptive_url"] = deceptive_url
     return env
 
 
@@ -273,6 +275,28 @@ _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 def url_text(url: str) -> str:
     """A URL with spaces, line breaks, control characters, quotes and `<>` percent-encoded."""
     return quote(url, safe=_URL_SAFE)
+
+
+def shown_url(url: str) -> str:
+    """A URL as the site shows and links it: a non-ASCII host in punycode (IDNA), so that a
+    look-alike host cannot pass for another, and a user name before '@' kept in view."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if host.isascii():
+        return url
+    from builder.plausibility import ascii_host
+
+    userinfo, _, _ = parts.netloc.rpartition("@")
+    netloc = (f"{userinfo}@" if "@" in parts.netloc else "") + ascii_host(url)
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def deceptive_url(url: str) -> bool:
+    """Whether a link has a user name before '@' or a non-ASCII host: the site shows it."""
+    parts = urlsplit(url)
+    return "@" in parts.netloc or not (parts.hostname or "").isascii()
 
 
 def robots_txt(site_url: str) -> str:

@@ -342,6 +342,16 @@ def _check_url(node: Node, text: str, name: str, out: _Collector) -> str | None:
         hint = "write a space as %20" if " " in text.strip() else ""
         out.add(node, name, f"'{_shown(text)}' is not a valid web address", hint)
         return None
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError:
+        out.add(
+            node,
+            name,
+            f"'{_shown(text)}' has an invalid port",
+            "a port is a number from 0 to 65535; most links have none",
+        )
+        return None
     return text
 
 

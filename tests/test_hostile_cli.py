@@ -510,3 +510,62 @@ def test_check_strict_fails_on_a_future_release(tmp_path: Path) -> None:
     result = run("check", "--strict", str(path))
     assert result.returncode == 1
     assert "released: release date" in result.stdout
+
+
+# ---------------------------------------------------------------------------------------
+# Deceptive links
+
+
+def test_invalid_port_is_an_error(tmp_path: Path) -> None:
+    path = write_entry(tmp_path, url="https://example.org:99999/paper")
+    _, errors = check_paths([path])
+    assert [(e.line, e.field) for e in errors] == [(10, "sources[0].url")]
+    assert errors[0].message == "'https://example.org:99999/paper' has an invalid port"
+    assert errors[0].hint == "a port is a number from 0 to 65535; most links have none"
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("https://arxiv.org@evil.example/abs/1", "has a user name before '@'"),
+        ("https://user:pass@example.org/", "has a user name before '@'"),
+        ("https://аrxiv.org/abs/1", "has a host name with non-ASCII characters"),
+    ],
+)
+def test_deceptive_urls_are_warnings(url: str, said: str, tmp_path: Path) -> None:
+    path = write_entry(tmp_path, url=url)
+    warnings = _warnings(path, datetime.date(2030, 1, 1))
+    assert [(w.field, w.line, w.severity) for w in warnings] == [
+        ("sources[0].url", 10, "warning")
+    ]
+    assert said in warnings[0].message
+
+
+def test_site_shows_deceptive_urls_in_punycode_with_userinfo() -> None:
+    from builder.render import shown_url
+
+    assert shown_url("https://arxiv.org@evil.example/abs/1") == (
+        "https://arxiv.org@evil.example/abs/1"
+    )
+    assert shown_url("https://аrxiv.org/abs/1") == "https://xn--rxiv-43d.org/abs/1"
+    assert shown_url("https://user@аrxiv.org:8443/x?q=1") == (
+        "https://user@xn--rxiv-43d.org:8443/x?q=1"
+    )
+    assert shown_url("https://example.org/ü") == "https://example.org/ü"
+
+
+def test_model_page_shows_deceptive_links_in_punycode(tmp_path: Path) -> None:
+    from builder.build import build_site
+    from builder.config import SiteConfig
+
+    write_entry(tmp_path, url="https://arxiv.org@аrxiv.org/abs/1")
+    write_entry(tmp_path, "lab/plain")
+    out = tmp_path / "site"
+    build_site(tmp_path / "entries", out, SiteConfig(), cache_dir=None)
+    page = next(p for p in out.rglob("*.html") if "lab/model" in p.as_posix())
+    html = page.read_text(encoding="utf-8")
+    assert "аrxiv" not in html
+    assert 'href="https://arxiv.org@xn--rxiv-43d.org/abs/1"' in html
+    assert '<code class="url">https://arxiv.org@xn--rxiv-43d.org/abs/1</code>' in html
+    plain = next(p for p in out.rglob("*.html") if "lab/plain" in p.as_posix())
+    assert '<code class="url">' not in plain.read_text(encoding="utf-8")
