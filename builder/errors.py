@@ -47,9 +47,7 @@ def visible(text: str, keep: str = "") -> str:
     if text.isprintable():
         return text
     return "".join(
-        c
-        if c.isprintable() or c in keep
-        else c.encode("unicode_escape").decode("ascii")
+        c if c.isprintable() or c in keep else c.encode("unicode_escape").decode("ascii")
         for c in text
     )
 

@@ -508,7 +508,7 @@ def check_id(entry_id_: str, path: str) -> EntryError | None:
                 "(lowercase letters, digits and single hyphens)",
                 f"rename it to '{suggestion}'",
             )
-    for part, kind in zip(parts, ("org", "model")):
+    for part, kind in zip(parts, ("org", "model"), strict=True):
         if part in WINDOWS_RESERVED:
             return EntryError(
                 path,

@@ -31,8 +31,8 @@ def _warn(entry: Entry, field: str, message: str, hint: str = "") -> EntryError:
 
 def _first_day(date: str) -> datetime.date:
     """The first day a YYYY, YYYY-MM or YYYY-MM-DD date can mean (the validator checked it)."""
-    parts = [int(p) for p in date.split("-")]
-    return datetime.date(parts[0], *(parts[1:] + [1, 1])[:2])
+    year, month, day = (int(p) for p in [*date.split("-"), "1", "1"][:3])
+    return datetime.date(year, month, day)
 
 
 def check_dates(e: Entry, today: datetime.date) -> list[EntryError]:

@@ -234,10 +234,8 @@ def test_import_hf_writes_every_value_as_a_safe_yaml_scalar(tmp_path: Path) -> N
     card.write_text(HF_CARD, encoding="utf-8")
     out = tmp_path / "draft.yaml"
     url = "https://huggingface.co/lab/model\nevil: 3"
-    code = main(
-        ["import-hf", str(card), "--name", INJECTION, "--org", "Lab\n- x", "--url", url]
-        + ["--out", str(out)]
-    )
+    args = ["import-hf", str(card), "--name", INJECTION, "--org", "Lab\n- x", "--url", url]
+    code = main([*args, "--out", str(out)])
     assert code == 0
     data = _draft_values(out.read_text(encoding="utf-8"))
     assert set(data) == {"name", "organization", "training", "reported", "sources", "notes"}
@@ -535,9 +533,7 @@ def test_invalid_port_is_an_error(tmp_path: Path) -> None:
 def test_deceptive_urls_are_warnings(url: str, said: str, tmp_path: Path) -> None:
     path = write_entry(tmp_path, url=url)
     warnings = _warnings(path, datetime.date(2030, 1, 1))
-    assert [(w.field, w.line, w.severity) for w in warnings] == [
-        ("sources[0].url", 10, "warning")
-    ]
+    assert [(w.field, w.line, w.severity) for w in warnings] == [("sources[0].url", 10, "warning")]
     assert said in warnings[0].message
 
 
