@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -12,13 +13,39 @@ from typing import TYPE_CHECKING, NoReturn
 
 from builder import __version__
 from builder.config import DEFAULT_ENTRIES, DEFAULT_OUT, SiteConfig, build_date_from_env
-from builder.errors import BuildFailed, EntriesInvalid, EntryError, summarize
+from builder.errors import BuildFailed, EntriesInvalid, EntryError, summarize, visible
 
 if TYPE_CHECKING:  # builder.model is light, but check imports nothing it does not use
     from builder.model import Result
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+_ID_PART = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # as builder.load checks them
 DEFAULT_CACHE_DIR = Path(".cache") / "leaderboard"
+
+
+def _site_url(text: str) -> str:
+    """An absolute http(s) URL, for --base-url and --repo-url: it ends up in robots.txt,
+    the sitemap and every page's links, where a line break or a space would change them."""
+    from urllib.parse import urlsplit
+
+    if not text:
+        return text
+    bad = next((c for c in text if c.isspace() or not c.isprintable()), None)
+    if bad is not None:
+        raise argparse.ArgumentTypeError(
+            f"{visible(repr(text))} contains {visible(repr(bad))}: "
+            "write an absolute URL without spaces or control characters (a space is %20)"
+        )
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not one
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an absolute http(s) URL; write it as https://example.org/path/"
+        )
+    return text
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,10 +68,16 @@ def _parser() -> argparse.ArgumentParser:
         )
         p.add_argument(
             "--base-url",
+            type=_site_url,
             default="",
             help="absolute URL the site is served from, for canonical links",
         )
-        p.add_argument("--repo-url", default="", help="repository URL, for 'edit this entry' links")
+        p.add_argument(
+            "--repo-url",
+            type=_site_url,
+            default="",
+            help="repository URL, for 'edit this entry' links",
+        )
         p.add_argument(
             "--cache-dir",
             type=Path,
@@ -122,6 +155,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--organization", "--org", dest="organization", required=True)
     imp.add_argument("--url", help="the card's web address, cited as the source")
     imp.add_argument("--out", type=Path, help="write the draft here instead of printing it")
+    imp.add_argument("--force", action="store_true", help="overwrite the --out file if it exists")
 
     exp = sub.add_parser("export-hf", help="print a co2_eq_emissions block for a model card")
     exp.add_argument("id", metavar="ID", help="entry id, e.g. google/t5")
@@ -313,12 +347,20 @@ def cmd_import_hf(args: argparse.Namespace) -> int:
         imported = import_card(text, load_catalog())
     except OSError as exc:
         raise BuildFailed(f"{args.card}: {exc.strerror}") from None
-    except (CardError, UnicodeDecodeError) as exc:
+    except CardError as exc:
+        raise BuildFailed(exc.located(str(args.card))) from None
+    except UnicodeDecodeError as exc:
         raise BuildFailed(f"{args.card}: {exc}") from None
     draft = draft_entry(imported, args.name, args.organization, args.url)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(draft, encoding="utf-8")
+        try:  # "x" refuses a file that exists, even one made since the check
+            with args.out.open("w" if args.force else "x", encoding="utf-8") as handle:
+                handle.write(draft)
+        except FileExistsError:
+            raise BuildFailed(f"{args.out} already exists (use --force to overwrite)") from None
+        except OSError as exc:
+            raise BuildFailed(f"{args.out}: {exc.strerror}") from None
         print(f"Wrote {args.out}; {len(imported.missing)} thing(s) to fill in", file=sys.stderr)
     else:
         print(draft, end="")
@@ -332,7 +374,18 @@ def cmd_export_hf(args: argparse.Namespace) -> int:
     from builder.compute import compute_result
     from builder.hf import export_block
 
-    path = args.entries / f"{args.id}.yaml"
+    parts = args.id.split("/")
+    if len(parts) != 2 or not all(_ID_PART.match(p) for p in parts):
+        raise BuildFailed(
+            f"'{args.id}' is not an entry id: write it as <org>/<model>, the file's path "
+            "below the entries folder without .yaml, e.g. google/t5"
+        )
+    path = args.entries / parts[0] / f"{parts[1]}.yaml"
+    if path.exists() and not path.resolve().is_relative_to(args.entries.resolve()):
+        raise BuildFailed(
+            f"{path} leads outside {args.entries} through a symbolic link; "
+            "export only entries that are inside it"
+        )
     if not path.is_file():
         raise BuildFailed(f"no entry '{args.id}' ({path} not found)")
     entries, errors = check_paths([path])
@@ -370,15 +423,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BuildFailed as exc:
         if args.debug:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        print(visible(f"error: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader stopped reading (`leaderboard check | head`): nothing more can be said,
+        # and Python's last flush of stdout at exit must not fail again (as Python's docs advise).
+        _silence_stdout()
+        return EXIT_INVALID
     except Exception as exc:
         template_error = _template_error(exc)
         if template_error is None or args.debug:
             raise
-        print(f"error: {template_error}", file=sys.stderr)
+        print(visible(f"error: {template_error}"), file=sys.stderr)
         return EXIT_INVALID
 
 
@@ -394,6 +452,14 @@ def _template_error(exc: Exception) -> str | None:
     line = getattr(exc, "lineno", None)
     where = f"{name}:{line}: " if name and line else f"{name}: " if name else ""
     return f"{where}template error: {exc.message or type(exc).__name__}"
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a file (captured, or already closed)
+        pass
 
 
 def run() -> NoReturn:

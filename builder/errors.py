@@ -23,7 +23,7 @@ class EntryError:
         level = "warning: " if self.severity == "warning" else ""
         field = f"{self.field}: " if self.field else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}{level}{field}{self.message}{hint}"
+        return visible(f"{where}{level}{field}{self.message}{hint}")
 
     def format_github(self) -> str:
         """Render as a GitHub workflow annotation, shown on the pull request's lines."""
@@ -37,7 +37,23 @@ class EntryError:
         )
 
 
+def visible(text: str, keep: str = "") -> str:
+    """Text safe to print on one terminal line: what a terminal would act on is shown as escapes.
+
+    Control characters (escape sequences, line breaks), format characters (bidi overrides,
+    zero-width characters) and other characters that print nothing are written the way
+    Python writes them in a string, e.g. `\\x1b`, `\\n`, `\\u202e`. Characters in `keep` stay.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() or c in keep else c.encode("unicode_escape").decode("ascii")
+        for c in text
+    )
+
+
 def _escape_data(text: str) -> str:
+    text = visible(text, keep="\r\n")
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

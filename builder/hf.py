@@ -7,6 +7,7 @@ unit it used, why, and what the figure would be in the other unit.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,14 +15,24 @@ from typing import Any
 import yaml
 
 from builder.catalog import Catalog
+from builder.load import Node, _Abort, parse_yaml
 from builder.model import Result
-from builder.scaffold import _yaml_str
+from builder.scaffold import yaml_notes, yaml_text, yaml_word
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 
 
 class CardError(Exception):
     """The card cannot be read as a Hugging Face model card with an emissions block."""
+
+    def __init__(self, message: str, line: int = 0, column: int = 0, hint: str = "") -> None:
+        super().__init__(message)
+        self.message, self.line, self.column, self.hint = message, line, column, hint
+
+    def located(self, path: str) -> str:
+        """`path:line:col: message (hint)`, or `path: message` when it is about the whole card."""
+        where = f"{path}:{self.line}:{self.column}: " if self.line else f"{path}: "
+        return where + self.message + (f" ({self.hint})" if self.hint else "")
 
 
 @dataclass
@@ -36,18 +47,50 @@ class Imported:
     missing: list[str] = field(default_factory=list)
 
 
-def read_card(text: str) -> tuple[dict[str, Any], str]:
-    """Front matter as a mapping, and the card's Markdown body."""
-    match = FRONT_MATTER.match(text.lstrip("\ufeff"))
+def _front_matter(text: str) -> tuple[Node, str]:
+    """The front matter as a position-carrying tree, lines counted in the card, and the body.
+
+    Read as entries are read: anchors, aliases, tags and duplicate keys are refused, so a
+    card cannot make the reader expand an alias bomb.
+    """
+    text = text.lstrip("\ufeff")
+    match = FRONT_MATTER.match(text)
     if not match:
         raise CardError("no YAML front matter (the card must start with a '---' block)")
+    offset = text.count("\n", 0, match.start(1))
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
-    except yaml.YAMLError as exc:
-        raise CardError(f"front matter is not valid YAML: {exc}") from None
-    if not isinstance(meta, dict):
-        raise CardError("front matter is not a mapping")
-    return meta, text[match.end() :]
+        root = parse_yaml(match.group(1), "card")
+    except _Abort as abort:
+        e = abort.error
+        field = f"{e.field}: " if e.field else ""
+        raise CardError(
+            f"front matter: {field}{e.message}", e.line + offset, e.column, e.hint
+        ) from None
+    _shift(root, offset)
+    if not isinstance(root.value, dict):
+        raise CardError("front matter is not a mapping", root.line, root.column)
+    return root, text[match.end() :]
+
+
+def _shift(node: Node, lines: int) -> None:
+    """Move a tree's positions down by `lines`, from the front matter's to the card's."""
+    node.line += lines
+    if isinstance(node.value, dict):
+        node.keys = {k: (line + lines, col) for k, (line, col) in node.keys.items()}
+        children: list[Node] = list(node.value.values())
+    elif isinstance(node.value, list):
+        children = node.value
+    else:
+        return
+    for child in children:
+        _shift(child, lines)
+
+
+def read_card(text: str) -> tuple[dict[str, Any], str]:
+    """Front matter as a mapping, and the card's Markdown body."""
+    root, body = _front_matter(text)
+    meta: dict[str, Any] = root.plain()
+    return meta, body
 
 
 def _tokens(text: str) -> set[str]:
@@ -87,7 +130,9 @@ def match_region(text: str, catalog: Catalog) -> str | None:
 
 def import_card(text: str, catalog: Catalog) -> Imported:
     """Map a card's `co2_eq_emissions` to entry fields."""
-    meta, body = read_card(text)
+    root, body = _front_matter(text)
+    assert isinstance(root.value, dict)
+    meta: dict[str, Any] = root.plain()
     block = meta.get("co2_eq_emissions")
     if block is None:
         raise CardError("the front matter has no co2_eq_emissions block")
@@ -97,6 +142,16 @@ def import_card(text: str, catalog: Catalog) -> Imported:
         raise CardError("co2_eq_emissions is neither a number nor a mapping")
     out = Imported()
     emissions = block.get("emissions")
+    if isinstance(emissions, float) and not math.isfinite(emissions):
+        node = root.value["co2_eq_emissions"]
+        if isinstance(node.value, dict):
+            node = node.value["emissions"]
+        raise CardError(
+            f"co2_eq_emissions.emissions: must be a finite number, got {emissions}",
+            node.line,
+            node.column,
+            "write the figure in grams as a plain number",
+        )
     if isinstance(emissions, (int, float)) and not isinstance(emissions, bool) and emissions > 0:
         out.co2e_t = _emissions_t(float(emissions), body, out.notes)
     else:
@@ -174,10 +229,10 @@ def draft_entry(imported: Imported, name: str, organization: str, card_url: str 
     lines = [
         "# Drafted from a Hugging Face model card. Fill in every TODO, check each figure",
         "# against the card and the paper, then run: leaderboard check <this file>",
-        f"name: {_yaml_str(name)}",
-        f"organization: {_yaml_str(organization)}",
+        f"name: {yaml_text(name)}",
+        f"organization: {yaml_text(organization)}",
         "training:",
-        f"  hardware: {imported.hardware}"
+        f"  hardware: {yaml_word(imported.hardware)}"
         if imported.hardware
         else "  # TODO hardware: a key of builder/data/hardware.yaml",
         f"  accelerators: {imported.accelerators}"
@@ -186,18 +241,17 @@ def draft_entry(imported: Imported, name: str, organization: str, card_url: str 
         "  # TODO days: training time (model cards do not give it)",
     ]
     if imported.region:
-        lines.append(f"  region: {imported.region}")
+        lines.append(f"  region: {yaml_word(imported.region)}")
     if imported.co2e_t is not None:
         lines += ["reported:", f"  co2e_t: {float(f'{imported.co2e_t:.6g}')!r}"]
     lines += ["sources:"]
     lines.append(
-        f'  - {{url: {_yaml_str(card_url)}, title: "Model card, co2_eq_emissions"}}'
+        f'  - {{url: {yaml_text(card_url)}, title: "Model card, co2_eq_emissions"}}'
         if card_url
         else "  # TODO - {url: https://huggingface.co/ORG/MODEL, "
         'title: "Model card, co2_eq_emissions"}'
     )
-    lines.append("notes: |")
-    lines += [f"  {note}" for note in imported.notes]
+    lines += yaml_notes(imported.notes)
     if imported.missing:
         lines += [f"# TODO missing: {m}" for m in imported.missing]
     return "\n".join(lines) + "\n"

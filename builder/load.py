@@ -451,6 +451,10 @@ def _parse_key(ev: Any, source: tuple[str, str]) -> tuple[str, int, int]:
 
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+# Names Windows reserves for devices in every folder: a checkout there cannot hold them.
+WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10)]
+)
 # What YAML refuses to read (control characters, U+FFFE/U+FFFF) and the line breaks it
 # counts but editors and GitHub do not show (NEL, LS, PS), which would shift line numbers.
 _UNREADABLE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
@@ -520,6 +524,16 @@ def check_id(entry_id_: str, path: str) -> EntryError | None:
                 f"'{part}' in the path is not a valid id part "
                 "(lowercase letters, digits and single hyphens)",
                 f"rename it to '{suggestion}'",
+            )
+    for part, kind in zip(parts, ("org", "model"), strict=True):
+        if part in WINDOWS_RESERVED:
+            return EntryError(
+                path,
+                1,
+                1,
+                "",
+                f"'{part}' in the path is a reserved file name on Windows",
+                f"rename it, for example to '{part}-{kind}'",
             )
     return None
 

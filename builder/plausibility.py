@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import defaultdict
+from urllib.parse import urlsplit
 
 from builder.errors import EntryError
 from builder.model import Entry, Result
@@ -27,10 +29,81 @@ def _warn(entry: Entry, field: str, message: str, hint: str = "") -> EntryError:
     return EntryError(entry.path, line, 1, field, message, hint, severity="warning")
 
 
-def check_result(r: Result) -> list[EntryError]:
-    """Warnings about one computed entry."""
-    e = r.entry
+def _first_day(date: str) -> datetime.date:
+    """The first day a YYYY, YYYY-MM or YYYY-MM-DD date can mean (the validator checked it)."""
+    year, month, day = (int(p) for p in [*date.split("-"), "1", "1"][:3])
+    return datetime.date(year, month, day)
+
+
+def check_dates(e: Entry, today: datetime.date) -> list[EntryError]:
+    """A release that has not happened yet, and training that ran after the release."""
     warnings = []
+    if e.released and _first_day(e.released) > today:
+        warnings.append(
+            _warn(
+                e,
+                "released",
+                f"release date {e.released} is after today ({today.isoformat()})",
+                "give the date the model was first published; check the year",
+            )
+        )
+    year = e.training.year
+    if e.released and year is not None and year > _first_day(e.released).year:
+        warnings.append(
+            _warn(
+                e,
+                "training.year",
+                f"training year {year} is after the release ({e.released})",
+                "training ends before a release: check training.year and released",
+            )
+        )
+    return warnings
+
+
+def ascii_host(url: str) -> str:
+    """The URL's host name, non-ASCII labels in punycode (IDNA) as a browser sends them."""
+    host = urlsplit(url).hostname or ""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:  # a label IDNA cannot encode; shown as written
+        return host
+
+
+def check_urls(e: Entry) -> list[EntryError]:
+    """Links that may not go where they seem to: a user name before '@', a non-ASCII host."""
+    urls = [(f"sources[{i}].url", s.url) for i, s in enumerate(e.sources)]
+    urls += [(f"links.{kind}", url) for kind, url in sorted(e.links.items())]
+    warnings = []
+    for field, url in urls:
+        parts = urlsplit(url)
+        if "@" in parts.netloc:
+            warnings.append(
+                _warn(
+                    e,
+                    field,
+                    f"'{url}' has a user name before '@': it leads to {ascii_host(url)}, "
+                    "whatever comes before the '@'",
+                    "remove the part up to '@' if the link does not need it",
+                )
+            )
+        if not (parts.hostname or "").isascii():
+            warnings.append(
+                _warn(
+                    e,
+                    field,
+                    f"'{url}' has a host name with non-ASCII characters, which can imitate "
+                    f"another site's: it is {ascii_host(url)}",
+                    "link to the site's ASCII address if it has one; the site shows this one "
+                    "in punycode",
+                )
+            )
+    return warnings
+
+
+def check_result(r: Result, today: datetime.date | None = None) -> list[EntryError]:
+    """Warnings about one computed entry; dates are compared with `today` (default: today)."""
+    e = r.entry
+    warnings = check_dates(e, today or datetime.date.today()) + check_urls(e)
     flops = e.training.flops
     if flops is not None:
         rate = flops / (r.accelerator_hours.value * 3600)
@@ -89,8 +162,9 @@ def check_duplicates(entries: list[Entry]) -> list[EntryError]:
     return warnings
 
 
-def check_all(results: list[Result]) -> list[EntryError]:
+def check_all(results: list[Result], today: datetime.date | None = None) -> list[EntryError]:
     """Every warning about a set of computed entries, sorted."""
-    warnings = [w for r in results for w in check_result(r)]
+    today = today or datetime.date.today()
+    warnings = [w for r in results for w in check_result(r, today)]
     warnings += check_duplicates([r.entry for r in results])
     return sorted(warnings)

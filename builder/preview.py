@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
-from builder.errors import EntryError
+import re
+
+from builder.errors import EntryError, visible
 from builder.model import Result
 from builder.numbers import format_number
 
 _LABELS = {"power_w": "power", "pue": "PUE", "carbon_intensity": "grid intensity"}
 
 
+# Markdown that could make entry text a link, an image, a code span, emphasis or a heading;
+# `|` would end a table cell. Each is written with a backslash, which shows it as itself.
+_MARKDOWN = re.compile(r"([\\`*_\[\]{}#!~|])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Entry text as inert Markdown on one line: no HTML, links, images or table breaks."""
+    one_line = visible(" ".join(text.splitlines()))  # any line break, \r included
+    escaped = _MARKDOWN.sub(r"\\\1", one_line)
+    return "".join(_HTML.get(c, c) for c in escaped)
+
+
+def _code(text: str) -> str:
+    """Text for a code span: a backtick would end it."""
+    return visible(" ".join(text.splitlines())).replace("`", "'")
 
 
 def _ratio(x: float | None) -> str:
@@ -51,7 +67,7 @@ def preview_markdown(results: list[Result], warnings: list[EntryError]) -> str:
     if warnings:
         lines += ["", "### Warnings", ""]
         lines += [
-            f"- `{w.path}:{w.line}`: {_cell(w.field)}: {_cell(w.message)}"
+            f"- `{_code(w.path)}:{w.line}`: {_cell(w.field)}: {_cell(w.message)}"
             + (f" ({_cell(w.hint)})" if w.hint else "")
             for w in warnings
         ]

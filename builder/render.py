@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import jinja2
 from markupsafe import Markup
@@ -255,7 +256,9 @@ def _environment(templates_dir: Path, language: Language = SOURCE) -> jinja2.Env
     env.filters["num"] = fmt.number
     env.filters["released"] = fmt.released
     env.filters["ratio"] = format_ratio
+    env.filters["shown_url"] = shown_url
     env.tests["flagged"] = is_flagged
+    env.tests["deceptive_url"] = deceptive_url
     return env
 
 
@@ -265,11 +268,48 @@ def script_json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+# What may stay as it is in a URL written into a text file; the rest is percent-encoded.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
+
+
+def url_text(url: str) -> str:
+    """A URL with spaces, line breaks, control characters, quotes and `<>` percent-encoded."""
+    return quote(url, safe=_URL_SAFE)
+
+
+def shown_url(url: str) -> str:
+    """A URL as the site shows and links it: a non-ASCII host in punycode (IDNA), so that a
+    look-alike host cannot pass for another, and a user name before '@' kept in view."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if host.isascii():
+        return url
+    from builder.plausibility import ascii_host
+
+    userinfo, _, _ = parts.netloc.rpartition("@")
+    netloc = (f"{userinfo}@" if "@" in parts.netloc else "") + ascii_host(url)
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def deceptive_url(url: str) -> bool:
+    """Whether a link has a user name before '@' or a non-ASCII host: the site shows it."""
+    parts = urlsplit(url)
+    return "@" in parts.netloc or not (parts.hostname or "").isascii()
+
+
+def robots_txt(site_url: str) -> str:
+    """robots.txt: allow everything, and say where the sitemap is."""
+    return f"User-agent: *\nAllow: /\nSitemap: {url_text(site_url)}sitemap.xml\n"
+
+
 def sitemap(site_url: str, files: Iterable[str]) -> str:
     """sitemap.xml of every HTML page but the 404 pages, each with its other languages.
 
     Absolute URLs need --base-url.
     """
+    site_url = url_text(site_url)
     pages = sorted(
         {
             strip_prefix(path).removesuffix("index.html")
@@ -383,10 +423,7 @@ def render_site(
     output.put("charts/distribution.svg", chart_files.distribution.encode("utf-8"))
     if config.site_url:  # every language has the same pages: the source language's list them
         output.put("sitemap.xml", sitemap(config.site_url, list(output.made)).encode("utf-8"))
-        output.put(
-            "robots.txt",
-            f"User-agent: *\nAllow: /\nSitemap: {config.site_url}sitemap.xml\n".encode(),
-        )
+        output.put("robots.txt", robots_txt(config.site_url).encode())
     from builder.entry_schema import schema_text
 
     output.put("schema/entry.schema.json", schema_text().encode("utf-8"))

@@ -28,9 +28,13 @@ class Draft:
     extra_notes: list[str] = field(default_factory=list)
 
 
-def slugify(text: str) -> str:
-    """A lowercase `[a-z0-9-]` slug for ids and file names."""
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "model"
+def slugify(text: str, suffix: str = "model") -> str:
+    """A lowercase `[a-z0-9-]` slug for ids and file names; `suffix` follows a name Windows
+    reserves (`con` -> `con-model`)."""
+    from builder.load import WINDOWS_RESERVED
+
+    slug = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "model"
+    return f"{slug}-{suffix}" if slug in WINDOWS_RESERVED else slug
 
 
 def missing(d: Draft) -> list[str]:
@@ -52,8 +56,48 @@ def missing(d: Draft) -> list[str]:
     return need
 
 
-def _yaml_str(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+_YAML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+
+
+def yaml_text(text: str) -> str:
+    """`text` as a double-quoted YAML scalar on one line that reads back as exactly `text`.
+
+    Line breaks, quotes, backslashes and every character that does not print are written
+    as escapes, so no value can end the line and start a key of its own.
+    """
+    out = []
+    for c in text:
+        if c in _YAML_ESCAPES:
+            out.append(_YAML_ESCAPES[c])
+        elif c.isprintable():
+            out.append(c)
+        elif ord(c) <= 0xFF:
+            out.append(f"\\x{ord(c):02x}")
+        elif ord(c) <= 0xFFFF:
+            out.append(f"\\u{ord(c):04x}")
+        else:
+            out.append(f"\\U{ord(c):08x}")
+    return '"' + "".join(out) + '"'
+
+
+def yaml_word(text: str) -> str:
+    """A key-like value (`nvidia-v100`, `2024-05`) as written, anything else quoted."""
+    from builder.load import resolve_plain
+
+    return text if _PLAIN.match(text) and resolve_plain(text) == text else yaml_text(text)
+
+
+def yaml_notes(lines: list[str]) -> list[str]:
+    """`notes:` as a literal block when every line can be one, else as one quoted scalar."""
+    if not lines:
+        return []
+    text = "\n".join(lines)
+    if any(not (c.isprintable() or c in "\n\t") for c in text):
+        return [f"notes: {yaml_text(text)}"]
+    # An explicit indentation keeps a first line that starts with spaces inside the block.
+    indicator = "|2" if text[0] in " \t" else "|"
+    return [f"notes: {indicator}"] + [f"  {line}" if line else "" for line in text.split("\n")]
 
 
 def _num(x: float) -> str:
@@ -69,16 +113,16 @@ def render_entry(d: Draft, depth_to_root: int = 2) -> str:
         "# One model's training run. State only what the sources state, each with a locator",
         "# (table, section, page) in the source title; leave the rest out and a documented",
         "# default applies. Check with: leaderboard check <this file>",
-        f"name: {_yaml_str(d.name)}",
-        f"organization: {_yaml_str(d.organization)}",
-        f"released: {d.released}"
+        f"name: {yaml_text(d.name)}",
+        f"organization: {yaml_text(d.organization)}",
+        f"released: {yaml_word(d.released)}"
         if d.released
         else "# released: 2024-05              # YYYY, YYYY-MM or YYYY-MM-DD",
         "# parameters: 7e9               # total parameter count",
         "# domain: language              # language | vision | speech | multimodal | code | "
         "science | other",
         "training:",
-        f"  hardware: {d.hardware}          # a key of builder/data/hardware.yaml",
+        f"  hardware: {yaml_word(d.hardware)}          # a key of builder/data/hardware.yaml",
     ]
     if d.accelerator_hours is not None:
         lines.append(f"  accelerator_hours: {_num(d.accelerator_hours)}   # total GPU/chip-hours")
@@ -89,7 +133,7 @@ def render_entry(d: Draft, depth_to_root: int = 2) -> str:
             f"  days: {_num(d.days)}" if d.days is not None else f"  hours: {_num(d.hours or 0)}"
         )
     lines += [
-        f"  region: {d.region}"
+        f"  region: {yaml_word(d.region)}"
         if d.region
         else "  # region: US                  # country (US), US state (US-GA) or cloud region "
         "(gcp-us-central1)",
@@ -104,13 +148,10 @@ def render_entry(d: Draft, depth_to_root: int = 2) -> str:
         "#   co2e_t: 40",
         "#   net_co2e_t: 0",
         "sources:",
-        f"  - {{url: {_yaml_str(d.source_url)}, title: {_yaml_str(d.source_title)}}}",
+        f"  - {{url: {yaml_text(d.source_url)}, title: {yaml_text(d.source_title)}}}",
     ]
     if d.extra_notes:
-        lines.append("notes: |")
-        lines += [
-            f"  {line}" if line else "" for note in d.extra_notes for line in note.splitlines()
-        ]
+        lines += yaml_notes(d.extra_notes)
     else:
         lines += [
             "# notes: |",
@@ -122,7 +163,7 @@ def render_entry(d: Draft, depth_to_root: int = 2) -> str:
 def entry_path(entries_dir: Path, d: Draft) -> Path:
     """entries/<org-slug>/<model-slug>.yaml."""
     assert d.name and d.organization
-    return entries_dir / slugify(d.organization) / f"{slugify(d.name)}.yaml"
+    return entries_dir / slugify(d.organization, "org") / f"{slugify(d.name)}.yaml"
 
 
 def prompt_missing(

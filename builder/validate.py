@@ -7,6 +7,7 @@ import difflib
 import math
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -23,6 +24,20 @@ _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
 # Characters no text field may hold (a double-quoted YAML string can write them as escapes):
 # C0 and C1 controls but tab, newline and carriage return, and DEL.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Fields whose text names something: characters that show nothing (Unicode format
+# characters: bidi controls, zero-width characters, soft hyphens, tags; and the Hangul
+# fillers, which are letters that draw as blanks) could make two names look alike or reorder
+# what a reader sees.
+_PLAIN_NAMES = frozenset({"name", "organization"})
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
+def _invisible(text: str) -> str | None:
+    """The first character of `text` that shows nothing, or None."""
+    if text.isascii():
+        return None
+    return next((c for c in text if c in _FILLERS or unicodedata.category(c) == "Cf"), None)
+
 
 # Markdown the renderer handles in bounded time. Python-Markdown recurses once per nested
 # list or quote (a few thousand `1. ` on one line exhaust the stack), and some patterns
@@ -132,6 +147,17 @@ def _check_value(node: Node, spec: Field, name: str, out: _Collector) -> Any:
             name,
             f"must not contain the control character U+{ord(control.group()):04X}",
             "remove it; in double quotes it is written as an escape such as \\0",
+        )
+        return None
+    hidden = _invisible(value) if name in _PLAIN_NAMES else None
+    if hidden is not None:
+        out.add(
+            node,
+            name,
+            f"must not contain the invisible character U+{ord(hidden):04X} "
+            f"{unicodedata.name(hidden, '')}".rstrip(),
+            "delete it: it changes how the text reads or compares without showing; "
+            "in double quotes it would be an escape such as \\u202e",
         )
         return None
     text = value.strip()
@@ -315,6 +341,16 @@ def _check_url(node: Node, text: str, name: str, out: _Collector) -> str | None:
     if not parts.netloc or any(c.isspace() for c in text) or "<" in text or ">" in text:
         hint = "write a space as %20" if " " in text.strip() else ""
         out.add(node, name, f"'{_shown(text)}' is not a valid web address", hint)
+        return None
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError:
+        out.add(
+            node,
+            name,
+            f"'{_shown(text)}' has an invalid port",
+            "a port is a number from 0 to 65535; most links have none",
+        )
         return None
     return text
 

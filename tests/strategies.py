@@ -22,6 +22,11 @@ REGIONS = sorted(catalog.region_keys())
 
 # What a text value may hold: anything but control characters and lone surrogates.
 TEXT_CHARS = st.characters(exclude_categories=("Cc", "Cs"))
+# Names and organizations also hold no invisible characters: format characters (bidi
+# controls, zero-width characters) and the Hangul fillers.
+NAME_CHARS = st.characters(
+    exclude_categories=("Cc", "Cs", "Cf"), exclude_characters="\u115f\u1160\u3164\uffa0"
+)
 # Characters that can be written raw in a YAML file without changing its lines.
 _RAW_UNSAFE = re.compile("[\u2028\u2029\ufffe\uffff]")
 _PLAIN_SAFE = re.compile(r"[A-Za-z][A-Za-z0-9 ._()/+-]*[A-Za-z0-9)]\Z")
@@ -43,9 +48,11 @@ def double_quoted(value: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def text_values(max_size: int) -> st.SearchStrategy[str]:
+def text_values(
+    max_size: int, chars: st.SearchStrategy[str] = TEXT_CHARS
+) -> st.SearchStrategy[str]:
     """Non-blank text of at most `max_size` characters."""
-    return st.text(TEXT_CHARS, min_size=1, max_size=max_size).filter(lambda s: bool(s.strip()))
+    return st.text(chars, min_size=1, max_size=max_size).filter(lambda s: bool(s.strip()))
 
 
 @st.composite
@@ -95,8 +102,8 @@ def valid_entries(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     """(YAML text, the values it states) of an entry the validator must accept."""
     stated: dict[str, Any] = {}
     lines: dict[str, list[str]] = {}
-    name = draw(text_values(120))
-    organization = draw(text_values(120))
+    name = draw(text_values(120, NAME_CHARS))
+    organization = draw(text_values(120, NAME_CHARS))
     stated["name"], stated["organization"] = name, organization
     lines["name"] = [f"name: {draw(yaml_string(name))}"]
     lines["organization"] = [f"organization: {draw(yaml_string(organization))}"]
