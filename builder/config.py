@@ -7,9 +7,31 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
-SITE_DIR = PROJECT_ROOT / "site"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _checkout_root() -> Path | None:
+    """The repository folder, when the package runs from a checkout (plain or editable)."""
+    root = PACKAGE_DIR.parent
+    if (root / "pyproject.toml").is_file() and (root / "templates").is_dir():
+        return root
+    return None
+
+
+def _content_dir(name: str) -> Path:
+    """The checkout's `name/` folder, or the copy a wheel installs as `builder/_name/`.
+
+    The checkout's folders are the ones contributors edit, so they win when they exist;
+    an installed package has only its own copies and never needs the checkout.
+    """
+    root = _checkout_root()
+    return root / name if root is not None else PACKAGE_DIR / f"_{name}"
+
+
+TEMPLATES_DIR = _content_dir("templates")
+SITE_DIR = _content_dir("site")
+# The committed JSON Schema, for editors; a build publishes one generated from the code.
+SCHEMA_DIR = _content_dir("schema")
 DEFAULT_ENTRIES = Path("entries")
 DEFAULT_OUT = Path("_site")
 
