@@ -10,22 +10,14 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def _checkout_root() -> Path | None:
-    """The repository folder, when the package runs from a checkout (plain or editable)."""
-    root = PACKAGE_DIR.parent
-    if (root / "pyproject.toml").is_file() and (root / "templates").is_dir():
-        return root
-    return None
-
-
 def _content_dir(name: str) -> Path:
-    """The checkout's `name/` folder, or the copy a wheel installs as `builder/_name/`.
+    """The copy of the repository's `name/` folder that an installed wheel carries as
+    `builder/_name/`, or, running from a checkout (plain or editable), the folder itself.
 
-    The checkout's folders are the ones contributors edit, so they win when they exist;
-    an installed package has only its own copies and never needs the checkout.
+    Only a wheel makes `builder/_name/`; a checkout has its folders beside the package.
     """
-    root = _checkout_root()
-    return root / name if root is not None else PACKAGE_DIR / f"_{name}"
+    packaged = PACKAGE_DIR / f"_{name}"
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / name
 
 
 TEMPLATES_DIR = _content_dir("templates")
