@@ -9,6 +9,7 @@ file, and its `leaderboard build` runs in a folder that holds nothing but a copy
 from __future__ import annotations
 
 import csv
+import fnmatch
 import json
 import os
 import shutil
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 
 # What a working copy may hold besides the sources: never part of a distribution.
-_NOT_SOURCE = shutil.ignore_patterns(
+_NOT_SOURCE_NAMES = (
     ".git",
     ".venv",
     ".cache",
@@ -46,6 +47,18 @@ _NOT_SOURCE = shutil.ignore_patterns(
     "test-results",
     ".leaderboard-build-*",
 )
+_NOT_SOURCE = shutil.ignore_patterns(*_NOT_SOURCE_NAMES)
+
+
+def _source_files(folder: Path) -> list[str]:
+    """The files below `folder` a release carries, relative to the repository root."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        parts = path.relative_to(ROOT).parts
+        junk = any(fnmatch.fnmatch(part, name) for part in parts for name in _NOT_SOURCE_NAMES)
+        if path.is_file() and not junk and parts[:2] != ("benchmarks", "out"):
+            found.append(path.relative_to(ROOT).as_posix())
+    return found
 
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -63,6 +76,10 @@ def dists(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     src = base / "src"
     shutil.copytree(ROOT, src, ignore=_NOT_SOURCE)
     shutil.rmtree(src / "benchmarks" / "out", ignore_errors=True)
+    # What a check run inside the tree leaves behind, which the sdist must leave out.
+    leftover = src / "tests" / "fixtures" / "invalid" / ".cache" / "leaderboard" / "x.json"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_text("{}\n", encoding="utf-8")
     out = base / "out"
     _run(
         [
@@ -100,10 +117,9 @@ def test_wheel_carries_the_content_folders_and_both_licenses(dists: dict[str, Pa
         (metadata_name,) = (n for n in names if n.endswith(".dist-info/METADATA"))
         metadata = wheel.read(metadata_name).decode("utf-8")
     for folder, packaged in (("templates", "_templates"), ("site", "_site"), ("schema", "_schema")):
-        for path in sorted((ROOT / folder).rglob("*")):
-            if path.is_file():
-                relative = path.relative_to(ROOT / folder).as_posix()
-                assert f"builder/{packaged}/{relative}" in names, f"{folder}/{relative}"
+        for name in _source_files(ROOT / folder):
+            relative = name.removeprefix(f"{folder}/")
+            assert f"builder/{packaged}/{relative}" in names, name
     for path in sorted((ROOT / "builder" / "data").glob("*.yaml")):
         assert f"builder/data/{path.name}" in names
     assert f"Version: {builder.__version__}\n" in metadata
@@ -117,12 +133,10 @@ def test_sdist_holds_entries_tests_fixtures_and_data_license(dists: dict[str, Pa
     with tarfile.open(dists["sdist"]) as sdist:
         top, *_ = sdist.getnames()[0].split("/")
         names = {name.removeprefix(top + "/") for name in sdist.getnames()}
+    assert not [name for name in names if "/.cache/" in f"/{name}" or "__pycache__" in name]
     wanted = ["LICENSE", "LICENSE-DATA", "pyproject.toml", "requirements/test.txt"]
     for folder in ("entries", "tests", "templates", "site", "schema", "scripts", "benchmarks"):
-        for path in sorted((ROOT / folder).rglob("*")):
-            parts = path.relative_to(ROOT).parts
-            if path.is_file() and "__pycache__" not in parts and parts[:2] != ("benchmarks", "out"):
-                wanted.append(path.relative_to(ROOT).as_posix())
+        wanted += _source_files(ROOT / folder)
     assert any(name.startswith("tests/fixtures/") for name in wanted)
     assert any(name.startswith("entries/") for name in wanted)
     missing = [name for name in wanted if name not in names]
