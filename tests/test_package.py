@@ -147,7 +147,8 @@ def test_installed_wheel_builds_the_site_without_the_checkout(
     dists: dict[str, Path], tmp_path: Path
 ) -> None:
     venv = tmp_path / "venv"
-    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=tmp_path)
+    # With its own pip (ensurepip installs it offline), whatever this environment's is.
+    _run([sys.executable, "-m", "venv", str(venv)], cwd=tmp_path)
     python = venv / "bin" / "python"
     # The dependencies are this environment's, seen through a .pth file: nothing is
     # downloaded. A .pth line only adds a path, so this environment's own copy of the
@@ -162,11 +163,9 @@ def test_installed_wheel_builds_the_site_without_the_checkout(
     (venv_site / "_outer_dependencies.pth").write_text("\n".join(sorted(here)) + "\n")
     _run(
         [
-            sys.executable,
+            str(python),
             "-m",
             "pip",
-            "--python",
-            str(python),
             "install",
             "--quiet",
             "--no-deps",
