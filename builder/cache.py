@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from builder import __version__
-from builder.config import PROJECT_ROOT, SITE_DIR, TEMPLATES_DIR, SiteConfig
+from builder.config import PACKAGE_DIR, SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.model import Result
 from builder.ranking import Summary
 from builder.write import atomic_write, content_key
@@ -82,7 +82,7 @@ def global_key(config: SiteConfig) -> str:
     h = hashlib.blake2b(digest_size=16)
     python = ".".join(map(str, sys.version_info[:2]))
     h.update(f"{_FORMAT}|{__version__}|{python}|{os.getcwd()}|{config!r}".encode())
-    for path in _files_below([PROJECT_ROOT / "builder", TEMPLATES_DIR, SITE_DIR]):
+    for path in _files_below([PACKAGE_DIR, TEMPLATES_DIR, SITE_DIR]):
         h.update(path.as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()

@@ -7,9 +7,23 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
-SITE_DIR = PROJECT_ROOT / "site"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _content_dir(name: str) -> Path:
+    """The copy of the repository's `name/` folder that an installed wheel carries as
+    `builder/_name/`, or, running from a checkout (plain or editable), the folder itself.
+
+    Only a wheel makes `builder/_name/`; a checkout has its folders beside the package.
+    """
+    packaged = PACKAGE_DIR / f"_{name}"
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / name
+
+
+TEMPLATES_DIR = _content_dir("templates")
+SITE_DIR = _content_dir("site")
+# The committed JSON Schema, for editors; a build publishes one generated from the code.
+SCHEMA_DIR = _content_dir("schema")
 DEFAULT_ENTRIES = Path("entries")
 DEFAULT_OUT = Path("_site")
 

@@ -112,6 +112,7 @@ def test_rows_sorted_by_co2e_descending(built_site: tuple[Path, BuildReport]) ->
     assert values == sorted(values, reverse=True)
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     config = SiteConfig(base_url="https://example.org/leaderboard/")
     build_site(ENTRIES, tmp_path / "a", config)
@@ -119,6 +120,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
 
 
+@pytest.mark.slow
 def test_failed_build_leaves_previous_output_intact(tmp_path: Path) -> None:
     out = tmp_path / "_site"
     build_site(ENTRIES, out, SiteConfig())
@@ -136,6 +138,7 @@ def test_failed_build_leaves_previous_output_intact(tmp_path: Path) -> None:
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(TEMP_PREFIX)]
 
 
+@pytest.mark.slow
 def test_rebuild_replaces_output_and_leaves_no_temporary_folder(tmp_path: Path) -> None:
     out = tmp_path / "_site"
     out.mkdir()
@@ -163,6 +166,7 @@ def test_csv_neutralizes_formula_cells(built_site: tuple[Path, BuildReport]) -> 
     assert float(row["co2e_t"]) > 0
 
 
+@pytest.mark.slow
 def test_cached_rebuild_after_one_change_equals_a_clean_build(tmp_path: Path) -> None:
     entries = tmp_path / "entries"
     shutil.copytree(ENTRIES, entries)
@@ -184,6 +188,7 @@ def test_cached_rebuild_after_one_change_equals_a_clean_build(tmp_path: Path) ->
     assert "25 天 × 24 小时" in (out / "zh/models/google/t5.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_cache_from_other_settings_is_not_reused(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     build_site(ENTRIES, tmp_path / "a", SiteConfig(), cache_dir=cache)
@@ -195,6 +200,7 @@ def test_cache_from_other_settings_is_not_reused(tmp_path: Path) -> None:
     assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
 
 
+@pytest.mark.slow
 def test_a_killed_builds_temporary_folder_is_removed_by_the_next_build(tmp_path: Path) -> None:
     abandoned = tmp_path / f"{TEMP_PREFIX}4194303-abc"  # no live process has this id
     (abandoned / "models").mkdir(parents=True)
@@ -203,6 +209,7 @@ def test_a_killed_builds_temporary_folder_is_removed_by_the_next_build(tmp_path:
     assert [p.name for p in tmp_path.iterdir()] == ["_site"]
 
 
+@pytest.mark.slow
 def test_identical_files_at_two_paths_get_their_own_rows(tmp_path: Path) -> None:
     """Rows are cached by content: the same bytes under another id must not share a row."""
     entries = tmp_path / "entries"

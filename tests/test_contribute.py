@@ -76,6 +76,7 @@ def test_schema_and_validator_agree_on_the_bad_fixtures(
     assert schema_judged >= 20
 
 
+@pytest.mark.slow
 def test_build_publishes_the_schema(tmp_path: Path) -> None:
     from builder.build import build_site
     from builder.config import SiteConfig

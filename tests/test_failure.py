@@ -28,6 +28,9 @@ import pytest
 
 from .conftest import FIXTURES, ROOT
 
+# Every test here builds whole sites, most of them in processes it kills part-way.
+pytestmark = pytest.mark.slow
+
 KILLABLE = Path(__file__).resolve().parent / "killable_build.py"
 TEMP_PREFIX = ".leaderboard-build-"
 EPOCH = 1_700_000_000  # 2023-11-14

@@ -14,6 +14,9 @@ from builder.i18n import LANGUAGES
 
 from .conftest import ENTRIES
 
+# Builds the whole site twice.
+pytestmark = pytest.mark.slow
+
 
 def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}

