@@ -88,13 +88,18 @@ def test_valid_entries_are_accepted_and_give_sane_figures(
     assert [s.title for s in entry.sources] == [title.strip() for _, title in sources]
 
     figures = compute_result(entry, catalog.load_catalog())
-    for low, value, high in (
-        (figures.energy_mwh_low, figures.energy_mwh, figures.energy_mwh_high),
-        (figures.co2e_t_low, figures.co2e_t, figures.co2e_t_high),
-        *((i.low, i.value, i.high) for i in figures.inputs),
-    ):
+    energy = (figures.energy_mwh_low, figures.energy_mwh, figures.energy_mwh_high)
+    for low, value, high in (energy, *((i.low, i.value, i.high) for i in figures.inputs)):
         assert all(math.isfinite(x) for x in (low, value, high))
-        assert 0 < low <= value <= high
+        # A grid intensity may be 0: the grid catalog quotes 0.0 kg/kWh where the source
+        # rounds a hydro-powered grid down (Burundi before 2010, for one).
+        assert 0 <= low <= value <= high
+    assert energy[0] > 0
+    co2e = (figures.co2e_t_low, figures.co2e_t, figures.co2e_t_high)
+    assert all(math.isfinite(x) for x in co2e)
+    assert 0 <= co2e[0] <= co2e[1] <= co2e[2]
+    if co2e[2] == 0:  # only a grid that the catalog gives as carbon-free gives none
+        assert any(i.high == 0 for i in figures.inputs)
     if figures.net_co2e_t is not None:
         assert math.isfinite(figures.net_co2e_t) and figures.net_co2e_t >= 0
     row = json.loads(to_json([figures]))[0]
