@@ -54,6 +54,9 @@ from builder.ranking import Summary
 from builder.write import atomic_write, content_key
 
 _FORMAT = FORMAT
+# The names carry the format: a cache an older version left is not read (nor warned of).
+FILES, INDEX, OUTPUT = (f"{name}.v{FORMAT}.marshal" for name in ("files", "index", "output"))
+_OLD_NAMES = ("state.pickle", "files.marshal", "index.marshal", "output.marshal")
 SHARDS = 64
 KEY_FIELD = Summary._fields.index("key")  # where an index entry's summary keeps its key
 SETTLE_NS = 2_000_000_000  # FAT keeps modification times to 2 s; others are finer
@@ -335,7 +338,7 @@ class Records:
         return {"folder": self.folder, "key": self.key, "_shards": {}}
 
     def path(self, number: int) -> Path:
-        return self.folder / f"records-{number}.marshal"
+        return self.folder / f"records-{number}.v{FORMAT}.marshal"
 
     def shard(self, number: int) -> dict[str, Record]:
         """The records of one shard (empty when its file is missing, of another build, or
@@ -439,17 +442,17 @@ class BuildCache:
         if not self.trusted:
             self._state = state
             return state
-        files = self._load("files.marshal", _files_check)
+        files = self._load(FILES, _files_check)
         if files is not None:
             state.files = files
-        output = self._load("output.marshal", _check_for(tuple[str, Any, Any]))
+        output = self._load(OUTPUT, _check_for(tuple[str, Any, Any]))
         if output is not None:
-            outputs = self._load_part(output[1], _outputs_check, "output.marshal")
-            charts = self._load_part(output[2], _charts_check, "output.marshal")
+            outputs = self._load_part(output[1], _outputs_check, OUTPUT)
+            charts = self._load_part(output[2], _charts_check, OUTPUT)
             if outputs is not None:
                 state.out, state.outputs, state.charts = output[0], outputs, charts
-        index = self._load("index.marshal", _check_for(tuple[dict[str, Any], Any]))
-        shards = self._load_part(index[1], _shards_check, "index.marshal") if index else None
+        index = self._load(INDEX, _check_for(tuple[dict[str, Any], Any]))
+        shards = self._load_part(index[1], _shards_check, INDEX) if index else None
         if index is not None and shards is not None:
             entries = index[0]
             now = self.records.signatures()
@@ -463,7 +466,7 @@ class BuildCache:
                         keys.add(indexed[1][KEY_FIELD])
                         state.entries[path] = indexed
             except Damaged as exc:
-                warn(self.folder / "index.marshal", str(exc))
+                warn(self.folder / INDEX, str(exc))
                 state.entries, by_shard = {}, {}
             self._by_shard = by_shard
         self._state = state
@@ -482,7 +485,7 @@ class BuildCache:
         The records stay: they describe entry files, not the output.
         """
         self._state = None
-        (self.folder / "output.marshal").unlink(missing_ok=True)
+        (self.folder / OUTPUT).unlink(missing_ok=True)
 
     def save_state(self, state: State, made: dict[str, Record]) -> None:
         """Remember this build, after its output was swapped in; `made` holds the records
@@ -506,18 +509,21 @@ class BuildCache:
             keys -= lost
             if not keys:
                 del self._by_shard[number]
-        self._save("files.marshal", state.files)
-        self._save("index.marshal", (state.entries, self.records.signatures()))
-        self._save("output.marshal", (state.out, state.outputs, state.charts))
-        for old in ("state.pickle", *(f"records-{n}.pickle" for n in range(SHARDS))):
-            (self.folder / old).unlink(missing_ok=True)  # the formats before these
+        self._save(FILES, state.files)
+        self._save(INDEX, (state.entries, self.records.signatures()))
+        self._save(OUTPUT, (state.out, state.outputs, state.charts))
+        for n in range(SHARDS):  # the formats before these
+            for old in (f"records-{n}.pickle", f"records-{n}.marshal"):
+                (self.folder / old).unlink(missing_ok=True)
+        for old in _OLD_NAMES:
+            (self.folder / old).unlink(missing_ok=True)
         shutil.rmtree(self.folder / "templates", ignore_errors=True)  # compiled code, once
         self._state = state
         self.trusted = True
 
     def product(self, name: str, inputs: str) -> Path:
         """Where a product made from `inputs` is kept."""
-        return self.folder / f"{name}-{digest(inputs.encode())}"
+        return self.folder / f"{name}-{digest(f'{FORMAT}|{inputs}'.encode())}"
 
     def get(self, path: Path) -> str | None:
         """A kept product's text, or None (with a warning if its file is damaged)."""
@@ -531,7 +537,7 @@ class BuildCache:
 
     def svg_path(self, spec_json: str, renderer: str) -> Path:
         """Where the static SVG of a spec, drawn by `renderer` (its code and versions), is kept."""
-        return self.folder / "svg" / f"{digest(f'{renderer}|{spec_json}'.encode())}.svg"
+        return self.folder / "svg" / f"{digest(f'{FORMAT}|{renderer}|{spec_json}'.encode())}.svg"
 
     def prune(self, used: Collection[Path]) -> None:
         """Remove kept SVGs and products this build did not use: they would only pile up."""

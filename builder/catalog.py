@@ -170,7 +170,7 @@ def _read(name: str, cache_dir: Path | None = None) -> dict[str, Any]:
         from builder import cachefile
 
         digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-        copy = cache_dir / CATALOGS / f"{name}-{digest}.json"
+        copy = cache_dir / CATALOGS / f"{name}-{digest}.v{cachefile.FORMAT}.json"
         try:
             payload = cachefile.read(copy)
             data = None if payload is None else json.loads(payload)

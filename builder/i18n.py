@@ -167,7 +167,8 @@ def _compiled(path: Path, mtime_ns: int, size: int, cache_dir: Path | None) -> S
     except OSError as exc:
         raise TranslationError(f"{path}: cannot be read: {exc}") from exc
     key = hashlib.blake2b(source + babel.__version__.encode(), digest_size=16).hexdigest()
-    kept = cache_dir / MESSAGES / f"{code}-{key}.mo" if cache_dir is not None else None
+    name = f"{code}-{key}.v{cachefile.FORMAT}.mo"
+    kept = cache_dir / MESSAGES / name if cache_dir is not None else None
     if kept is not None:
         try:
             payload = cachefile.read(kept)

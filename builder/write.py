@@ -65,8 +65,7 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 def _write(path: str, data: bytes) -> None:
     """Write a new file of the output (staged)."""
-    with open(path, "wb") as fh:
-        fh.write(data)
+    Path(path).write_bytes(data)
 
 
 def _put_record(out: str, data: bytes) -> None:
