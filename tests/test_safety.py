@@ -217,8 +217,10 @@ def test_no_pickle_or_compiled_code_from_the_cache_is_run(tmp_path: Path) -> Non
     (cache / "state.pickle").write_bytes(poison)
     code = compile(f"import os\nos.mkdir({str(marker)!r})\n", "planted", "exec")
     framed = getattr(cache_mod, "pack", lambda b: b)(marshal.dumps((key, {"k": code})))
+    version = getattr(cache_mod, "_FORMAT", 0)
     for number in range(cache_mod.SHARDS):
         (cache / f"records-{number}.marshal").write_bytes(framed)
+        (cache / f"records-{number}.v{version}.marshal").write_bytes(framed)
     keys = jinja2.BytecodeCache()
     for template in TEMPLATES_DIR.glob("*.html"):
         filename = os.path.normpath(template)
@@ -257,7 +259,7 @@ def test_a_damaged_or_foreign_cache_is_rebuilt_with_a_warning(
     cache = tmp_path / "cache"
     build_site(entries, tmp_path / "site", SiteConfig(), cache_dir=cache)
     key = cache_mod.global_key(SiteConfig())
-    names = ["files.marshal", "index.marshal", "output.marshal"]
+    names = [cache_mod.FILES, cache_mod.INDEX, cache_mod.OUTPUT]
     if damage == "checksum":
         for name in names:
             _damage_checksum(cache / name)
@@ -271,9 +273,9 @@ def test_a_damaged_or_foreign_cache_is_rebuilt_with_a_warning(
         for shard in cache.glob("records-*.marshal"):
             _, records = marshal.loads(read(shard) or b"")
             shard.write_bytes(pack(marshal.dumps((key, dict.fromkeys(records, ("x",))))))
-        _, (index, _) = marshal.loads(read(cache / "index.marshal") or b"")
+        _, (index, _) = marshal.loads(read(cache / cache_mod.INDEX) or b"")
         now = cache_mod.Records(cache, key).signatures()
-        (cache / "index.marshal").write_bytes(pack(marshal.dumps((key, (index, now)))))
+        (cache / cache_mod.INDEX).write_bytes(pack(marshal.dumps((key, (index, now)))))
     capsys.readouterr()
     for _ in range(2):  # the first rebuild puts the cache right; the second trusts it
         build_site(entries, tmp_path / "other", SiteConfig(), cache_dir=cache)
