@@ -99,6 +99,10 @@ def test_a_dangerous_out_is_refused_before_anything_is_touched(
     why: str,
     command: str,
 ) -> None:
+    import builder.serve
+
+    served: list[object] = []
+    monkeypatch.setattr(builder.serve, "serve", lambda *args, **kwargs: served.append(args))
     top = checkout.parent
     monkeypatch.chdir(top / cwd)
     entries = checkout / "entries"
@@ -110,6 +114,7 @@ def test_a_dangerous_out_is_refused_before_anything_is_touched(
     err = capsys.readouterr().err
     assert why in err and "Traceback" not in err
     assert _snapshot(top) == before  # no staging folder, no lock, no cache
+    assert not served
 
 
 def test_the_root_of_a_repository_is_refused(
