@@ -518,10 +518,10 @@ def test_a_full_disk_or_read_only_folder_is_one_line_and_the_site_stays(
     flags = ["build", "--out", "site", "--cache-dir", "cache"]
     assert cli.main(flags) == 0
     before = _snapshot(tmp_path / "site")
-    (tmp_path / "entries" / SAMPLE[0]).write_text(
-        (ENTRIES / SAMPLE[0]).read_text(encoding="utf-8").replace('name: "', 'name: "New ', 1),
-        encoding="utf-8",
-    )
+    text = (ENTRIES / SAMPLE[0]).read_text(encoding="utf-8")
+    changed = text.replace("name: T5", "name: T5 11B", 1)
+    assert changed != text  # so that a rebuild has pages to write
+    (tmp_path / "entries" / SAMPLE[0]).write_text(changed, encoding="utf-8")
 
     def full(*args: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(args[0]))
