@@ -379,7 +379,7 @@ def render_site(
         )
     from builder.entry_schema import schema_text
 
-    output.put("schema/entry.schema.json", schema_text().encode("utf-8"))
+    output.put("schema/entry.schema.json", schema_text(cache_dir).encode("utf-8"))
     _put_dataset(output, ranking)
     package = export.datapackage(config.site_url, __version__)
     output.put("data/datapackage.json", (json.dumps(package, indent=1) + "\n").encode("utf-8"))
