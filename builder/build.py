@@ -6,6 +6,8 @@ import contextlib
 import dataclasses
 import json
 import os
+import stat
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,9 +17,15 @@ from typing import TYPE_CHECKING, Any
 from builder import catalog as catalog_mod
 from builder.config import SiteConfig
 from builder.errors import BuildFailed, EntriesInvalid, EntryError
-from builder.load import entries_root_for, entry_file_names, find_entry_files, read_entry
+from builder.load import (
+    MAX_FILE_BYTES,
+    entries_root_for,
+    entry_file_names,
+    find_entry_files,
+    read_entry,
+)
 from builder.model import Entry, Result
-from builder.ranking import Ranking, Summary, page_key, rank_order, summarize
+from builder.ranking import Ranking, RecordMissing, Summary, page_key, rank_order, summarize
 from builder.validate import check_unique_ids, validate_entry
 
 if TYPE_CHECKING:  # process pools are imported only by builds that need one, not by `check`
@@ -62,7 +70,9 @@ def _collect(paths: list[Path]) -> list[Path]:
     return sorted(set(files), key=os.fspath)  # strings sort much faster than Paths
 
 
-def _check_file(path: Path, watch: Stopwatch) -> Entry | list[EntryError]:
+def _check_file(
+    path: Path, watch: Stopwatch, cache_dir: Path | None = None
+) -> Entry | list[EntryError]:
     shown = _display(path)
     if path.suffix != ".yaml":
         return [
@@ -80,7 +90,11 @@ def _check_file(path: Path, watch: Stopwatch) -> Entry | list[EntryError]:
     if isinstance(raw, EntryError):
         return [raw]
     with watch("validate"):
-        return validate_entry(raw, catalog_mod.hardware_index, catalog_mod.region_keys)
+        return validate_entry(
+            raw,
+            lambda: catalog_mod.hardware_index(cache_dir),
+            lambda: catalog_mod.region_keys(cache_dir),
+        )
 
 
 def check_paths(
@@ -208,21 +222,33 @@ def _exit_with_parent() -> None:
 def build_site(
     entries_dir: Path, out: Path, config: SiteConfig, cache_dir: Path | None = None
 ) -> BuildReport:
-    """Build the whole site into `out`; on any error raise before touching it."""
+    """Build the whole site into `out`; on any error raise before touching it.
+
+    An `out` that a build could damage is refused first (see `builder.safety.check_out`);
+    a second build of the same output or with the same cache waits for the first. A
+    cache that turns out not to hold what its index promised is set aside, with a
+    warning, and the build starts again as if there were none.
+    """
+    from builder.safety import build_lock, check_out
+
+    check_out(out, entries_dir, cache_dir)
     watch = Stopwatch()
     if not entries_dir.is_dir():
         raise BuildFailed(f"{entries_dir}: entries folder not found")
-    worker = _Worker()
-    try:
-        return _build(entries_dir, out, config, cache_dir, watch, worker)
-    finally:
-        worker.close()
-        from builder.render import TEMPLATE_CODE
+    with build_lock(out, cache_dir):
+        check_out(out, entries_dir, cache_dir)  # as the build before this one left it
+        worker = _Worker()
+        try:
+            try:
+                return _build(entries_dir, out, config, cache_dir, watch, worker)
+            except RecordMissing as exc:
+                print(f"warning: {exc}; building without the cache's records", file=sys.stderr)
+                return _build(entries_dir, out, config, cache_dir, watch, worker, trusted=False)
+        finally:
+            worker.close()
+            from builder.cache import thaw
 
-        TEMPLATE_CODE.folder = None
-        from builder.cache import thaw
-
-        thaw()
+            thaw()
 
 
 def _build(
@@ -232,6 +258,7 @@ def _build(
     cache_dir: Path | None,
     watch: Stopwatch,
     worker: _Worker,
+    trusted: bool = True,
 ) -> BuildReport:
     from builder import charts
     from builder.cache import (
@@ -248,7 +275,6 @@ def _build(
     from builder.export import row_texts
     from builder.i18n import LANGUAGES
     from builder.render import (
-        TEMPLATE_CODE,
         ChartFiles,
         model_path,
         render_languages,
@@ -257,13 +283,18 @@ def _build(
     )
     from builder.write import Output, content_key
 
-    cache = BuildCache(cache_dir, global_key(config)) if cache_dir else None
-    TEMPLATE_CODE.folder = cache.templates_folder() if cache else None
+    cache = BuildCache(cache_dir, global_key(config), trusted) if cache_dir else None
     # Chart templates and the vega bundle do not depend on the entries: start them first.
     with watch("charts"):
         template_file = cache.product("chart-templates", _chart_inputs()) if cache else None
         bundle_file = cache.product("vega-bundle", _vl_convert_version()) if cache else None
         template_text = cache.get(template_file) if cache and template_file else None
+        if template_text is not None and not _templates_fit(template_text):
+            assert template_file is not None
+            from builder.cachefile import warn
+
+            warn(template_file, "not the chart templates of every language")
+            template_text = None
         bundle_text = cache.get(bundle_file) if cache and bundle_file else None
         template_job = worker.submit("vega", _chart_templates) if template_text is None else None
         # after the templates, in their process: it has nothing else to do
@@ -286,13 +317,20 @@ def _build(
     for key in files:
         # a file whose status is unchanged is not read again (see builder.cache)
         st = os.lstat(key)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+            # a link, or too large: said as `check` says it, without reading it whole
+            errors.extend(_refused(Path(key), watch))
+            continue
         sig = signature(st)
         seen = before.files.get(key)
         if seen is not None and seen[0] == sig:
             blob = seen[1]
         else:
-            with open(key, "rb") as handle:
-                blob = digest(handle.read())
+            data = _read_limited(key)
+            if data is None:
+                errors.extend(_refused(Path(key), watch))
+                continue
+            blob = digest(data)
         now.files[key] = (sig if settled(st, started_ns) else None, blob)
         known = before.entries.get(key)
         if known is not None and known[0] == blob:
@@ -302,7 +340,7 @@ def _build(
             for code, row_digest in known[2].items():
                 row_digests[f"{code}|{summary.key}"] = row_digest
             continue
-        checked = _check_file(Path(key), watch)
+        checked = _check_file(Path(key), watch, cache_dir)
         if isinstance(checked, list):
             errors.extend(checked)
         else:
@@ -314,7 +352,7 @@ def _build(
         raise EntriesInvalid(errors)
 
     with watch("compute"):
-        catalog = catalog_mod.load_catalog()
+        catalog = catalog_mod.load_catalog(cache_dir)
         computed: dict[str, Result] = {}  # by key: "hash of the file|id"
         exports: dict[str, tuple[str, str]] = {}
         fresh_keys: dict[str, str] = {}  # entry file -> key
@@ -428,7 +466,7 @@ def _build(
                     output.share(),
                     bool(cache),
                     tuple(lang.code for lang in others),
-                    TEMPLATE_CODE.folder,
+                    cache_dir,
                 )
             render_site(
                 ranking,
@@ -438,6 +476,7 @@ def _build(
                 output,
                 keyed=bool(cache),
                 languages=[source] if other_job else LANGUAGES,
+                cache_dir=cache_dir,
             )
             if other_job is not None:
                 other_output, other_rows, other_digests = other_job.result()
@@ -477,8 +516,11 @@ def _build(
                 tuple(made_summaries[key]),
                 {code: ranking.row_digests[f"{code}|{key}"] for code in codes},
             )
-        cache.save_state(now, made)
-        cache.prune([*svg_files.values(), *(f for f in (template_file, bundle_file) if f)])
+        try:
+            cache.save_state(now, made)
+            cache.prune([*svg_files.values(), *(f for f in (template_file, bundle_file) if f)])
+        except OSError as exc:  # the site is built; the next build is a cold one
+            print(f"warning: {cache.folder}: the cache was not saved ({exc})", file=sys.stderr)
     return BuildReport(
         entries=total,
         files=len(output.made),
@@ -487,6 +529,42 @@ def _build(
         seconds=watch.seconds,
         rendered_pages=output.rendered,
         reused=output.reused,
+    )
+
+
+def _refused(path: Path, watch: Stopwatch) -> list[EntryError]:
+    """The error `check` gives a file that is not a regular file within the size limit."""
+    checked = _check_file(path, watch)
+    if isinstance(checked, list):
+        return checked
+    return [EntryError(_display(path), 1, 1, "", "not a regular file within the size limit")]
+
+
+def _read_limited(path: str) -> bytes | None:
+    """An entry file's bytes, or None if it is not a regular file (a link, a device) or
+    longer than the limit: never more than the limit is read, and nothing that blocks."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+            return None
+        data = handle.read(MAX_FILE_BYTES + 1)
+    return data if len(data) <= MAX_FILE_BYTES else None
+
+
+def _templates_fit(text: str) -> bool:
+    """True when kept chart templates are a JSON object with every language's."""
+    from builder.i18n import LANGUAGES
+
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(found, dict) and all(
+        isinstance(found.get(lang.code), dict) for lang in LANGUAGES
     )
 
 

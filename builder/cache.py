@@ -19,31 +19,44 @@ file whose content is unchanged is written again (see `builder.write`): the outp
 folder holds exactly what a fresh build would. Chart templates, static SVGs and the
 vega bundle are cached by their own inputs. Delete the folder, or pass --no-cache,
 for a cold build.
+
+The cache is data, never code: every file holds plain values (marshal of numbers,
+strings, tuples, lists and dicts, or text), behind a header with the format's version
+and a checksum of the payload, and each value's shape is checked before use; results
+are kept as plain tuples (`result_to_plain`) and made again from them. Nothing read
+from the cache is unpickled or executed. A file that is damaged, of another format or
+of the wrong shape is ignored with a warning on stderr, and what it held is made again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import marshal
 import os
-import pickle
 import shutil
 import sys
+import types
+import typing
 import zlib
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from builder import __version__
+from builder.cachefile import FORMAT, Damaged, pack, read, unpack, warn
 from builder.config import PACKAGE_DIR, SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.model import Result
 from builder.ranking import Summary
 from builder.write import atomic_write, content_key
 
-_FORMAT = 6
+_FORMAT = FORMAT
+# The names carry the format: a cache an older version left is not read (nor warned of).
+FILES, INDEX, OUTPUT = (f"{name}.v{FORMAT}.marshal" for name in ("files", "index", "output"))
+_OLD_NAMES = ("state.pickle", "files.marshal", "index.marshal", "output.marshal")
 SHARDS = 64
 KEY_FIELD = Summary._fields.index("key")  # where an index entry's summary keeps its key
 SETTLE_NS = 2_000_000_000  # FAT keeps modification times to 2 s; others are finer
@@ -71,6 +84,143 @@ def _files_below(folders: Iterable[Path]) -> list[Path]:
             p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
         )
     return found
+
+
+def _read_value(path: Path) -> Any:
+    """The marshalled value of a cache file; None if there is none, Damaged if unreadable."""
+    payload = read(path)
+    if payload is None:
+        return None
+    try:
+        return marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        raise Damaged("its content cannot be read") from None
+
+
+def _write_value(path: Path, value: Any) -> None:
+    atomic_write(path, pack(marshal.dumps(value)))
+
+
+# Checked conversions from plain values (as marshal gives them back) to what a build
+# uses: each raises Damaged on a value of another shape.
+Check = Callable[[Any], Any]
+
+
+def _fail(what: str) -> typing.NoReturn:
+    raise Damaged(f"a value is not {what}")
+
+
+def _check_for(tp: Any) -> Check:
+    """The checked conversion of a plain value to type `tp` (a model dataclass, a named
+    tuple, or a typing form of str, int, float, None, Literal, tuple, dict)."""
+    if tp is type(None) or tp is None:
+
+        def none(v: Any) -> Any:
+            return None if v is None else _fail("None")
+
+        return none
+    if tp is str or tp is int:
+        kind = tp
+
+        def exact(v: Any) -> Any:
+            return v if type(v) is kind else _fail(kind.__name__)
+
+        return exact
+    if tp is float:
+
+        def number(v: Any) -> Any:
+            return v if type(v) in (float, int) else _fail("a number")
+
+        return number
+    if tp is Any:
+        return lambda v: v
+    if dataclasses.is_dataclass(tp) or (isinstance(tp, type) and hasattr(tp, "_fields")):
+        hints = typing.get_type_hints(tp)
+        names = (
+            [f.name for f in dataclasses.fields(tp) if f.init]
+            if dataclasses.is_dataclass(tp)
+            else list(tp._fields)
+        )
+        checks = [_check_for(hints[name]) for name in names]
+        n, make = len(checks), typing.cast(Any, tp)
+
+        def record(v: Any) -> Any:
+            if type(v) is not tuple or len(v) != n:
+                _fail(make.__name__)
+            return make(*[c(x) for c, x in zip(checks, v, strict=True)])
+
+        return record
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is typing.Literal:
+        allowed = set(args)
+
+        def literal(v: Any) -> Any:
+            return v if type(v) is str and v in allowed else _fail(f"one of {sorted(allowed)}")
+
+        return literal
+    if origin in (typing.Union, types.UnionType):
+        options = [_check_for(a) for a in args]
+
+        def union(v: Any) -> Any:
+            for option in options:
+                with contextlib.suppress(Damaged):
+                    return option(v)
+            _fail(str(tp))
+
+        return union
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = _check_for(args[0])
+
+        def items(v: Any) -> Any:
+            return tuple(item(x) for x in v) if type(v) is tuple else _fail("a tuple")
+
+        return items
+    if origin is tuple:
+        parts = [_check_for(a) for a in args]
+
+        def fixed(v: Any) -> Any:
+            if type(v) is not tuple or len(v) != len(parts):
+                _fail(f"a tuple of {len(parts)}")
+            return tuple(c(x) for c, x in zip(parts, v, strict=True))
+
+        return fixed
+    if origin is list and args:
+        item = _check_for(args[0])
+        return lambda v: [item(x) for x in v] if type(v) is list else _fail("a list")
+    if origin in (dict, Mapping) and args:
+        key, value = _check_for(args[0]), _check_for(args[1])
+
+        def mapping(v: Any) -> Any:
+            return {key(k): value(x) for k, x in v.items()} if type(v) is dict else _fail("a dict")
+
+        return mapping
+    raise TypeError(f"no checked conversion for {tp!r}")  # a programming error
+
+
+def _plain(value: Any) -> Any:
+    """A model value as plain values: dataclasses and named tuples as tuples."""
+    if dataclasses.is_dataclass(value):
+        return tuple(_plain(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, tuple):
+        return tuple(_plain(x) for x in value)
+    if isinstance(value, Mapping):
+        return {k: _plain(x) for k, x in value.items()}
+    return value
+
+
+_result_check = _check_for(Result)
+
+
+def result_to_plain(result: Result) -> tuple[Any, ...]:
+    """A result as nested tuples, dicts, strings and numbers, fit for marshal."""
+    plain: tuple[Any, ...] = _plain(result)
+    return plain
+
+
+def result_from_plain(plain: Any) -> Result:
+    """The result `result_to_plain` gave `plain` for; Damaged if it is of another shape."""
+    made: Result = _result_check(plain)
+    return made
 
 
 def global_key(config: SiteConfig) -> str:
@@ -114,7 +264,7 @@ def thaw() -> None:
 
 @contextlib.contextmanager
 def _no_gc() -> Iterator[None]:
-    """Pause the cycle collector: (un)pickling many small objects triggers it for nothing."""
+    """Pause the cycle collector: reading many small objects triggers it for nothing."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -153,13 +303,30 @@ class State:
     charts: tuple[str, dict[str, list[tuple[str, str, str]]], dict[str, str]] | None = None
 
 
+_record_check = _check_for(tuple[Any, dict[str, str], tuple[str, str]])
+_files_check = _check_for(dict[str, tuple[tuple[int, int, int, int, int] | None, str]])
+_outputs_check = _check_for(dict[str, tuple[str, int, int, int]])
+_charts_check = _check_for(tuple[str, dict[str, list[tuple[str, str, str]]], dict[str, str]] | None)
+_summary_check = _check_for(Summary)
+_rows_check = _check_for(dict[str, str])
+_shards_check = _check_for(dict[int, tuple[int, int, int, int, int]])
+
+
+def _indexed(value: Any) -> Indexed:
+    """An index entry, checked: the hash of the file, its summary, its rows' hashes."""
+    if type(value) is not tuple or len(value) != 3 or type(value[0]) is not str:
+        _fail("an index entry")
+    return (value[0], tuple(_summary_check(value[1])), _rows_check(value[2]))
+
+
 class Records:
     """Every entry's record, spread over `SHARDS` files by a hash of its key, each file
     read when a record in it is first asked for.
 
     The index (see `BuildCache.state`) holds the signature of each shard it relies on;
-    a shard that no longer matches takes its entries out of the index, so a rebuild
-    never asks for a record that is not there.
+    a shard that no longer matches takes its entries out of the index. A shard that
+    matches and still cannot be read leaves a record missing: the build then starts
+    again without the cache (see `builder.build.build_site`).
     """
 
     def __init__(self, folder: Path, key: str) -> None:
@@ -171,22 +338,29 @@ class Records:
         return {"folder": self.folder, "key": self.key, "_shards": {}}
 
     def path(self, number: int) -> Path:
-        return self.folder / f"records-{number}.pickle"
+        return self.folder / f"records-{number}.v{FORMAT}.marshal"
 
     def shard(self, number: int) -> dict[str, Record]:
-        """The records of one shard (empty when its file is missing or of another build)."""
+        """The records of one shard (empty when its file is missing, of another build, or
+        not as this version writes it: then with a warning)."""
         found = self._shards.get(number)
         if found is None:
             found = {}
+            path = self.path(number)
             try:
                 with _no_gc():
-                    key, records = pickle.loads(self.path(number).read_bytes())
-                if key == self.key and isinstance(records, dict):
-                    found = records
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                pass
-            except (TypeError, ValueError):  # not a pair: a file of another format
-                pass
+                    value = _read_value(path)
+                    if type(value) is tuple and len(value) == 2 and value[0] == self.key:
+                        if type(value[1]) is not dict:
+                            _fail("a dict of records")
+                        for k, plain in value[1].items():
+                            if type(k) is not str:
+                                _fail("a record's key")
+                            result, rows, lines = _record_check(plain)
+                            found[k] = (result_from_plain(result), rows, lines)
+            except Damaged as exc:
+                warn(path, str(exc))
+                found = {}
             self._shards[number] = found
         return found
 
@@ -208,14 +382,16 @@ class Records:
                 continue
             kept = self.shard(number)
             records = {}
+            plain = {}
             for k in sorted(keys):
                 record = made.get(k) or kept.get(k)
                 if record is None:
                     lost.add(k)
                 else:
                     records[k] = record
+                    plain[k] = (result_to_plain(record[0]), record[1], record[2])
             with _no_gc():
-                atomic_write(self.path(number), pickle.dumps((self.key, records), protocol=5))
+                _write_value(self.path(number), (self.key, plain))
             self._shards[number] = records
         return lost
 
@@ -231,23 +407,31 @@ class Records:
 class BuildCache:
     """A folder of reusable build products."""
 
-    def __init__(self, folder: Path, key: str) -> None:
+    def __init__(self, folder: Path, key: str, trusted: bool = True) -> None:
         self.folder = folder
         self.key = key
+        self.trusted = trusted  # False: start from an empty state (see build_site)
         self.records = Records(folder, key)
+        if not trusted:  # no record file is read either
+            self.records._shards = {number: {} for number in range(SHARDS)}
         self._state: State | None = None
         self._by_shard: dict[int, set[str]] = {}  # the keys of the records the index holds
 
-    def _load(self, name: str) -> Any:
-        """The marshalled value kept under `name` by a build with the same key, or None."""
+    def _load(self, name: str, check: Check) -> Any:
+        """The value kept under `name` by a build with the same key, checked, or None."""
+        path = self.folder / name
         try:
-            key, value = marshal.loads((self.folder / name).read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
+            found = _read_value(path)
+            if type(found) is not tuple or len(found) != 2:
+                return None if found is None else _fail("a keyed value")
+            key, value = found
+            return check(value) if key == self.key else None
+        except Damaged as exc:
+            warn(path, str(exc))
             return None
-        return value if key == self.key else None
 
     def _save(self, name: str, value: Any) -> None:
-        atomic_write(self.folder / name, marshal.dumps((self.key, value)))
+        _write_value(self.folder / name, (self.key, value))
 
     def state(self) -> State:
         """The last build's state; what was made with other code or settings is left out,
@@ -255,26 +439,45 @@ class BuildCache:
         if self._state is not None:
             return self._state
         state = State(key=self.key)
-        files = self._load("files.marshal")
-        if isinstance(files, dict):
+        if not self.trusted:
+            self._state = state
+            return state
+        files = self._load(FILES, _files_check)
+        if files is not None:
             state.files = files
-        output = self._load("output.marshal")
-        if isinstance(output, tuple) and len(output) == 3:
-            state.out, state.outputs, state.charts = output
-        index = self._load("index.marshal")
-        if isinstance(index, tuple) and len(index) == 2:
-            entries, shards = index
+        output = self._load(OUTPUT, _check_for(tuple[str, Any, Any]))
+        if output is not None:
+            outputs = self._load_part(output[1], _outputs_check, OUTPUT)
+            charts = self._load_part(output[2], _charts_check, OUTPUT)
+            if outputs is not None:
+                state.out, state.outputs, state.charts = output[0], outputs, charts
+        index = self._load(INDEX, _check_for(tuple[dict[str, Any], Any]))
+        shards = self._load_part(index[1], _shards_check, INDEX) if index else None
+        if index is not None and shards is not None:
+            entries = index[0]
             now = self.records.signatures()
             intact = {number for number, sig in shards.items() if now.get(number) == sig}
             by_shard: dict[int, set[str]] = {number: set() for number in intact}
-            for path, indexed in entries.items():
-                keys = by_shard.get(_shard(indexed[1][KEY_FIELD]))
-                if keys is not None:
-                    keys.add(indexed[1][KEY_FIELD])
-                    state.entries[path] = indexed
+            try:
+                for path, value in entries.items():
+                    indexed = _indexed(value)
+                    keys = by_shard.get(_shard(indexed[1][KEY_FIELD]))
+                    if keys is not None:
+                        keys.add(indexed[1][KEY_FIELD])
+                        state.entries[path] = indexed
+            except Damaged as exc:
+                warn(self.folder / INDEX, str(exc))
+                state.entries, by_shard = {}, {}
             self._by_shard = by_shard
         self._state = state
         return state
+
+    def _load_part(self, value: Any, check: Check, name: str) -> Any:
+        try:
+            return check(value)
+        except Damaged as exc:
+            warn(self.folder / name, str(exc))
+            return None
 
     def forget_state(self) -> None:
         """Drop what describes the last output (before the output it describes is replaced).
@@ -282,7 +485,7 @@ class BuildCache:
         The records stay: they describe entry files, not the output.
         """
         self._state = None
-        (self.folder / "output.marshal").unlink(missing_ok=True)
+        (self.folder / OUTPUT).unlink(missing_ok=True)
 
     def save_state(self, state: State, made: dict[str, Record]) -> None:
         """Remember this build, after its output was swapped in; `made` holds the records
@@ -291,6 +494,9 @@ class BuildCache:
         now = {e[1][KEY_FIELD] for e in state.entries.values()}
         before = set().union(*self._by_shard.values())
         changed: dict[int, set[str]] = {}
+        if not self.trusted:  # every shard is written again: none is known to be sound
+            changed = {number: set() for number in range(SHARDS)}
+            before = set()
         for key in before - now:
             changed.setdefault(_shard(key), set(self._by_shard.get(_shard(key), ()))).discard(key)
         for key in now - before:
@@ -303,35 +509,35 @@ class BuildCache:
             keys -= lost
             if not keys:
                 del self._by_shard[number]
-        self._save("files.marshal", state.files)
-        self._save("index.marshal", (state.entries, self.records.signatures()))
-        self._save("output.marshal", (state.out, state.outputs, state.charts))
-        (self.folder / "state.pickle").unlink(missing_ok=True)  # the format before these
+        self._save(FILES, state.files)
+        self._save(INDEX, (state.entries, self.records.signatures()))
+        self._save(OUTPUT, (state.out, state.outputs, state.charts))
+        for n in range(SHARDS):  # the formats before these
+            for old in (f"records-{n}.pickle", f"records-{n}.marshal"):
+                (self.folder / old).unlink(missing_ok=True)
+        for old in _OLD_NAMES:
+            (self.folder / old).unlink(missing_ok=True)
+        shutil.rmtree(self.folder / "templates", ignore_errors=True)  # compiled code, once
         self._state = state
-
-    def templates_folder(self) -> Path:
-        """Where compiled templates are kept, for this key only (older ones are removed)."""
-        root = self.folder / "templates"
-        if root.is_dir():
-            for other in root.iterdir():
-                if other.name != self.key:
-                    shutil.rmtree(other, ignore_errors=True)
-        return root / self.key
+        self.trusted = True
 
     def product(self, name: str, inputs: str) -> Path:
         """Where a product made from `inputs` is kept."""
-        return self.folder / f"{name}-{digest(inputs.encode())}"
+        return self.folder / f"{name}-{digest(f'{FORMAT}|{inputs}'.encode())}"
 
     def get(self, path: Path) -> str | None:
-        """A kept product's text, or None."""
+        """A kept product's text, or None (with a warning if its file is damaged)."""
         try:
-            return path.read_text(encoding="utf-8")
-        except OSError:
+            return unpack(path.read_bytes()).decode("utf-8")
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            warn(path, str(exc) if isinstance(exc, Damaged) else "it cannot be read")
             return None
 
     def svg_path(self, spec_json: str, renderer: str) -> Path:
         """Where the static SVG of a spec, drawn by `renderer` (its code and versions), is kept."""
-        return self.folder / "svg" / f"{digest(f'{renderer}|{spec_json}'.encode())}.svg"
+        return self.folder / "svg" / f"{digest(f'{FORMAT}|{renderer}|{spec_json}'.encode())}.svg"
 
     def prune(self, used: Collection[Path]) -> None:
         """Remove kept SVGs and products this build did not use: they would only pile up."""
@@ -344,5 +550,8 @@ class BuildCache:
                 path.unlink(missing_ok=True)
 
     def store(self, path: Path, text: str) -> None:
-        """Keep a product."""
-        atomic_write(path, text.encode("utf-8"))
+        """Keep a product (a cache that cannot be written is only said so: see `warn`)."""
+        try:
+            atomic_write(path, pack(text.encode("utf-8")))
+        except OSError as exc:
+            print(f"warning: {path}: not kept ({exc.strerror})", file=sys.stderr)

@@ -153,25 +153,40 @@ def nearest_keys(key: str, choices: list[str], n: int = 3) -> list[str]:
     return found[:n]
 
 
-# Parsing the grid catalog's YAML is most of `check`'s start-up; a JSON copy keyed by the
-# file's hash loads ten times faster. It is a cache: missing or unwritable, nothing changes.
-JSON_CACHE = Path(".cache") / "leaderboard" / "catalogs"
+# Parsing the grid catalog's YAML is most of the catalogs' loading; a JSON copy keyed by
+# the file's hash loads ten times faster. It is kept in the build cache's folder, under
+# `CATALOGS`, when the caller passes one: without, nothing is read from or written to it.
+# It is a cache: missing, damaged (with a warning) or unwritable, nothing changes.
+CATALOGS = "catalogs"
 
 
 @functools.lru_cache(maxsize=8)
-def _read(name: str) -> dict[str, Any]:
+def _read(name: str, cache_dir: Path | None = None) -> dict[str, Any]:
     """One catalog file, parsed once per process (callers must not modify it)."""
     raw = (DATA_DIR / name).read_bytes()
-    copy = JSON_CACHE / f"{name}-{hashlib.blake2b(raw, digest_size=16).hexdigest()}.json"
-    try:
-        data = json.loads(copy.read_bytes())
-    except (OSError, ValueError):
+    data: Any = None
+    copy = None
+    if cache_dir is not None:
+        from builder import cachefile
+
+        digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        copy = cache_dir / CATALOGS / f"{name}-{digest}.v{cachefile.FORMAT}.json"
+        try:
+            payload = cachefile.read(copy)
+            data = None if payload is None else json.loads(payload)
+        except ValueError as exc:  # Damaged, or not JSON
+            cachefile.warn(copy, str(exc) if isinstance(exc, cachefile.Damaged) else "not JSON")
+            data = None
+    if not isinstance(data, dict):
         data = yaml.load(raw, Loader=_Loader)
-        with contextlib.suppress(OSError, TypeError, ValueError):
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            tmp = copy.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(data), encoding="utf-8")
-            os.replace(tmp, copy)
+        if copy is not None:
+            from builder import cachefile
+
+            with contextlib.suppress(OSError, TypeError, ValueError):
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                tmp = copy.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_bytes(cachefile.pack(json.dumps(data).encode("utf-8")))
+                os.replace(tmp, copy)
     if not isinstance(data, dict):
         raise ValueError(f"{name}: expected a mapping at the top")
     return data
@@ -195,21 +210,27 @@ def _source(sources: dict[str, Source], key: Any, where: str) -> Source:
     return sources[key]
 
 
-@functools.lru_cache(maxsize=1)
-def hardware_index() -> dict[str, bool]:
-    """Hardware key -> whether the catalog has a default power for it: all `check` needs."""
+@functools.lru_cache(maxsize=2)
+def hardware_index(cache_dir: Path | None = None) -> dict[str, bool]:
+    """Hardware key -> whether the catalog has a default power for it: all `check` needs.
+
+    `cache_dir`: the build cache's folder, where parsed copies are kept (see `_read`).
+    """
     return {
         str(key): row.get("measured_w") is not None or row.get("tdp_w") is not None
-        for key, row in _read("hardware.yaml")["accelerators"].items()
+        for key, row in _read("hardware.yaml", cache_dir)["accelerators"].items()
     }
 
 
-@functools.lru_cache(maxsize=1)
-def load_catalog() -> Catalog:
-    """Read every catalog file in builder/data once per process."""
+@functools.lru_cache(maxsize=2)
+def load_catalog(cache_dir: Path | None = None) -> Catalog:
+    """Read every catalog file in builder/data once per process.
+
+    `cache_dir`: the build cache's folder, where parsed copies are kept (see `_read`).
+    """
     all_sources: dict[str, Source] = {}
 
-    hw_data = _read("hardware.yaml")
+    hw_data = _read("hardware.yaml", cache_dir)
     hw_sources = _sources(hw_data, "hardware.yaml")
     hardware: dict[str, Hardware] = {}
     for key, row in hw_data["accelerators"].items():
@@ -237,7 +258,7 @@ def load_catalog() -> Catalog:
         )
     all_sources.update(hw_sources)
 
-    grid_data = _read("grid.yaml")
+    grid_data = _read("grid.yaml", cache_dir)
     grid_sources = _sources(grid_data, "grid.yaml")
     regions: dict[str, Region] = {}
     borrowed: list[tuple[str, dict[str, Any]]] = []
@@ -274,7 +295,7 @@ def load_catalog() -> Catalog:
     regions = dict(sorted(regions.items(), key=lambda kv: (_KIND_ORDER.get(kv[1].kind, 9), kv[0])))
     all_sources.update(grid_sources)
 
-    pue_data = _read("pue.yaml")
+    pue_data = _read("pue.yaml", cache_dir)
     pue_sources = _sources(pue_data, "pue.yaml")
 
     def series(key: str, row: dict[str, Any]) -> PueSeries:
@@ -298,7 +319,7 @@ def load_catalog() -> Catalog:
     all_sources.update(pue_sources)
 
     has_equivalents = (DATA_DIR / "equivalents.yaml").is_file()
-    eq_data = _read("equivalents.yaml") if has_equivalents else {"equivalents": {}}
+    eq_data = _read("equivalents.yaml", cache_dir) if has_equivalents else {"equivalents": {}}
     eq_sources = _sources(eq_data, "equivalents.yaml")
     equivalents = tuple(
         Equivalent(
@@ -323,7 +344,7 @@ def load_catalog() -> Catalog:
     )
 
 
-@functools.lru_cache(maxsize=1)
-def region_keys() -> frozenset[str]:
-    """Just the grid region keys: all `check` needs."""
-    return frozenset(str(k) for k in _read("grid.yaml")["regions"])
+@functools.lru_cache(maxsize=2)
+def region_keys(cache_dir: Path | None = None) -> frozenset[str]:
+    """Just the grid region keys: all `check` needs (`cache_dir`: see `_read`)."""
+    return frozenset(str(k) for k in _read("grid.yaml", cache_dir)["regions"])

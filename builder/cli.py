@@ -227,11 +227,23 @@ def cmd_preview(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the whole site; the previous output survives any failure."""
     from builder.build import build_site
+    from builder.safety import check_out
 
+    cache_dir = None if args.no_cache else args.cache_dir
+    check_out(args.out, args.entries, cache_dir)  # before anything is written
     start = time.perf_counter()
-    report = build_site(
-        args.entries, args.out, _config(args), cache_dir=None if args.no_cache else args.cache_dir
-    )
+    try:
+        report = build_site(args.entries, args.out, _config(args), cache_dir=cache_dir)
+    except OSError as exc:  # disk full, a read-only folder: said in one line
+        if args.debug:
+            raise
+        where = f": {exc.filename}" if exc.filename else ""
+        print(
+            f"error: {exc.strerror or exc}{where}; the build was abandoned "
+            "and the previous output left as it was",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
     elapsed = time.perf_counter() - start
     reused = f", {report.reused} pages unchanged" if report.reused else ""
     print(

@@ -8,6 +8,7 @@ path or the calendar (ids, real dates) and are only in the validator.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from builder.schema import ENTRY, FORMAT_VERSION, Field
@@ -124,9 +125,10 @@ def entry_schema(hardware: dict[str, bool], regions: list[str]) -> dict[str, Any
     }
 
 
-def schema_text() -> str:
-    """The schema as the stable JSON text that is committed and published."""
+def schema_text(cache_dir: Path | None = None) -> str:
+    """The schema as the stable JSON text that is committed and published (`cache_dir`:
+    the build cache's folder, where parsed catalogs are kept, or None)."""
     from builder import catalog
 
-    schema = entry_schema(catalog.hardware_index(), list(catalog.region_keys()))
+    schema = entry_schema(catalog.hardware_index(cache_dir), list(catalog.region_keys(cache_dir)))
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

@@ -98,11 +98,16 @@ def catalog_problems(catalog: MessageCatalog, path: Path) -> list[str]:
     return problems
 
 
+# Per language code: the message ids a build asked for and its catalog lacks (shared by
+# every compiled copy of the catalog in this process).
+_MISSING: dict[str, set[str]] = {}
+
+
 class StrictTranslations(_gettext.GNUTranslations):
     """Translations that remember every message id they do not have, instead of hiding it."""
 
-    def __init__(self, fp: io.BytesIO) -> None:
-        self.missing: set[str] = set()
+    def __init__(self, fp: io.BytesIO, code: str = "") -> None:
+        self.missing: set[str] = _MISSING.setdefault(code, set())
         super().__init__(fp)
 
     def gettext(self, message: str) -> str:
@@ -126,10 +131,12 @@ class SourceTranslations(_gettext.NullTranslations):
 _SOURCE_TRANSLATIONS = SourceTranslations()
 
 
-def translations(language: Language) -> _gettext.NullTranslations:
+def translations(language: Language, cache_dir: Path | None = None) -> _gettext.NullTranslations:
     """The compiled catalog of a language; TranslationError if it is incomplete.
 
     Compiled once per version of the .po file, so `serve` picks up a translator's edit.
+    `cache_dir`: the build cache's folder, where compiled catalogs are kept (see
+    `_compiled`); without it, none is read or written.
     """
     if language == SOURCE:
         return _SOURCE_TRANSLATIONS
@@ -138,29 +145,37 @@ def translations(language: Language) -> _gettext.NullTranslations:
         st = path.stat()
     except FileNotFoundError as exc:
         raise TranslationError(f"{path}: no catalog for {language.tag}") from exc
-    return _compiled(path, st.st_mtime_ns, st.st_size)
+    return _compiled(path, st.st_mtime_ns, st.st_size, cache_dir)
 
 
 # Reading a .po file with Babel and checking it is a tenth of a rebuild's time; the
-# compiled catalog of a .po file that passed is kept, keyed by the file's bytes and
-# Babel's version. It is a cache: missing or unwritable, nothing changes.
-COMPILED_CACHE = Path(".cache") / "leaderboard" / "messages"
+# compiled catalog of a .po file that passed is kept in the build cache's folder, under
+# `MESSAGES`, keyed by the file's bytes and Babel's version. It is a cache: missing,
+# damaged (with a warning) or unwritable, nothing changes.
+MESSAGES = "messages"
 
 
 @functools.lru_cache(maxsize=8)
-def _compiled(path: Path, mtime_ns: int, size: int) -> StrictTranslations:
+def _compiled(path: Path, mtime_ns: int, size: int, cache_dir: Path | None) -> StrictTranslations:
     import babel
 
+    from builder import cachefile
+
+    code = path.parent.parent.name
     try:
         source = path.read_bytes()
     except OSError as exc:
         raise TranslationError(f"{path}: cannot be read: {exc}") from exc
     key = hashlib.blake2b(source + babel.__version__.encode(), digest_size=16).hexdigest()
-    kept = COMPILED_CACHE / f"{path.parent.parent.name}-{key}.mo"
-    try:
-        return StrictTranslations(io.BytesIO(kept.read_bytes()))
-    except Exception:  # missing, or damaged (gettext raises several kinds): compile again
-        pass
+    name = f"{code}-{key}.v{cachefile.FORMAT}.mo"
+    kept = cache_dir / MESSAGES / name if cache_dir is not None else None
+    if kept is not None:
+        try:
+            payload = cachefile.read(kept)
+            if payload is not None:
+                return StrictTranslations(io.BytesIO(payload), code)
+        except Exception as exc:  # damaged (gettext raises several kinds): compile again
+            cachefile.warn(kept, str(exc) if isinstance(exc, cachefile.Damaged) else "damaged")
     try:
         catalog = read_catalog(path)
     except Exception as exc:  # Babel raises several kinds for a malformed file
@@ -172,19 +187,21 @@ def _compiled(path: Path, mtime_ns: int, size: int) -> StrictTranslations:
 
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
-    with contextlib.suppress(OSError):
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        tmp = kept.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(buffer.getvalue())
-        os.replace(tmp, kept)
+    if kept is not None:
+        with contextlib.suppress(OSError):
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            tmp = kept.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(cachefile.pack(buffer.getvalue()))
+            os.replace(tmp, kept)
     buffer.seek(0)
-    return StrictTranslations(buffer)
+    return StrictTranslations(buffer, code)
 
 
 def missing_messages(language: Language) -> set[str]:
     """Message ids a build asked of this language's catalog and did not find."""
-    found: set[str] = getattr(translations(language), "missing", set())
-    return found
+    if language == SOURCE:
+        return set()
+    return _MISSING.setdefault(language.code, set())
 
 
 def reset_missing() -> None:

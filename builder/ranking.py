@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 # (`Summary.key`), and rows also by their language: "<code>|<key>".
 
 
+class RecordMissing(BuildFailed):
+    """The build cache lacks a record its index promised: the build starts again without it."""
+
+
 class Summary(NamedTuple):
     """What a build needs of an entry whose pages it may not make again."""
 
@@ -141,8 +145,5 @@ class Ranking:
         record = self.records.get(s.key) if self.records is not None else None
         if record is None:  # the index keeps an entry only while its record's file is intact
             folder = self.records.folder if self.records is not None else "the build cache"
-            raise BuildFailed(
-                f"{folder}: what the last build kept of {s.path} cannot be read: "
-                "delete the folder, or build with --no-cache"
-            )
+            raise RecordMissing(f"{folder}: what the last build kept of {s.path} cannot be read")
         return record

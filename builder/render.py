@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gc
 import io
@@ -20,6 +19,7 @@ from markupsafe import Markup
 from builder import __version__, charts, export
 from builder.catalog import Catalog, Region
 from builder.config import DEFAULT_TITLE, SITE_DIR, TEMPLATES_DIR, SiteConfig
+from builder.errors import BuildFailed
 from builder.i18n import (
     LANGUAGES,
     N_,
@@ -34,7 +34,7 @@ from builder.i18n import (
 )
 from builder.model import Result
 from builder.ranking import Ranking, page_key
-from builder.write import Output, atomic_write, content_key
+from builder.write import Output, content_key
 
 if TYPE_CHECKING:
     import markdown
@@ -182,41 +182,28 @@ def load_pages(site_dir: Path = SITE_DIR, language: Language = SOURCE) -> dict[s
 
 
 class TemplateCode(jinja2.BytecodeCache):
-    """Compiled templates, shared by every language's environment in this process, and
-    kept in `folder` (a build cache's) for the next process. Jinja checks each against
-    its template's source before use."""
+    """Compiled templates, shared by every language's environment in this process only:
+    compiled code is never written to disk nor read from it (a worker compiles its own).
+    Jinja checks each against its template's source before use."""
 
     def __init__(self) -> None:
         self.memory: dict[str, bytes] = {}
-        self.folder: Path | None = None
-
-    def _path(self, bucket: jinja2.bccache.Bucket) -> Path | None:
-        return None if self.folder is None else self.folder / f"{bucket.key}.code"
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         data = self.memory.get(bucket.key)
-        path = self._path(bucket)
-        if path is not None:
-            if data is None:
-                with contextlib.suppress(OSError):
-                    data = path.read_bytes()
-            elif not path.exists():  # compiled by this process for a build without a cache
-                atomic_write(path, data)
         if data is not None:
             bucket.bytecode_from_string(data)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = bucket.bytecode_to_string()
-        self.memory[bucket.key] = data
-        path = self._path(bucket)
-        if path is not None:
-            atomic_write(path, data)
+        self.memory[bucket.key] = bucket.bytecode_to_string()
 
 
 TEMPLATE_CODE = TemplateCode()
 
 
-def _environment(templates_dir: Path, language: Language = SOURCE) -> jinja2.Environment:
+def _environment(
+    templates_dir: Path, language: Language = SOURCE, cache_dir: Path | None = None
+) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         bytecode_cache=TEMPLATE_CODE,
@@ -228,7 +215,7 @@ def _environment(templates_dir: Path, language: Language = SOURCE) -> jinja2.Env
         extensions=["jinja2.ext.i18n"],
     )
     env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them
-    lookup = translations(language)
+    lookup = translations(language, cache_dir)
 
     # Jinja's "new style" gettext: the message is safe markup, its %(name)s values are
     # escaped, and formatting always applies (so a literal percent sign is written %%).
@@ -388,6 +375,7 @@ def render_site(
     templates_dir: Path = TEMPLATES_DIR,
     site_dir: Path = SITE_DIR,
     languages: Sequence[Language] = LANGUAGES,
+    cache_dir: Path | None = None,
 ) -> None:
     """Put every page of the site into `output`, each as soon as it is rendered.
 
@@ -397,7 +385,8 @@ def render_site(
     With `keyed`, model pages get the key of their inputs (`page_key`): a page whose key
     and file are unchanged since the last build is not rendered again. Ranking pages, the rows file
     and the dataset are keyed by the hashes of their rows and lines (see
-    `builder.ranking`), the other pages by the site-wide inputs alone.
+    `builder.ranking`), the other pages by the site-wide inputs alone. `cache_dir`: the
+    build cache's folder, where compiled translations are kept (None: none is read).
     """
     if not isinstance(ranking, Ranking):
         ranking = Ranking.of(ranking)
@@ -416,6 +405,7 @@ def render_site(
             templates_dir,
             site_dir,
             notes_memo,
+            cache_dir,
         )
     check_complete()
     if SOURCE not in languages:
@@ -426,11 +416,16 @@ def render_site(
         output.put("robots.txt", robots_txt(config.site_url).encode())
     from builder.entry_schema import schema_text
 
-    output.put("schema/entry.schema.json", schema_text().encode("utf-8"))
+    output.put("schema/entry.schema.json", schema_text(cache_dir).encode("utf-8"))
     _put_dataset(output, ranking)
     package = export.datapackage(config.site_url, __version__)
     output.put("data/datapackage.json", (json.dumps(package, indent=1) + "\n").encode("utf-8"))
     for asset in sorted((site_dir / "assets").rglob("*")):
+        if asset.is_symlink():  # it could lead anywhere on the machine: never published
+            raise BuildFailed(
+                f"{asset}: a symbolic link; site assets are published only as regular files "
+                "(put the file itself there)"
+            )
         if asset.is_file():
             output.put(
                 f"assets/{asset.relative_to(site_dir / 'assets').as_posix()}", asset.read_bytes()
@@ -460,23 +455,23 @@ def render_languages(
     output: Output,
     keyed: bool,
     codes: tuple[str, ...],
-    template_folder: Path | None,
+    cache_dir: Path | None,
 ) -> tuple[Output, dict[str, str], dict[str, str]]:
     """Some languages' pages, for a worker process: what it put, and the rows it rendered
     and their hashes (see `Ranking.rows_made`)."""
     from builder.catalog import load_catalog
 
-    TEMPLATE_CODE.folder = template_folder
     gc.freeze()  # the results, as in the build's own process (see builder.cache.freeze)
     try:
         render_site(
             ranking,
-            load_catalog(),
+            load_catalog(cache_dir),
             config,
             chart_files,
             output,
             keyed,
             languages=[lang for lang in LANGUAGES if lang.code in codes],
+            cache_dir=cache_dir,
         )
     finally:
         gc.unfreeze()
@@ -495,6 +490,7 @@ class LanguagePages:
         templates_dir: Path = TEMPLATES_DIR,
         site_dir: Path = SITE_DIR,
         notes_memo: dict[str, str] | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         self.language = language
         # An entry's notes are the same Markdown in every language: with a memo shared by
@@ -502,12 +498,12 @@ class LanguagePages:
         self.notes_memo = notes_memo
         self.catalog = catalog
         self.config = config
-        self.env = _environment(templates_dir, language)
-        self.gettext = _ = translations(language).gettext
+        self.env = _environment(templates_dir, language, cache_dir)
+        self.gettext = _ = translations(language, cache_dir).gettext
         self.fmt = formats(language)
         self.pages = load_pages(site_dir, language)
         self.labels = {key: _(label) for key, label in LABELS.items()}
-        self.places = place_names(catalog, language)
+        self.places = place_names(catalog, language, cache_dir)
         nav = [("", _("Leaderboard"))] + [
             (slug, self.pages[slug].title)
             for slug in ("methodology", "data", "contribute", "about")
@@ -602,9 +598,12 @@ def _render_language(
     templates_dir: Path,
     site_dir: Path,
     notes_memo: dict[str, str] | None,
+    cache_dir: Path | None = None,
 ) -> None:
     """One language's pages, under its prefix."""
-    renderer = LanguagePages(language, catalog, config, templates_dir, site_dir, notes_memo)
+    renderer = LanguagePages(
+        language, catalog, config, templates_dir, site_dir, notes_memo, cache_dir
+    )
     env, labels, pages = renderer.env, renderer.labels, renderer.pages
     prefix, code = language.prefix, language.code
     cached = ranking.records is not None
@@ -742,12 +741,14 @@ def _put_rows(output: Output, path: str, digests: list[str], row: Callable[[int]
     output.put(path, buffer.getvalue(), key)
 
 
-def place_names(catalog: Catalog, language: Language) -> dict[str, str]:
+def place_names(
+    catalog: Catalog, language: Language, cache_dir: Path | None = None
+) -> dict[str, str]:
     """English name -> name in `language` of the catalog's countries and the world (CLDR)."""
     if language == SOURCE:
         return {}
     territories = formats(language).locale.territories
-    names = {"World": translations(language).gettext(N_("World"))}
+    names = {"World": translations(language, cache_dir).gettext(N_("World"))}
     for region in catalog.regions.values():
         if region.kind == "country" and region.key in territories:
             names[region.name] = territories[region.key]

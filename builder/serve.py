@@ -36,7 +36,7 @@ import watchfiles
 from builder.catalog import DATA_DIR
 from builder.config import SITE_DIR, TEMPLATES_DIR
 from builder.errors import BuildFailed
-from builder.i18n import COMPILED_CACHE, LOCALE_DIR
+from builder.i18n import LOCALE_DIR
 from builder.write import TEMP_PREFIX
 
 LOOPBACK = "127.0.0.1"
@@ -394,7 +394,7 @@ class Watcher:
         cls, server: SiteServer, args: argparse.Namespace, rebuild: Callable[[], str | None]
     ) -> Watcher:
         """The watcher of `serve`'s inputs; the output and the caches are not inputs."""
-        ignore = [server.out, COMPILED_CACHE]
+        ignore = [server.out]
         if not args.no_cache:
             ignore.append(args.cache_dir)
         return cls(server, _folders(Path(args.entries)), rebuild, ignore, bool(args.debug))

@@ -17,6 +17,11 @@ How the staged files are committed depends on what the build knows of the output
   not the size of the site. Should it be killed while moving files, the output mixes old
   and new files; the cache has already forgotten the output by then, so the next build
   is a fresh one and puts everything right.
+
+Either way, only the files the output's record (see `builder.safety`) lists as made by
+a build are replaced or deleted. Files someone else put in the output are kept (a fresh
+build links them into the new folder before the swap) and named in a warning; a build
+that would make a file where such a file is refuses, before anything changes.
 """
 
 from __future__ import annotations
@@ -27,8 +32,12 @@ import ctypes.util
 import hashlib
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
+
+from builder.errors import BuildFailed
+from builder.safety import RECORD, read_record, record_bytes
 
 # What a build wrote: per relative path, the key of its content (a hash of its bytes or
 # of what it was made from), and the inode, size and modification time of the file in the
@@ -52,6 +61,18 @@ def atomic_write(path: Path, data: bytes) -> None:
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
     os.replace(tmp, path)
+
+
+def _write(path: str, data: bytes) -> None:
+    """Write a new file of the output (staged)."""
+    Path(path).write_bytes(data)
+
+
+def _put_record(out: str, data: bytes) -> None:
+    """Replace the output's record at once (as a fresh build's, readable by all)."""
+    tmp = f"{out}/{RECORD}.{os.getpid()}.tmp"
+    _write(tmp, data)
+    os.replace(tmp, f"{out}/{RECORD}")
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -192,27 +213,76 @@ class Output:
         if folder not in self._folders:
             os.makedirs(f"{self.stage}/{folder}", exist_ok=True)
             self._folders.add(folder)
-        target = Path(f"{self.stage}/{path}")
-        target.write_bytes(data)
+        target = f"{self.stage}/{path}"
+        _write(target, data)
         st = os.stat(target)
         self.made[path] = (key, st.st_ino, st.st_size, st.st_mtime_ns)
         self.staged.append(path)
 
     def commit(self) -> Manifest:
-        """Put the staged files in place (see the module's note); return the new manifest."""
+        """Put the staged files in place (see the module's note); return the new manifest.
+
+        BuildFailed, with the output unchanged, if a file someone else put in the output
+        is where this build makes one.
+        """
+        recorded = read_record(self.out) if self.out.is_dir() else frozenset()
+        others = self._others(recorded or frozenset())
+        if others:
+            print(
+                f"warning: {self.out}: kept {len(others)} file(s) that no build made: "
+                + ", ".join(others[:10])
+                + (", …" if len(others) > 10 else ""),
+                file=sys.stderr,
+            )
         if self.previous is None:
-            self._swap()
+            self._swap(others)
         else:
-            self._update()
+            self._update(recorded or frozenset())
         return self.made
+
+    def _others(self, recorded: frozenset[str]) -> list[str]:
+        """The files in the output that no build recorded making, sorted; BuildFailed if
+        this build makes a file at one's path, or below it, or one is below a file it makes."""
+        if not self.out.is_dir():
+            return []
+        others = sorted(p for p in _files_below(str(self.out)) if p not in recorded and p != RECORD)
+        if not others:
+            return others
+        made_folders: set[str] = set()
+        for made in self.made:
+            folder = made.rpartition("/")[0]
+            while folder and folder not in made_folders:
+                made_folders.add(folder)
+                folder = folder.rpartition("/")[0]
+        for path in others:
+            above = path.rpartition("/")[0]
+            clash = path in self.made or path in made_folders
+            while not clash and above:
+                clash, above = above in self.made, above.rpartition("/")[0]
+            if clash:
+                raise BuildFailed(
+                    f"{self.out}/{path}: this build makes a file there, and the file there "
+                    "was not made by a build; move it away, then build again "
+                    "(nothing was changed)"
+                )
+        return others
 
     def abandon(self) -> None:
         """Drop what was staged, leaving the output as it was."""
         shutil.rmtree(self.stage, ignore_errors=True)
 
-    def _swap(self) -> None:
+    def _swap(self, others: list[str]) -> None:
         out, tmp = self.out, self.stage
         os.chmod(tmp, 0o755)  # mkdtemp makes it 0700; a served site must be readable
+        _write(f"{tmp}/{RECORD}", record_bytes(self.made))
+        for path in others:  # linked, not moved: killed before the swap, nothing is lost
+            folder = path.rpartition("/")[0]
+            if folder:
+                os.makedirs(f"{tmp}/{folder}", exist_ok=True)
+            try:
+                os.link(f"{out}/{path}", f"{tmp}/{path}", follow_symlinks=False)
+            except OSError:  # a file system without hard links
+                shutil.copy2(f"{out}/{path}", f"{tmp}/{path}", follow_symlinks=False)
         try:
             if out.exists() and _exchange(tmp, out):
                 pass  # tmp now holds the old site
@@ -230,22 +300,25 @@ class Output:
             with contextlib.suppress(FileNotFoundError):
                 shutil.rmtree(tmp)
 
-    def _update(self) -> None:
+    def _update(self, recorded: frozenset[str]) -> None:
         out = str(self.out)
         folders: set[str] = set()
         try:
+            # Killed while moving files in, the record still covers all of them.
+            _put_record(out, record_bytes(recorded | set(self.made)))
             for path in self.staged:
                 folder = path.rpartition("/")[0]
                 if folder and folder not in folders:
                     os.makedirs(f"{out}/{folder}", exist_ok=True)
                     folders.add(folder)
                 os.replace(f"{self.stage}/{path}", f"{out}/{path}")
-            # Whatever else is there, a fresh build would not have made: gone.
+            # What a build made there before and this one does not make: gone.
             emptied: set[str] = set()
-            for path in _files_below(out):
-                if path not in self.made:
+            for path in sorted(recorded.difference(self.made)):
+                with contextlib.suppress(FileNotFoundError):
                     os.unlink(f"{out}/{path}")
-                    emptied.add(path.rpartition("/")[0])
+                emptied.add(path.rpartition("/")[0])
+            _put_record(out, record_bytes(self.made))
             for folder in sorted(emptied, key=len, reverse=True):
                 while folder:
                     try:

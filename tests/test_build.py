@@ -140,13 +140,16 @@ def test_failed_build_leaves_previous_output_intact(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_rebuild_replaces_output_and_leaves_no_temporary_folder(tmp_path: Path) -> None:
+    from builder.safety import RECORD, record_bytes
+
     out = tmp_path / "_site"
     out.mkdir()
     (out / "stale.html").write_text("old", encoding="utf-8")
+    (out / RECORD).write_bytes(record_bytes(["stale.html"]))  # made by an earlier build
     build_site(ENTRIES, out, SiteConfig())
     assert not (out / "stale.html").exists()
     assert (out / "index.html").is_file()
-    assert [p.name for p in tmp_path.iterdir()] == ["_site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["._site.lock", "_site"]
 
 
 def test_csv_neutralizes_formula_cells(built_site: tuple[Path, BuildReport]) -> None:
@@ -206,7 +209,7 @@ def test_a_killed_builds_temporary_folder_is_removed_by_the_next_build(tmp_path:
     (abandoned / "models").mkdir(parents=True)
     build_site(ENTRIES, tmp_path / "_site", SiteConfig())
     assert not abandoned.exists()
-    assert [p.name for p in tmp_path.iterdir()] == ["_site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["._site.lock", "_site"]
 
 
 @pytest.mark.slow

@@ -129,17 +129,16 @@ def test_an_untranslated_message_fails_the_build_naming_file_and_line(
 def test_a_compiled_catalog_is_kept_and_a_damaged_copy_compiled_again(
     tmp_path: Path, isolated_catalogs: pytest.MonkeyPatch
 ) -> None:
-    isolated_catalogs.setattr(i18n, "COMPILED_CACHE", tmp_path / "messages")
     language = TRANSLATED[0]
     i18n._compiled.cache_clear()
-    translated = i18n.translations(language).gettext("Search")
+    translated = i18n.translations(language, tmp_path).gettext("Search")
     assert translated != "Search"
     (kept,) = (tmp_path / "messages").iterdir()
     compiled = kept.read_bytes()
     for damage in (b"", b"not a catalog", compiled[: len(compiled) // 2]):
         kept.write_bytes(damage)
         i18n._compiled.cache_clear()
-        assert i18n.translations(language).gettext("Search") == translated
+        assert i18n.translations(language, tmp_path).gettext("Search") == translated
         assert kept.read_bytes() == compiled
 
 
@@ -150,10 +149,9 @@ def test_a_catalog_with_problems_is_not_kept(
         catalog["Search"].flags.add("fuzzy")  # type: ignore[index]
 
     isolated_catalogs.setattr(i18n, "LOCALE_DIR", _copy_catalogs(tmp_path, fuzz))
-    isolated_catalogs.setattr(i18n, "COMPILED_CACHE", tmp_path / "messages")
     for _ in range(2):  # the second time too: nothing was kept that would let it pass
         with pytest.raises(i18n.TranslationError, match="fuzzy"):
-            i18n.translations(TRANSLATED[0])
+            i18n.translations(TRANSLATED[0], tmp_path)
         i18n._compiled.cache_clear()
     assert not (tmp_path / "messages").exists()
 
