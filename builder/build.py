@@ -70,9 +70,27 @@ def _collect(paths: list[Path]) -> list[Path]:
     return sorted(set(files), key=os.fspath)  # strings sort much faster than Paths
 
 
-def _check_file(
-    path: Path, watch: Stopwatch, cache_dir: Path | None = None
-) -> Entry | list[EntryError]:
+class CatalogKeys:
+    """The catalog keys validation looks entries up in, read once for a whole run of
+    checks (and not at all when no entry gets that far)."""
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self.cache_dir = cache_dir
+        self._hardware: dict[str, bool] | None = None
+        self._regions: frozenset[str] | None = None
+
+    def hardware(self) -> dict[str, bool]:
+        if self._hardware is None:
+            self._hardware = catalog_mod.hardware_index(self.cache_dir)
+        return self._hardware
+
+    def regions(self) -> frozenset[str]:
+        if self._regions is None:
+            self._regions = catalog_mod.region_keys(self.cache_dir)
+        return self._regions
+
+
+def _check_file(path: Path, watch: Stopwatch, keys: CatalogKeys) -> Entry | list[EntryError]:
     shown = _display(path)
     if path.suffix != ".yaml":
         return [
@@ -90,11 +108,7 @@ def _check_file(
     if isinstance(raw, EntryError):
         return [raw]
     with watch("validate"):
-        return validate_entry(
-            raw,
-            lambda: catalog_mod.hardware_index(cache_dir),
-            lambda: catalog_mod.region_keys(cache_dir),
-        )
+        return validate_entry(raw, keys.hardware, keys.regions)
 
 
 def check_paths(
@@ -104,8 +118,9 @@ def check_paths(
     watch = watch or Stopwatch()
     entries: list[Entry] = []
     errors: list[EntryError] = []
+    keys = CatalogKeys()
     for path in _collect(paths):
-        checked = _check_file(path, watch)
+        checked = _check_file(path, watch, keys)
         if isinstance(checked, list):
             errors.extend(checked)
         else:
@@ -309,6 +324,7 @@ def _build(
     row_digests: dict[str, str] = {}  # "<code>|<key>" -> hash of the row
     errors: list[EntryError] = []
     fresh: list[tuple[str, str, Entry]] = []
+    catalog_keys = CatalogKeys(cache_dir)
     started_ns = time.time_ns()
     with watch("load"):
         files = entry_file_names(entries_dir)
@@ -340,7 +356,7 @@ def _build(
             for code, row_digest in known[2].items():
                 row_digests[f"{code}|{summary.key}"] = row_digest
             continue
-        checked = _check_file(Path(key), watch, cache_dir)
+        checked = _check_file(Path(key), watch, catalog_keys)
         if isinstance(checked, list):
             errors.extend(checked)
         else:
@@ -534,7 +550,7 @@ def _build(
 
 def _refused(path: Path, watch: Stopwatch) -> list[EntryError]:
     """The error `check` gives a file that is not a regular file within the size limit."""
-    checked = _check_file(path, watch)
+    checked = _check_file(path, watch, CatalogKeys())
     if isinstance(checked, list):
         return checked
     return [EntryError(_display(path), 1, 1, "", "not a regular file within the size limit")]

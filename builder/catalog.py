@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import functools
 import hashlib
 import json
 import os
@@ -160,16 +159,35 @@ def nearest_keys(key: str, choices: list[str], n: int = 3) -> list[str]:
 CATALOGS = "catalogs"
 
 
-@functools.lru_cache(maxsize=8)
-def _read(name: str, cache_dir: Path | None = None) -> dict[str, Any]:
-    """One catalog file, parsed once per process (callers must not modify it)."""
+# What was made from the catalog files, kept with the hashes of the files it was made from:
+# a file is read and hashed on every call, and parsed again only when its bytes changed
+# (under `serve`, an edit to a catalog shows in the next build; nothing lives for the
+# life of the process unchecked).
+_parsed: dict[tuple[str, Path | None], tuple[str, dict[str, Any]]] = {}
+_made: dict[tuple[str, Path | None], tuple[tuple[str, ...], Any]] = {}
+
+
+def _current(name: str, cache_dir: Path | None) -> tuple[str, dict[str, Any]]:
+    """One catalog file as it is now: the hash of its bytes, and its parsed content."""
     raw = (DATA_DIR / name).read_bytes()
+    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    kept = _parsed.get((name, cache_dir))
+    if kept is None or kept[0] != digest:
+        kept = _parsed[(name, cache_dir)] = (digest, _parse(name, raw, digest, cache_dir))
+    return kept
+
+
+def _read(name: str, cache_dir: Path | None = None) -> dict[str, Any]:
+    """One catalog file as it is now, parsed (callers must not modify it)."""
+    return _current(name, cache_dir)[1]
+
+
+def _parse(name: str, raw: bytes, digest: str, cache_dir: Path | None) -> dict[str, Any]:
     data: Any = None
     copy = None
     if cache_dir is not None:
         from builder import cachefile
 
-        digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
         copy = cache_dir / CATALOGS / f"{name}-{digest}.v{cachefile.FORMAT}.json"
         try:
             payload = cachefile.read(copy)
@@ -210,24 +228,48 @@ def _source(sources: dict[str, Source], key: Any, where: str) -> Source:
     return sources[key]
 
 
-@functools.lru_cache(maxsize=2)
+def _made_from(what: str, names: tuple[str, ...], cache_dir: Path | None, make: Any) -> Any:
+    """`make(cache_dir)` as of the files `names` now: made again only when one changed."""
+    digests = tuple(
+        _current(name, cache_dir)[0] if (DATA_DIR / name).is_file() else "" for name in names
+    )
+    kept = _made.get((what, cache_dir))
+    if kept is None or kept[0] != digests:
+        kept = _made[(what, cache_dir)] = (digests, make(cache_dir))
+    return kept[1]
+
+
 def hardware_index(cache_dir: Path | None = None) -> dict[str, bool]:
     """Hardware key -> whether the catalog has a default power for it: all `check` needs.
 
     `cache_dir`: the build cache's folder, where parsed copies are kept (see `_read`).
     """
+    index: dict[str, bool] = _made_from(
+        "hardware-index", ("hardware.yaml",), cache_dir, _hardware_index
+    )
+    return index
+
+
+def _hardware_index(cache_dir: Path | None) -> dict[str, bool]:
     return {
         str(key): row.get("measured_w") is not None or row.get("tdp_w") is not None
         for key, row in _read("hardware.yaml", cache_dir)["accelerators"].items()
     }
 
 
-@functools.lru_cache(maxsize=2)
+CATALOG_FILES = ("hardware.yaml", "grid.yaml", "pue.yaml", "equivalents.yaml")
+
+
 def load_catalog(cache_dir: Path | None = None) -> Catalog:
-    """Read every catalog file in builder/data once per process.
+    """Every catalog file in builder/data as it is now (read again only when one changed).
 
     `cache_dir`: the build cache's folder, where parsed copies are kept (see `_read`).
     """
+    catalog: Catalog = _made_from("catalog", CATALOG_FILES, cache_dir, _load_catalog)
+    return catalog
+
+
+def _load_catalog(cache_dir: Path | None) -> Catalog:
     all_sources: dict[str, Source] = {}
 
     hw_data = _read("hardware.yaml", cache_dir)
@@ -344,7 +386,11 @@ def load_catalog(cache_dir: Path | None = None) -> Catalog:
     )
 
 
-@functools.lru_cache(maxsize=2)
 def region_keys(cache_dir: Path | None = None) -> frozenset[str]:
     """Just the grid region keys: all `check` needs (`cache_dir`: see `_read`)."""
+    keys: frozenset[str] = _made_from("region-keys", ("grid.yaml",), cache_dir, _region_keys)
+    return keys
+
+
+def _region_keys(cache_dir: Path | None) -> frozenset[str]:
     return frozenset(str(k) for k in _read("grid.yaml", cache_dir)["regions"])

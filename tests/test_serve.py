@@ -7,6 +7,7 @@ without touching the project.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -399,3 +400,53 @@ def test_the_error_banner_in_a_browser(
     page.reload()
     expect(page.locator("#leaderboard-serve-error")).to_have_count(0)
     expect(page.locator("h1").first).to_be_visible()
+
+
+def _power_w(served: Served, entry_id: str) -> float:
+    status, body = served.get("/data/leaderboard.json")
+    assert status == 200
+    rows = json.loads(body)
+    return float(next(row["power_w"] for row in rows if row["id"] == entry_id))
+
+
+@pytest.mark.slow
+def test_a_catalog_edit_under_serve_is_published_then_and_by_a_later_cached_build(
+    tmp_path: Path, start: Callable[..., Served]
+) -> None:
+    """An entry that leaves power to the hardware catalog follows an edit of that catalog,
+    both in the rebuild `serve` makes and in a later `build` that reuses its cache."""
+    project = _project(tmp_path / "project")
+    entry = project / "entries" / "test" / "p100-run.yaml"
+    entry.parent.mkdir(parents=True)
+    entry.write_text(
+        "name: P100 Run\norganization: Test\nreleased: 2019-01\ndomain: language\n"
+        "training:\n  hardware: nvidia-p100\n  accelerators: 8\n  hours: 100\n"
+        "sources:\n  - {url: https://example.org/paper, title: Paper}\n",
+        encoding="utf-8",
+    )
+    cache = ("--cache-dir", str(tmp_path / "cache"))
+    served = start("--port", "0", *cache, project=project).start()
+    assert _power_w(served, "test/p100-run") == 271  # the catalog's measured power
+
+    hardware = project / "builder" / "data" / "hardware.yaml"
+    text = hardware.read_text(encoding="utf-8")
+    assert text.count("    measured_w: 271\n") == 1
+    hardware.write_text(text.replace("    measured_w: 271\n", "    measured_w: 542\n"), "utf-8")
+    deadline = time.monotonic() + REBUILD_SECONDS
+    while _power_w(served, "test/p100-run") != 542:
+        assert time.monotonic() < deadline, served.output
+        time.sleep(0.5)
+    served.stop()
+
+    built = subprocess.run(
+        [sys.executable, "-m", "builder", "build", *cache],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(project)},
+        capture_output=True,
+        text=True,
+        timeout=REBUILD_SECONDS,
+        check=True,
+    )
+    assert "Traceback" not in built.stderr
+    rows = json.loads((project / "_site" / "data" / "leaderboard.json").read_text("utf-8"))
+    assert next(row["power_w"] for row in rows if row["id"] == "test/p100-run") == 542
