@@ -107,7 +107,9 @@ def record_bytes(files: Iterable[str]) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _lock_file(path: Path, what: str) -> contextlib.AbstractContextManager[None]:
+def _lock(path: Path, what: str, folder: bool) -> contextlib.AbstractContextManager[None]:
+    """An exclusive `flock` on `path`: a lock file (made if missing), or a folder itself."""
+
     @contextlib.contextmanager
     def held() -> Iterator[None]:
         try:
@@ -115,8 +117,11 @@ def _lock_file(path: Path, what: str) -> contextlib.AbstractContextManager[None]
         except ImportError:  # pragma: no cover - no flock (Windows): builds are not kept apart
             yield
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        if folder:
+            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -130,18 +135,19 @@ def _lock_file(path: Path, what: str) -> contextlib.AbstractContextManager[None]
     return held()
 
 
-def lock_path(out: Path) -> Path:
-    """The lock of an output folder: beside it, in its parent, named after it."""
-    absolute = out.absolute()
-    return absolute.parent / f".{absolute.name}.lock"
-
-
 @contextlib.contextmanager
 def build_lock(out: Path, cache_dir: Path | None) -> Iterator[None]:
     """Hold the locks of an output folder and of a cache folder: a second build of either
-    waits until the first has finished. Always taken in this order, so never crossed."""
+    waits until the first has finished. Always taken in this order, so never crossed.
+
+    The output is locked through the folder that holds it (the output itself is swapped
+    by a fresh build), so no lock file is made outside the output and the cache; builds
+    of two outputs in one folder take turns too.
+    """
+    parent = out.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
-        stack.enter_context(_lock_file(lock_path(out), f"{out}"))
+        stack.enter_context(_lock(parent, f"an output in {parent}", folder=True))
         if cache_dir is not None:
-            stack.enter_context(_lock_file(cache_dir / "lock", f"the cache {cache_dir}"))
+            stack.enter_context(_lock(cache_dir / "lock", f"the cache {cache_dir}", folder=False))
         yield

@@ -149,7 +149,7 @@ def test_rebuild_replaces_output_and_leaves_no_temporary_folder(tmp_path: Path) 
     build_site(ENTRIES, out, SiteConfig())
     assert not (out / "stale.html").exists()
     assert (out / "index.html").is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["._site.lock", "_site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
 
 
 def test_csv_neutralizes_formula_cells(built_site: tuple[Path, BuildReport]) -> None:
@@ -209,7 +209,7 @@ def test_a_killed_builds_temporary_folder_is_removed_by_the_next_build(tmp_path:
     (abandoned / "models").mkdir(parents=True)
     build_site(ENTRIES, tmp_path / "_site", SiteConfig())
     assert not abandoned.exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["._site.lock", "_site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
 
 
 @pytest.mark.slow
