@@ -351,12 +351,16 @@ def test_no_cache_reads_no_cache_at_all(
     from builder import catalog as catalog_mod
     from builder import i18n
 
+    def forget() -> None:
+        """Drop what this process kept of catalogs and translations: the build reads again."""
+        catalog_mod._parsed.clear()
+        catalog_mod._made.clear()
+        i18n._compiled.cache_clear()
+
     clean = tmp_path / "clean"
     _entries(clean / "entries")
     monkeypatch.chdir(clean)
-    catalog_mod._read.cache_clear()
-    catalog_mod.load_catalog.cache_clear()
-    i18n._compiled.cache_clear()
+    forget()
     assert cli.main(["build", "--no-cache", "--out", "site"]) == 0
     expected = _co2e(clean / "site")
 
@@ -373,19 +377,13 @@ def test_no_cache_reads_no_cache_at_all(
             opened.append(str(args[0]))
 
     sys.addaudithook(audit)
-    catalog_mod._read.cache_clear()
-    catalog_mod.load_catalog.cache_clear()
-    catalog_mod.hardware_index.cache_clear()
-    catalog_mod.region_keys.cache_clear()
-    i18n._compiled.cache_clear()
+    forget()
     watching.set()
     try:
         assert cli.main(["build", "--no-cache", "--out", "site"]) == 0
     finally:
         watching.clear()
-        catalog_mod._read.cache_clear()
-        catalog_mod.load_catalog.cache_clear()
-        i18n._compiled.cache_clear()
+        forget()
     assert opened == []
     assert _co2e(work / "site") == expected
     for page in (work / "site" / "zh").rglob("*.html"):
