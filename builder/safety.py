@@ -80,7 +80,11 @@ def check_out(out: Path, entries: Path, cache_dir: Path | None) -> None:
     except OSError as exc:
         raise _refuse(out, f"cannot be listed ({exc.strerror})") from None
     if not empty and read_record(target) is None:
-        raise _refuse(out, f"is a folder that no build made (it holds files and no {RECORD})")
+        raise _refuse(
+            out,
+            f"is a folder that no build made (it holds files and no {RECORD}; a site built by "
+            "an older version of the builder has none either: delete it once)",
+        )
 
 
 def read_record(out: Path) -> frozenset[str] | None:
