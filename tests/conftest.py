@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
+import subprocess
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,6 +32,34 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def run_builder(
+    *args: str, cwd: Path = ROOT, code: Path = ROOT, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """`python -m builder ARGS` run as a contributor runs it, with the package in `code`."""
+    return subprocess.run(
+        [sys.executable, "-m", "builder", *args],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(code)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def copy_project(base: Path, entry_files: Iterable[str]) -> Path:
+    """A copy of what a build reads (code, templates, pages) holding some shipped entries
+    (`org/model.yaml`), for a test to break or edit without touching the project."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for folder in ("builder", "templates", "site"):
+        shutil.copytree(ROOT / folder, base / folder, ignore=ignore)
+    for name in entry_files:
+        target = base / "entries" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ENTRIES / name, target)
+    return base
 
 
 @pytest.fixture(scope="session")

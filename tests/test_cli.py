@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import ENTRIES, FIXTURES, ROOT
+from .conftest import ENTRIES, FIXTURES, ROOT, copy_project, run_builder
 
-
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "builder", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+run = run_builder
 
 
 def test_check_shipped_entries_passes() -> None:
@@ -113,25 +101,12 @@ def test_build_with_broken_entries_exits_1_and_keeps_nothing(tmp_path: Path) -> 
 
 def test_a_broken_template_is_one_located_line_not_a_traceback(tmp_path: Path) -> None:
     """A template syntax error in a first build (`build` or `serve`) names the file and line."""
-    project = tmp_path / "project"
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for folder in ("builder", "templates", "site"):
-        shutil.copytree(ROOT / folder, project / folder, ignore=ignore)
-    (project / "entries" / "google").mkdir(parents=True)
-    shutil.copyfile(ENTRIES / "google" / "t5.yaml", project / "entries" / "google" / "t5.yaml")
+    project = copy_project(tmp_path / "project", ["google/t5.yaml"])
     page = project / "templates" / "page.html"
     lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
     lines.insert(2, "{% if %}\n")
     page.write_text("".join(lines), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "builder", "build", "--no-cache"],
-        cwd=project,
-        env={**os.environ, "PYTHONPATH": str(project)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_builder("build", "--no-cache", cwd=project, code=project)
     assert "Traceback" not in result.stdout + result.stderr
     assert result.returncode == 1
     assert "page.html:3: template error:" in result.stderr

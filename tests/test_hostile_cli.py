@@ -25,7 +25,7 @@ from builder.load import parse_yaml
 from builder.plausibility import check_all
 from builder.preview import preview_markdown
 
-from .conftest import ROOT
+from .conftest import ROOT, run_builder
 
 VALID = """\
 name: {name}
@@ -60,17 +60,7 @@ def write_entry(root: Path, entry_id: str = "lab/model", **values: str) -> Path:
     return path
 
 
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "builder", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+run = run_builder
 
 
 # ---------------------------------------------------------------------------------------

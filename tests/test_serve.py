@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -23,7 +22,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import ENTRIES, ROOT
+from .conftest import ROOT, copy_project
 
 ENTRY_FILES = ("google/t5.yaml", "google/bert-base.yaml", "google/transformer-big.yaml")
 STARTUP_SECONDS = 300  # a first build with no cache, on a busy machine
@@ -34,14 +33,7 @@ BANNER_DIV = r'<div id="leaderboard-serve-error" role="alert">.*?</pre></div>'
 
 def _project(base: Path) -> Path:
     """A copy of what a build reads (code, templates, pages) with three entries."""
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for folder in ("builder", "templates", "site"):
-        shutil.copytree(ROOT / folder, base / folder, ignore=ignore)
-    for name in ENTRY_FILES:
-        target = base / "entries" / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ENTRIES / name, target)
-    return base
+    return copy_project(base, ENTRY_FILES)
 
 
 class Served:
