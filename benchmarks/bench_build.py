@@ -59,8 +59,8 @@ def _child_floor(entries: Path, out: Path) -> dict[str, object]:
     from builder.catalog import load_catalog
     from builder.compute import compute_results
     from builder.config import SiteConfig
-    from builder.i18n import LANGUAGES
-    from builder.render import LanguagePages
+    from builder.present.i18n import LANGUAGES
+    from builder.present.pages import LanguagePages
     from builder.write import Output
 
     found, _ = check_paths([entries])  # the page context, prepared outside the timed part
@@ -124,7 +124,7 @@ def _hugo_site(entries: Path, site: Path) -> None:
         ' }}">{{ .Title }}</a></td><td>{{ .Params.co2e_t }}</td></tr>{{ end }}</table></body>'
         "</html>"
     )
-    from builder.i18n import LANGUAGES
+    from builder.present.i18n import LANGUAGES
 
     for lang, r in ((lang, r) for lang in LANGUAGES for r in results):  # a page per language
         page = site / "content" / f"{lang.prefix}models" / f"{r.entry.id}.md"

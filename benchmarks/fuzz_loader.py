@@ -30,9 +30,9 @@ from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from builder import catalog  # noqa: E402
-from builder.errors import EntryError  # noqa: E402
-from builder.load import read_entry  # noqa: E402
-from builder.validate import validate_entry  # noqa: E402
+from builder.entries.errors import EntryError  # noqa: E402
+from builder.entries.load import read_entry  # noqa: E402
+from builder.entries.validate import validate_entry  # noqa: E402
 from tests.strategies import SPECIAL, YAMLISH, mutated_entries, valid_entries  # noqa: E402
 
 _BREAK = re.compile(r"\r\n|\r|\n")

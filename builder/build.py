@@ -16,22 +16,29 @@ from typing import TYPE_CHECKING, Any
 
 from builder import catalog as catalog_mod
 from builder.config import SiteConfig
-from builder.errors import BuildFailed, EntriesInvalid, EntryError
-from builder.load import (
+from builder.entries.errors import BuildFailed, EntriesInvalid, EntryError
+from builder.entries.load import (
     MAX_FILE_BYTES,
     entries_root_for,
     entry_file_names,
     find_entry_files,
     read_entry,
 )
-from builder.model import Entry, Result
-from builder.ranking import Ranking, RecordMissing, Summary, page_key, rank_order, summarize
-from builder.validate import check_unique_ids, validate_entry
+from builder.entries.model import Entry, Result
+from builder.entries.validate import check_unique_ids, validate_entry
+from builder.incremental.ranking import (
+    Ranking,
+    RecordMissing,
+    Summary,
+    page_key,
+    rank_order,
+    summarize,
+)
 
 if TYPE_CHECKING:  # process pools are imported only by builds that need one, not by `check`
     import concurrent.futures
 
-    from builder.charts import Chart
+    from builder.present.charts import Chart
     from builder.write import Output
 
 STAGES = ("load", "validate", "compute", "charts", "render", "write")
@@ -149,22 +156,22 @@ class BuildReport:
 
 def _render_svgs(specs: dict[str, str]) -> dict[str, str]:
     """Static SVGs of Vega-Lite specs (runs in a worker process: vl-convert holds the GIL)."""
-    from builder.charts import static_svg
+    from builder.present.charts import static_svg
 
     return {key: static_svg(json.loads(spec)) for key, spec in specs.items()}
 
 
 def _chart_templates() -> str:
     """Each language's chart spec templates as JSON text (a worker job: Altair imports slowly)."""
-    from builder.charts import spec_templates
-    from builder.i18n import LANGUAGES
+    from builder.present.charts import spec_templates
+    from builder.present.i18n import LANGUAGES
 
     return json.dumps({lang.code: spec_templates(lang) for lang in LANGUAGES}, sort_keys=True)
 
 
 def _vega_bundle() -> str:
     """vega, vega-lite and vega-embed as one script (a worker job: it takes seconds)."""
-    from builder.charts import javascript_bundle
+    from builder.present.charts import javascript_bundle
 
     return javascript_bundle()
 
@@ -261,7 +268,7 @@ def build_site(
                 return _build(entries_dir, out, config, cache_dir, watch, worker, trusted=False)
         finally:
             worker.close()
-            from builder.cache import thaw
+            from builder.incremental.cache import thaw
 
             thaw()
 
@@ -275,8 +282,8 @@ def _build(
     worker: _Worker,
     trusted: bool = True,
 ) -> BuildReport:
-    from builder import charts
-    from builder.cache import (
+    from builder.compute import compute_result
+    from builder.incremental.cache import (
         BuildCache,
         Record,
         State,
@@ -286,10 +293,10 @@ def _build(
         settled,
         signature,
     )
-    from builder.compute import compute_result
-    from builder.export import row_texts
-    from builder.i18n import LANGUAGES
-    from builder.render import (
+    from builder.present import charts
+    from builder.present.dataset import row_texts
+    from builder.present.i18n import LANGUAGES
+    from builder.present.pages import (
         ChartFiles,
         model_path,
         render_languages,
@@ -306,7 +313,7 @@ def _build(
         template_text = cache.get(template_file) if cache and template_file else None
         if template_text is not None and not _templates_fit(template_text):
             assert template_file is not None
-            from builder.cachefile import warn
+            from builder.incremental.cachefile import warn
 
             warn(template_file, "not the chart templates of every language")
             template_text = None
@@ -319,7 +326,7 @@ def _build(
     now = State(out=str(out.absolute()))
 
     # Load and validate only what changed since the last build; of the rest, its summary
-    # is enough until a page needs more (see builder.ranking).
+    # is enough until a page needs more (see builder.incremental.ranking).
     summaries: list[Summary] = []
     row_digests: dict[str, str] = {}  # "<code>|<key>" -> hash of the row
     errors: list[EntryError] = []
@@ -331,7 +338,7 @@ def _build(
     # The loop's own time counts as loading; the files it checks add to load and validate.
     loop_start, inner = time.perf_counter(), watch.seconds["load"] + watch.seconds["validate"]
     for key in files:
-        # a file whose status is unchanged is not read again (see builder.cache)
+        # a file whose status is unchanged is not read again (see builder.incremental.cache)
         st = os.lstat(key)
         if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
             # a link, or too large: said as `check` says it, without reading it whole
@@ -391,7 +398,7 @@ def _build(
             summaries, computed, exports, row_digests, cache.records if cache else None
         )
         del fresh
-    freeze()  # the results live until the build ends (see builder.cache.freeze)
+    freeze()  # the results live until the build ends (see builder.incremental.cache.freeze)
 
     same_out = bool(cache) and before.out == now.out
     output = Output(out, before.outputs if same_out else None, track=cache is not None)
@@ -573,7 +580,7 @@ def _read_limited(path: str) -> bytes | None:
 
 def _templates_fit(text: str) -> bool:
     """True when kept chart templates are a JSON object with every language's."""
-    from builder.i18n import LANGUAGES
+    from builder.present.i18n import LANGUAGES
 
     try:
         found = json.loads(text)
@@ -588,8 +595,8 @@ def _chart_inputs() -> str:
     """What the chart templates depend on: Altair's version, the charts module, the catalogs."""
     import importlib.metadata
 
-    from builder import charts
-    from builder.i18n import LANGUAGES, SOURCE, catalog_path
+    from builder.present import charts
+    from builder.present.i18n import LANGUAGES, SOURCE, catalog_path
 
     texts = [Path(charts.__file__).read_text(encoding="utf-8")] + [
         catalog_path(lang).read_text(encoding="utf-8") for lang in LANGUAGES if lang != SOURCE
@@ -604,7 +611,7 @@ def _kept_charts(
 ) -> tuple[dict[str, list[Chart]], dict[str, Path]] | None:
     """The last build's charts, and where their SVGs are kept, if they were made from the
     same templates and data (`key`) and their files in the output are as it left them."""
-    from builder.charts import Chart
+    from builder.present.charts import Chart
 
     if previous is None or previous[0] != key:
         return None
@@ -620,7 +627,7 @@ def _kept_charts(
 
 def _svg_renderer() -> str:
     """What a static SVG depends on besides its spec: vl-convert and the charts module."""
-    from builder import charts
+    from builder.present import charts
     from builder.write import content_key
 
     return _vl_convert_version() + content_key(Path(charts.__file__).read_bytes())

@@ -186,7 +186,7 @@ def _parse(name: str, raw: bytes, digest: str, cache_dir: Path | None) -> dict[s
     data: Any = None
     copy = None
     if cache_dir is not None:
-        from builder import cachefile
+        from builder.incremental import cachefile
 
         copy = cache_dir / CATALOGS / f"{name}-{digest}.v{cachefile.FORMAT}.json"
         try:
@@ -198,7 +198,7 @@ def _parse(name: str, raw: bytes, digest: str, cache_dir: Path | None) -> dict[s
     if not isinstance(data, dict):
         data = yaml.load(raw, Loader=_Loader)
         if copy is not None:
-            from builder import cachefile
+            from builder.incremental import cachefile
 
             with contextlib.suppress(OSError, TypeError, ValueError):
                 copy.parent.mkdir(parents=True, exist_ok=True)

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, NoReturn
 
 from builder import __version__
 from builder.config import DEFAULT_ENTRIES, DEFAULT_OUT, SiteConfig, build_date_from_env
-from builder.errors import BuildFailed, EntriesInvalid, EntryError, summarize, visible
+from builder.entries.errors import BuildFailed, EntriesInvalid, EntryError, summarize, visible
 
-if TYPE_CHECKING:  # builder.model is light, but check imports nothing it does not use
-    from builder.model import Result
+if TYPE_CHECKING:  # builder.entries.model is light, but check imports nothing it does not use
+    from builder.entries.model import Result
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-_ID_PART = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # as builder.load checks them
+_ID_PART = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # as builder.entries.load checks them
 DEFAULT_CACHE_DIR = Path(".cache") / "leaderboard"
 
 
@@ -185,7 +185,7 @@ def _checked(paths: list[Path]) -> tuple[list[Result], list[EntryError]]:
     from builder.build import check_paths
     from builder.catalog import load_catalog
     from builder.compute import compute_results
-    from builder.plausibility import check_all
+    from builder.entries.plausibility import check_all
 
     entries, errors = check_paths(paths)
     if errors:
@@ -212,7 +212,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_preview(args: argparse.Namespace) -> int:
     """Markdown for a pull request's job summary."""
-    from builder.preview import preview_markdown
+    from builder.contrib.preview import preview_markdown
 
     results, problems = _checked(args.paths or [DEFAULT_ENTRIES])
     errors = [p for p in problems if p.severity == "error"]
@@ -303,7 +303,7 @@ def _ask(question: str, completions: Iterable[str]) -> str:
 def cmd_new(args: argparse.Namespace) -> int:
     """Write entries/<org>/<model>.yaml with comments for every field."""
     from builder import catalog
-    from builder.scaffold import Draft, entry_path, missing, prompt_missing, render_entry
+    from builder.contrib.scaffold import Draft, entry_path, missing, prompt_missing, render_entry
 
     draft = Draft(
         name=args.name,
@@ -338,7 +338,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print or write the entry JSON Schema."""
-    from builder.entry_schema import schema_text
+    from builder.entries.json_schema import schema_text
 
     text = schema_text()
     if args.out:
@@ -352,7 +352,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_import_hf(args: argparse.Namespace) -> int:
     """Draft an entry from a model card's co2_eq_emissions."""
     from builder.catalog import load_catalog
-    from builder.hf import CardError, draft_entry, import_card
+    from builder.contrib.hf import CardError, draft_entry, import_card
 
     try:
         text = args.card.read_text(encoding="utf-8")
@@ -384,7 +384,7 @@ def cmd_export_hf(args: argparse.Namespace) -> int:
     from builder.build import check_paths
     from builder.catalog import load_catalog
     from builder.compute import compute_result
-    from builder.hf import export_block
+    from builder.contrib.hf import export_block
 
     parts = args.id.split("/")
     if len(parts) != 2 or not all(_ID_PART.match(p) for p in parts):

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from builder.errors import BuildFailed
+from builder.entries.errors import BuildFailed
 
 RECORD = ".leaderboard-build.json"
 _RECORD_FORMAT = 1

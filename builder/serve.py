@@ -35,8 +35,8 @@ import watchfiles
 
 from builder.catalog import DATA_DIR
 from builder.config import SITE_DIR, TEMPLATES_DIR
-from builder.errors import BuildFailed
-from builder.i18n import LOCALE_DIR
+from builder.entries.errors import BuildFailed
+from builder.present.i18n import LOCALE_DIR
 from builder.write import TEMP_PREFIX
 
 LOOPBACK = "127.0.0.1"

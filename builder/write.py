@@ -36,7 +36,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from builder.errors import BuildFailed
+from builder.entries.errors import BuildFailed
 from builder.safety import RECORD, read_record, record_bytes
 
 # What a build wrote: per relative path, the key of its content (a hash of its bytes or

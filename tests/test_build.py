@@ -12,9 +12,9 @@ import pytest
 
 from builder.build import BuildReport, build_site
 from builder.config import SiteConfig
-from builder.errors import EntriesInvalid
-from builder.export import COLUMNS, to_csv
-from builder.i18n import LANGUAGES
+from builder.entries.errors import EntriesInvalid
+from builder.present.dataset import COLUMNS, to_csv
+from builder.present.i18n import LANGUAGES
 from builder.write import TEMP_PREFIX
 
 from .conftest import ENTRIES, FIXTURES

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from builder import charts
+from builder.present import charts
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,12 @@ from builder.build import check_paths
 from builder.catalog import load_catalog
 from builder.cli import main
 from builder.compute import compute_result
-from builder.entry_schema import SCHEMA_PATH, schema_text
-from builder.errors import EntryError
-from builder.hf import export_block, import_card
-from builder.load import RawEntry, entries_root_for, read_entry
-from builder.plausibility import check_all
-from builder.preview import preview_markdown
+from builder.contrib.hf import export_block, import_card
+from builder.contrib.preview import preview_markdown
+from builder.entries.errors import EntryError
+from builder.entries.json_schema import SCHEMA_PATH, schema_text
+from builder.entries.load import RawEntry, entries_root_for, read_entry
+from builder.entries.plausibility import check_all
 
 from .conftest import ENTRIES, FIXTURES, ROOT
 
@@ -141,7 +141,7 @@ def test_new_without_enough_answers_says_what_is_missing(
 
 
 def test_new_prompts_with_catalog_completion(tmp_path: Path) -> None:
-    from builder.scaffold import Draft, prompt_missing
+    from builder.contrib.scaffold import Draft, prompt_missing
 
     asked: list[tuple[str, list[str]]] = []
     answers = iter(

@@ -9,7 +9,7 @@ import pytest
 from builder.build import check_paths
 from builder.catalog import load_catalog
 from builder.compute import compute_results
-from builder.model import Result
+from builder.entries.model import Result
 
 from .conftest import ENTRIES
 

@@ -40,7 +40,7 @@ CHANGED_ENTRY = "google/t5"
 
 def _date(epoch: int, page: str = "") -> str:
     """The footer's date of a page: in its language, as Babel writes it."""
-    from builder.i18n import LANGUAGES, SOURCE, formats
+    from builder.present.i18n import LANGUAGES, SOURCE, formats
 
     day = datetime.datetime.fromtimestamp(epoch, tz=datetime.timezone.utc).date()
     language = next((lang for lang in LANGUAGES[1:] if page.startswith(lang.prefix)), SOURCE)

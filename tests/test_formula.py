@@ -15,7 +15,7 @@ from builder import formula
 from builder.build import check_paths
 from builder.catalog import load_catalog
 from builder.compute import compute_result, compute_results
-from builder.model import Entry, SourceRef, Training
+from builder.entries.model import Entry, SourceRef, Training
 
 from .conftest import ENTRIES
 

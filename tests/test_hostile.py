@@ -24,10 +24,10 @@ from playwright.sync_api import ConsoleMessage, Dialog, Frame, Page, Request, Ro
 
 from builder.build import BuildReport, build_site, check_paths
 from builder.config import SiteConfig
-from builder.export import COLUMNS
-from builder.load import read_entry
-from builder.model import Entry
-from builder.render import model_path
+from builder.entries.load import read_entry
+from builder.entries.model import Entry
+from builder.present.dataset import COLUMNS
+from builder.present.pages import model_path
 
 from .conftest import FIXTURES
 

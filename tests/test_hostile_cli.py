@@ -20,10 +20,10 @@ from builder.build import check_paths
 from builder.catalog import load_catalog
 from builder.cli import main
 from builder.compute import compute_results
-from builder.errors import EntryError
-from builder.load import parse_yaml
-from builder.plausibility import check_all
-from builder.preview import preview_markdown
+from builder.contrib.preview import preview_markdown
+from builder.entries.errors import EntryError
+from builder.entries.load import parse_yaml
+from builder.entries.plausibility import check_all
 
 from .conftest import ROOT, run_builder
 
@@ -372,7 +372,7 @@ def test_site_urls_must_be_absolute_http_urls(
 
 
 def test_robots_and_sitemap_escape_the_site_url() -> None:
-    from builder.render import robots_txt, sitemap
+    from builder.present.pages import robots_txt, sitemap
 
     url = "https://example.org/a b\r\nDisallow: /\x1b<x>/"
     robots = robots_txt(url)
@@ -439,7 +439,7 @@ def test_windows_reserved_names_are_refused_as_id_parts(
 
 
 def test_new_never_names_a_file_as_windows_reserves(tmp_path: Path) -> None:
-    from builder.scaffold import Draft, entry_path
+    from builder.contrib.scaffold import Draft, entry_path
 
     assert entry_path(tmp_path, Draft(name="CON", organization="Aux")) == (
         tmp_path / "aux-org" / "con-model.yaml"
@@ -528,7 +528,7 @@ def test_deceptive_urls_are_warnings(url: str, said: str, tmp_path: Path) -> Non
 
 
 def test_site_shows_deceptive_urls_in_punycode_with_userinfo() -> None:
-    from builder.render import shown_url
+    from builder.present.pages import shown_url
 
     assert shown_url("https://arxiv.org@evil.example/abs/1") == (
         "https://arxiv.org@evil.example/abs/1"

@@ -19,12 +19,12 @@ from babel.numbers import format_decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder import i18n
 from builder.build import BuildReport
 from builder.catalog import load_catalog
 from builder.config import DEFAULT_TITLE, SiteConfig
-from builder.i18n import LANGUAGES, SOURCE, TranslationError, catalog_path, formats
-from builder.render import ChartFiles, render_site
+from builder.present import i18n
+from builder.present.i18n import LANGUAGES, SOURCE, TranslationError, catalog_path, formats
+from builder.present.pages import ChartFiles, render_site
 from builder.write import Output
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from builder import build, render
+from builder import build
 from builder.build import build_site
 from builder.config import SiteConfig
-from builder.i18n import LANGUAGES
+from builder.present import pages as render
+from builder.present.i18n import LANGUAGES
 
 from .conftest import ENTRIES
 

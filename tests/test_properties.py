@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 
 from builder import catalog
 from builder.compute import compute_result
-from builder.errors import EntryError
-from builder.export import to_csv, to_json
-from builder.load import RawEntry, read_entry
-from builder.validate import validate_entry
+from builder.entries.errors import EntryError
+from builder.entries.load import RawEntry, read_entry
+from builder.entries.validate import validate_entry
+from builder.present.dataset import to_csv, to_json
 
 from .strategies import YAMLISH, mutated_entries, valid_entries
 

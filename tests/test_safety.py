@@ -167,9 +167,9 @@ def test_files_a_user_added_survive_rebuilds_and_are_never_overwritten(
 
 def test_a_result_survives_its_plain_form() -> None:
     from builder.build import check_paths
-    from builder.cache import result_from_plain, result_to_plain
     from builder.catalog import load_catalog
     from builder.compute import compute_results
+    from builder.incremental.cache import result_from_plain, result_to_plain
 
     entries, errors = check_paths([ENTRIES])
     assert not errors
@@ -182,9 +182,9 @@ def test_a_result_survives_its_plain_form() -> None:
 
 def test_a_plain_form_of_another_shape_is_refused() -> None:
     from builder.build import check_paths
-    from builder.cache import Damaged, result_from_plain, result_to_plain
     from builder.catalog import load_catalog
     from builder.compute import compute_result
+    from builder.incremental.cache import Damaged, result_from_plain, result_to_plain
 
     entries, _ = check_paths([ENTRIES / SAMPLE[0]])
     plain = result_to_plain(compute_result(entries[0], load_catalog()))
@@ -207,9 +207,9 @@ class _Payload:
 def test_no_pickle_or_compiled_code_from_the_cache_is_run(tmp_path: Path) -> None:
     import jinja2
 
-    from builder import cache as cache_mod
     from builder.build import build_site
     from builder.config import TEMPLATES_DIR
+    from builder.incremental import cache as cache_mod
 
     entries = _entries(tmp_path / "entries")
     cache = tmp_path / "cache"
@@ -256,9 +256,9 @@ def _damage_checksum(path: Path) -> None:
 def test_a_damaged_or_foreign_cache_is_rebuilt_with_a_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str
 ) -> None:
-    from builder import cache as cache_mod
     from builder.build import build_site
-    from builder.cachefile import pack, read
+    from builder.incremental import cache as cache_mod
+    from builder.incremental.cachefile import pack, read
 
     entries = _entries(tmp_path / "entries")
     cache = tmp_path / "cache"
@@ -304,10 +304,10 @@ def _plant_poison(cache: Path) -> None:
     from babel.messages.mofile import write_mo
 
     from builder import catalog as catalog_mod
-    from builder import i18n
+    from builder.present import i18n
 
     try:
-        from builder.cachefile import pack
+        from builder.incremental.cachefile import pack
     except ImportError:  # the layout before the cache files had a header
         pack = bytes  # type: ignore[assignment]
     raw = (catalog_mod.DATA_DIR / "grid.yaml").read_bytes()
@@ -349,7 +349,7 @@ def test_no_cache_reads_no_cache_at_all(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from builder import catalog as catalog_mod
-    from builder import i18n
+    from builder.present import i18n
 
     def forget() -> None:
         """Drop what this process kept of catalogs and translations: the build reads again."""
@@ -482,9 +482,9 @@ def test_a_linked_site_asset_is_not_published(tmp_path: Path) -> None:
     from builder.catalog import load_catalog
     from builder.compute import compute_results
     from builder.config import SITE_DIR
-    from builder.errors import BuildFailed
-    from builder.i18n import LANGUAGES
-    from builder.render import ChartFiles, render_site
+    from builder.entries.errors import BuildFailed
+    from builder.present.i18n import LANGUAGES
+    from builder.present.pages import ChartFiles, render_site
     from builder.write import Output
 
     site = tmp_path / "site-src"

@@ -186,7 +186,7 @@ def test_hand_written_pages_render(built_site: tuple[Path, BuildReport], page: s
 
 
 def test_data_dictionary_lists_every_column(built_site: tuple[Path, BuildReport]) -> None:
-    from builder.export import COLUMNS
+    from builder.present.dataset import COLUMNS
 
     out, _ = built_site
     html = (out / "data" / "index.html").read_text(encoding="utf-8")

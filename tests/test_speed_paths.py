@@ -18,12 +18,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builder import cache as cache_mod
 from builder.build import build_site
-from builder.cachefile import unpack
 from builder.config import SiteConfig
-from builder.i18n import LANGUAGES
-from builder.load import entry_file_names, find_entry_files, resolve_plain
+from builder.entries.load import entry_file_names, find_entry_files, resolve_plain
+from builder.incremental import cache as cache_mod
+from builder.incremental.cachefile import unpack
+from builder.present.i18n import LANGUAGES
 
 from .conftest import ENTRIES
 
@@ -209,7 +209,7 @@ def test_rebuilds_rewrite_only_the_shards_that_changed(tmp_path: Path) -> None:
 def test_a_notes_edit_reads_only_its_own_records_and_remakes_only_its_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from builder import render
+    from builder.present import pages as render
 
     monkeypatch.setattr(render, "PAGE_SIZE", 10)  # ranking pages and data/rows.json too
     entries = _entries_copy(tmp_path)
@@ -312,7 +312,7 @@ def _inodes(root: Path) -> dict[str, int]:
 def many_entries(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """More entries than one ranking page holds, so that there are ranking pages to keep."""
     from benchmarks.synthetic import generate
-    from builder.render import PAGE_SIZE
+    from builder.present.pages import PAGE_SIZE
 
     entries = tmp_path_factory.mktemp("many") / "entries"
     generate(PAGE_SIZE * 2 + 50, entries)
@@ -416,7 +416,7 @@ def test_rows_json_written_row_by_row_is_what_json_dumps_writes(rows: list[str])
     import json
     import tempfile
 
-    from builder.render import ROOT_TOKEN, _put_rows
+    from builder.present.pages import ROOT_TOKEN, _put_rows
     from builder.write import Output
 
     rows = [f"<tr> {text} <a href='{ROOT_TOKEN}models/x.html'>x</a>\n" for text in rows]
@@ -433,7 +433,7 @@ def test_rows_json_written_row_by_row_is_what_json_dumps_writes(rows: list[str])
 def test_a_change_no_chart_shows_leaves_the_charts_as_they_are(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from builder import charts
+    from builder.present import charts
 
     made: list[str] = []
 

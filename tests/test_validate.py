@@ -13,9 +13,9 @@ import pytest
 
 from builder.build import check_paths
 from builder.cli import main
-from builder.errors import EntryError
-from builder.load import MAX_FILE_BYTES, read_entry
-from builder.validate import check_unique_ids
+from builder.entries.errors import EntryError
+from builder.entries.load import MAX_FILE_BYTES, read_entry
+from builder.entries.validate import check_unique_ids
 
 from .conftest import FIXTURES
 

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from builder.i18n import N_
-from builder.model import Result
+from builder.entries.model import Result
+from builder.present.i18n import N_
 
 Value = str | int | float | None
 

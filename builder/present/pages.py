@@ -16,11 +16,15 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import jinja2
 from markupsafe import Markup
 
-from builder import __version__, charts, export
+from builder import __version__
 from builder.catalog import Catalog, Region
 from builder.config import DEFAULT_TITLE, SITE_DIR, TEMPLATES_DIR, SiteConfig
-from builder.errors import BuildFailed
-from builder.i18n import (
+from builder.entries.errors import BuildFailed
+from builder.entries.model import Result
+from builder.incremental.ranking import Ranking, page_key
+from builder.present import charts
+from builder.present import dataset as export
+from builder.present.i18n import (
     LANGUAGES,
     N_,
     SOURCE,
@@ -32,8 +36,6 @@ from builder.i18n import (
     strip_prefix,
     translations,
 )
-from builder.model import Result
-from builder.ranking import Ranking, page_key
 from builder.write import Output, content_key
 
 if TYPE_CHECKING:
@@ -271,7 +273,7 @@ def shown_url(url: str) -> str:
     host = parts.hostname or ""
     if host.isascii():
         return url
-    from builder.plausibility import ascii_host
+    from builder.entries.plausibility import ascii_host
 
     userinfo, _, _ = parts.netloc.rpartition("@")
     netloc = (f"{userinfo}@" if "@" in parts.netloc else "") + ascii_host(url)
@@ -385,7 +387,7 @@ def render_site(
     With `keyed`, model pages get the key of their inputs (`page_key`): a page whose key
     and file are unchanged since the last build is not rendered again. Ranking pages, the rows file
     and the dataset are keyed by the hashes of their rows and lines (see
-    `builder.ranking`), the other pages by the site-wide inputs alone. `cache_dir`: the
+    `builder.incremental.ranking`), the other pages by the site-wide inputs alone. `cache_dir`: the
     build cache's folder, where compiled translations are kept (None: none is read).
     """
     if not isinstance(ranking, Ranking):
@@ -414,7 +416,7 @@ def render_site(
     if config.site_url:  # every language has the same pages: the source language's list them
         output.put("sitemap.xml", sitemap(config.site_url, list(output.made)).encode("utf-8"))
         output.put("robots.txt", robots_txt(config.site_url).encode())
-    from builder.entry_schema import schema_text
+    from builder.entries.json_schema import schema_text
 
     output.put("schema/entry.schema.json", schema_text(cache_dir).encode("utf-8"))
     _put_dataset(output, ranking)
@@ -461,7 +463,7 @@ def render_languages(
     and their hashes (see `Ranking.rows_made`)."""
     from builder.catalog import load_catalog
 
-    gc.freeze()  # the results, as in the build's own process (see builder.cache.freeze)
+    gc.freeze()  # the results, as in the build's own process (see builder.incremental.cache.freeze)
     try:
         render_site(
             ranking,

@@ -15,9 +15,9 @@ from typing import Any
 import yaml
 
 from builder.catalog import Catalog
-from builder.load import Node, _Abort, parse_yaml
-from builder.model import Result
-from builder.scaffold import yaml_notes, yaml_text, yaml_word
+from builder.contrib.scaffold import yaml_notes, yaml_text, yaml_word
+from builder.entries.load import Node, _Abort, parse_yaml
+from builder.entries.model import Result
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 

@@ -1,4 +1,4 @@
-"""The JSON Schema of the entry format, generated from builder/schema.py and the catalogs.
+"""The JSON Schema of the entry format, generated from builder/entries/schema.py and the catalogs.
 
 Editors with a YAML language server use it to complete and check entries as
 they are typed. The validator stays the authority: a few rules need the file
@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from builder.schema import ENTRY, FORMAT_VERSION, Field
+from builder.entries.schema import ENTRY, FORMAT_VERSION, Field
 
 SCHEMA_PATH = "schema/entry.schema.json"
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from builder.i18n import N_, SOURCE, Language, formats, translations
-from builder.model import Result
+from builder.entries.model import Result
+from builder.present.i18n import N_, SOURCE, Language, formats, translations
 
 TOP_EMITTERS = 15
 DOMAIN_ORDER = ["language", "code", "vision", "multimodal", "speech", "science", "other", "unknown"]

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.entry_schema import SCHEMA_PATH
+from builder.entries.json_schema import SCHEMA_PATH
 
 
 @dataclass
@@ -31,7 +31,7 @@ class Draft:
 def slugify(text: str, suffix: str = "model") -> str:
     """A lowercase `[a-z0-9-]` slug for ids and file names; `suffix` follows a name Windows
     reserves (`con` -> `con-model`)."""
-    from builder.load import WINDOWS_RESERVED
+    from builder.entries.load import WINDOWS_RESERVED
 
     slug = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "model"
     return f"{slug}-{suffix}" if slug in WINDOWS_RESERVED else slug
@@ -83,7 +83,7 @@ def yaml_text(text: str) -> str:
 
 def yaml_word(text: str) -> str:
     """A key-like value (`nvidia-v100`, `2024-05`) as written, anything else quoted."""
-    from builder.load import resolve_plain
+    from builder.entries.load import resolve_plain
 
     return text if _PLAIN.match(text) and resolve_plain(text) == text else yaml_text(text)
 

@@ -10,7 +10,7 @@ Provenance = Literal["stated", "default", "derived"]
 
 
 def _english_number(value: int | float) -> str:
-    from builder.numbers import format_value
+    from builder.present.numbers import format_value
 
     return format_value(value)
 

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from builder.errors import EntryError
-from builder.load import Node, RawEntry
-from builder.model import Entry, Reported, SourceRef, Training
-from builder.schema import ENTRY, Field
+from builder.entries.errors import EntryError
+from builder.entries.load import Node, RawEntry
+from builder.entries.model import Entry, Reported, SourceRef, Training
+from builder.entries.schema import ENTRY, Field
 
 KeyLookup = Callable[[], Iterable[str]]
 HardwareLookup = Callable[[], Mapping[str, bool]]

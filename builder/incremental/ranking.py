@@ -4,7 +4,7 @@ Most of a rebuild's pages, rows and files are left as they were, and whether one
 told from each entry's summary: its id, rank key, the fields the listing filters on, and
 the hashes of what the charts and the dataset show of it. A full result, a leaderboard
 row or a dataset line is fetched only where something must be made again: from this
-build's own work, or else from the build cache's records (see `builder.cache.Records`),
+build's own work, or else from the build cache's records (see `builder.incremental.cache.Records`),
 read when first needed.
 """
 
@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
-from builder.errors import BuildFailed
-from builder.model import Result
+from builder.entries.errors import BuildFailed
+from builder.entries.model import Result
 
 if TYPE_CHECKING:
-    from builder.cache import Records
+    from builder.incremental.cache import Records
 
 # A row, a dataset line, an entry's record: known by "hash of the entry file|id"
 # (`Summary.key`), and rows also by their language: "<code>|<key>".

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from builder.errors import EntryError, visible
-from builder.model import Result
-from builder.numbers import format_number
+from builder.entries.errors import EntryError, visible
+from builder.entries.model import Result
+from builder.present.numbers import format_number
 
 _LABELS = {"power_w": "power", "pue": "PUE", "carbon_intensity": "grid intensity"}
 

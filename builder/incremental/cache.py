@@ -10,7 +10,7 @@ a change made within the timestamp granularity of the file system cannot hide.
 Entries whose path and bytes, and the code, catalogs, templates, settings and
 working folder (the "global key") are unchanged are not loaded, validated or computed
 again. The index (`index.marshal`) keeps what a rebuild needs of each: its summary
-(see `builder.ranking`) and the hash of its leaderboard row in each language. Its
+(see `builder.incremental.ranking`) and the hash of its leaderboard row in each language. Its
 record (the full result, the rows, the dataset lines) is in one of `SHARDS` record
 files, chosen by a hash of the entry's key, and is read only when a page needs it; a
 rebuild after one change rewrites the one or two record files that changed. Model,
@@ -47,10 +47,10 @@ from pathlib import Path
 from typing import Any
 
 from builder import __version__
-from builder.cachefile import FORMAT, Damaged, pack, read, unpack, warn
 from builder.config import PACKAGE_DIR, SITE_DIR, TEMPLATES_DIR, SiteConfig
-from builder.model import Result
-from builder.ranking import Summary
+from builder.entries.model import Result
+from builder.incremental.cachefile import FORMAT, Damaged, pack, read, unpack, warn
+from builder.incremental.ranking import Summary
 from builder.write import atomic_write, content_key
 
 _FORMAT = FORMAT
@@ -279,7 +279,8 @@ def _shard(key: str) -> int:
 
 
 # An entry's record: its result, its leaderboard row in each language (by code) and its
-# dataset lines (CSV, JSON), kept by its key ("hash of the file|id", see builder.ranking).
+# dataset lines (CSV, JSON), kept by its key ("hash of the file|id", see
+# builder.incremental.ranking).
 Record = tuple[Result, dict[str, str], tuple[str, str]]
 # What the index keeps of an entry file: the hash of its bytes, its summary (as a tuple)
 # and the hash of its row in each language (by code).

@@ -21,7 +21,7 @@ from typing import Any, Union
 
 import yaml
 
-from builder.errors import EntryError
+from builder.entries.errors import EntryError
 
 MAX_FILE_BYTES = 64 * 1024
 ENTRY_SUFFIX = ".yaml"

@@ -28,14 +28,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from builder.errors import BuildFailed
-from builder.numbers import format_number
+from builder.config import PACKAGE_DIR
+from builder.entries.errors import BuildFailed
+from builder.present.numbers import format_number
 
 if TYPE_CHECKING:  # Babel loads only when pages are rendered: `check` stays quick
     from babel import Locale
     from babel.messages.catalog import Catalog as MessageCatalog
 
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LOCALE_DIR = PACKAGE_DIR / "locale"
 DOMAIN = "messages"
 
 
@@ -159,7 +160,7 @@ MESSAGES = "messages"
 def _compiled(path: Path, mtime_ns: int, size: int, cache_dir: Path | None) -> StrictTranslations:
     import babel
 
-    from builder import cachefile
+    from builder.incremental import cachefile
 
     code = path.parent.parent.name
     try:

@@ -1,0 +1,1 @@
+"""Contributor tools: scaffolding entries, previews and Hugging Face cards."""

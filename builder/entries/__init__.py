@@ -1,0 +1,1 @@
+"""Entries: reading, the declared format, validation, the typed values and their errors."""

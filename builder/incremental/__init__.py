@@ -1,0 +1,1 @@
+"""Incremental building: what a build may keep from the last one, and why."""

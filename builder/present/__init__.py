@@ -1,0 +1,1 @@
+"""Present: results as pages, charts and the dataset, in every language."""
