@@ -55,10 +55,10 @@ def _child_floor(entries: Path, out: Path) -> dict[str, object]:
     """Read + parse (libyaml) + render the same pages with the same templates + write."""
     import yaml
 
-    from builder.build import check_paths
     from builder.catalog import load_catalog
     from builder.compute import compute_results
     from builder.config import SiteConfig
+    from builder.entries.gather import check_paths
     from builder.present.i18n import LANGUAGES
     from builder.present.pages import LanguagePages
     from builder.write import Output
@@ -100,9 +100,9 @@ def _size(folder: Path) -> int:
 
 def _hugo_site(entries: Path, site: Path) -> None:
     """The same pages for Hugo: one content page per entry with its figures as front matter."""
-    from builder.build import check_paths
     from builder.catalog import load_catalog
     from builder.compute import compute_results
+    from builder.entries.gather import check_paths
 
     found, _ = check_paths([entries])
     results = compute_results(found, load_catalog())

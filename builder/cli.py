@@ -182,9 +182,9 @@ def _config(args: argparse.Namespace) -> SiteConfig:
 
 def _checked(paths: list[Path]) -> tuple[list[Result], list[EntryError]]:
     """Entries validated and computed, and every error and warning about them."""
-    from builder.build import check_paths
     from builder.catalog import load_catalog
     from builder.compute import compute_results
+    from builder.entries.gather import check_paths
     from builder.entries.plausibility import check_all
 
     entries, errors = check_paths(paths)
@@ -381,9 +381,7 @@ def cmd_import_hf(args: argparse.Namespace) -> int:
 
 def cmd_export_hf(args: argparse.Namespace) -> int:
     """Print a co2_eq_emissions block for one entry."""
-    from builder.build import check_paths
     from builder.catalog import load_catalog
-    from builder.compute import compute_result
     from builder.contrib.hf import export_block
 
     parts = args.id.split("/")
@@ -400,11 +398,11 @@ def cmd_export_hf(args: argparse.Namespace) -> int:
         )
     if not path.is_file():
         raise BuildFailed(f"no entry '{args.id}' ({path} not found)")
-    entries, errors = check_paths([path])
+    results, problems = _checked([path])
+    errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise EntriesInvalid(errors)
-    catalog = load_catalog()
-    print(export_block(compute_result(entries[0], catalog), catalog), end="")
+    print(export_block(results[0], load_catalog()), end="")
     return EXIT_OK
 
 

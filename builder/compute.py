@@ -285,6 +285,11 @@ def compute_result(entry: Entry, catalog: Catalog) -> Result:
     )
 
 
+def compute_each(entries: Mapping[str, Entry], catalog: Catalog) -> dict[str, Result]:
+    """The result of each entry, under the same name (a build names them by their file)."""
+    return {name: compute_result(entry, catalog) for name, entry in entries.items()}
+
+
 def compute_results(entries: list[Entry], catalog: Catalog) -> list[Result]:
     """Results for every entry, sorted by CO2e, largest first (then by id, for stability)."""
     results = [compute_result(e, catalog) for e in entries]

@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
-import hashlib
 import os
 import shutil
 import sys
@@ -37,6 +36,7 @@ import tempfile
 from pathlib import Path
 
 from builder.entries.errors import BuildFailed
+from builder.hashing import content_key
 from builder.safety import RECORD, read_record, record_bytes
 
 # What a build wrote: per relative path, the key of its content (a hash of its bytes or
@@ -47,11 +47,6 @@ Manifest = dict[str, tuple[str, int, int, int]]
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 TEMP_PREFIX = ".leaderboard-build-"
-
-
-def content_key(data: bytes) -> str:
-    """A short hash of a file's bytes."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def atomic_write(path: Path, data: bytes) -> None:

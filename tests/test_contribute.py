@@ -8,13 +8,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from builder.build import check_paths
 from builder.catalog import load_catalog
 from builder.cli import main
 from builder.compute import compute_result
 from builder.contrib.hf import export_block, import_card
 from builder.contrib.preview import preview_markdown
 from builder.entries.errors import EntryError
+from builder.entries.gather import check_paths
 from builder.entries.json_schema import SCHEMA_PATH, schema_text
 from builder.entries.load import RawEntry, entries_root_for, read_entry
 from builder.entries.plausibility import check_all

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from builder.build import check_paths
 from builder.catalog import load_catalog
 from builder.compute import compute_results
+from builder.entries.gather import check_paths
 from builder.entries.model import Result
 
 from .conftest import ENTRIES

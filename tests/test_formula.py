@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder import formula
-from builder.build import check_paths
 from builder.catalog import load_catalog
 from builder.compute import compute_result, compute_results
+from builder.entries.gather import check_paths
 from builder.entries.model import Entry, SourceRef, Training
 
 from .conftest import ENTRIES

@@ -22,8 +22,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import ConsoleMessage, Dialog, Frame, Page, Request, Route
 
-from builder.build import BuildReport, build_site, check_paths
+from builder.build import BuildReport, build_site
 from builder.config import SiteConfig
+from builder.entries.gather import check_paths
 from builder.entries.load import read_entry
 from builder.entries.model import Entry
 from builder.present.dataset import COLUMNS

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import check_paths
 from builder.catalog import load_catalog
 from builder.cli import main
 from builder.compute import compute_results
 from builder.contrib.preview import preview_markdown
 from builder.entries.errors import EntryError
+from builder.entries.gather import check_paths
 from builder.entries.load import parse_yaml
 from builder.entries.plausibility import check_all
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 import shutil
-import tempfile
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -24,8 +23,8 @@ from builder.catalog import load_catalog
 from builder.config import DEFAULT_TITLE, SiteConfig
 from builder.present import i18n
 from builder.present.i18n import LANGUAGES, SOURCE, TranslationError, catalog_path, formats
-from builder.present.pages import ChartFiles, render_site
-from builder.write import Output
+from builder.present.ranked import Listing
+from builder.present.site import ChartFiles, site_files
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATED = [lang for lang in LANGUAGES if lang != SOURCE]
@@ -106,12 +105,9 @@ def isolated_catalogs(monkeypatch: pytest.MonkeyPatch) -> object:
 def _render(results: list[object], templates_dir: Path | None = None) -> None:
     charts = ChartFiles({lang.code: [] for lang in LANGUAGES}, "<svg/>")
     kwargs = {"templates_dir": templates_dir} if templates_dir else {}
-    with tempfile.TemporaryDirectory() as folder:
-        output = Output(Path(folder) / "site")
-        try:
-            render_site(results, load_catalog(), SiteConfig(), charts, output, **kwargs)  # type: ignore[arg-type]
-        finally:
-            output.abandon()
+    listing = Listing(results)  # type: ignore[arg-type]
+    for artifact in site_files(listing, load_catalog(), SiteConfig(), charts, **kwargs):  # type: ignore[arg-type]
+        artifact.make()
 
 
 def test_an_untranslated_message_fails_the_build_naming_file_and_line(

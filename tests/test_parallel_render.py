@@ -10,7 +10,6 @@ import pytest
 from builder import build
 from builder.build import build_site
 from builder.config import SiteConfig
-from builder.present import pages as render
 from builder.present.i18n import LANGUAGES
 
 from .conftest import ENTRIES
@@ -32,13 +31,13 @@ def test_rendering_in_a_worker_gives_the_same_site(
     monkeypatch.setattr(build, "PARALLEL_RENDER_PAGES", 1)
     # This process renders only English; the worker (a fresh interpreter) does Chinese.
     asked: list[list[str]] = []
-    original = render.render_site
+    original = build.site_files
 
     def recording(*args: Any, **kwargs: Any) -> Any:
         asked.append([lang.tag for lang in kwargs.get("languages", LANGUAGES)])
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(render, "render_site", recording)
+    monkeypatch.setattr(build, "site_files", recording)
     report = build_site(ENTRIES, tmp_path / "two", config, cache_dir=tmp_path / "cache")
     assert asked == [["en"]]
     assert report.rendered_pages == 2 * report.entries

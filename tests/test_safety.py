@@ -166,9 +166,9 @@ def test_files_a_user_added_survive_rebuilds_and_are_never_overwritten(
 
 
 def test_a_result_survives_its_plain_form() -> None:
-    from builder.build import check_paths
     from builder.catalog import load_catalog
     from builder.compute import compute_results
+    from builder.entries.gather import check_paths
     from builder.incremental.cache import result_from_plain, result_to_plain
 
     entries, errors = check_paths([ENTRIES])
@@ -181,9 +181,9 @@ def test_a_result_survives_its_plain_form() -> None:
 
 
 def test_a_plain_form_of_another_shape_is_refused() -> None:
-    from builder.build import check_paths
     from builder.catalog import load_catalog
     from builder.compute import compute_result
+    from builder.entries.gather import check_paths
     from builder.incremental.cache import Damaged, result_from_plain, result_to_plain
 
     entries, _ = check_paths([ENTRIES / SAMPLE[0]])
@@ -478,14 +478,14 @@ def test_build_refuses_a_huge_or_special_entry_without_reading_it(
 
 
 def test_a_linked_site_asset_is_not_published(tmp_path: Path) -> None:
-    from builder.build import check_paths
     from builder.catalog import load_catalog
     from builder.compute import compute_results
     from builder.config import SITE_DIR
     from builder.entries.errors import BuildFailed
+    from builder.entries.gather import check_paths
     from builder.present.i18n import LANGUAGES
-    from builder.present.pages import ChartFiles, render_site
-    from builder.write import Output
+    from builder.present.ranked import Listing
+    from builder.present.site import ChartFiles, site_files
 
     site = tmp_path / "site-src"
     shutil.copytree(SITE_DIR, site)
@@ -495,13 +495,13 @@ def test_a_linked_site_asset_is_not_published(tmp_path: Path) -> None:
     entries, _ = check_paths([ENTRIES / SAMPLE[0]])
     results = compute_results(entries, load_catalog())
     charts = ChartFiles({lang.code: [] for lang in LANGUAGES}, "<svg/>")
-    output = Output(tmp_path / "out")
-    try:
-        with pytest.raises(BuildFailed, match=r"linked\.txt: a symbolic link"):
-            render_site(results, load_catalog(), SiteConfig(), charts, output, site_dir=site)
-        assert "assets/linked.txt" not in output.made
-    finally:
-        output.abandon()
+    listing = Listing(results)
+    made: list[str] = []
+    with pytest.raises(BuildFailed, match=r"linked\.txt: a symbolic link"):
+        for artifact in site_files(listing, load_catalog(), SiteConfig(), charts, site_dir=site):
+            made.append(artifact.path)
+    assert "assets/linked.txt" not in made
+    assert "index.html" in made  # the pages came before the assets
 
 
 # --- a disk that is full, a folder that is read-only ----------------------------------

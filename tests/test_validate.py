@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import check_paths
 from builder.cli import main
 from builder.entries.errors import EntryError
+from builder.entries.gather import check_paths
 from builder.entries.load import MAX_FILE_BYTES, read_entry
 from builder.entries.validate import check_unique_ids
 

@@ -559,7 +559,7 @@ def _to_entry(raw: RawEntry, data: dict[str, Any], lines: dict[str, int]) -> Ent
     )
 
 
-class _Named(Protocol):
+class Named(Protocol):
     """An entry, or what a build keeps of one: its id and its file's path."""
 
     @property
@@ -568,9 +568,9 @@ class _Named(Protocol):
     def path(self) -> str: ...
 
 
-def check_unique_ids(entries: Iterable[_Named]) -> list[EntryError]:
+def check_unique_ids(entries: Iterable[Named]) -> list[EntryError]:
     """Two files may not give the same id, even when they differ only by case or suffix."""
-    seen: dict[str, _Named] = {}
+    seen: dict[str, Named] = {}
     errors = []
     for entry in sorted(entries, key=lambda e: e.path):
         key = entry.id.casefold()

@@ -49,9 +49,10 @@ from typing import Any
 from builder import __version__
 from builder.config import PACKAGE_DIR, SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.entries.model import Result
+from builder.hashing import content_key
 from builder.incremental.cachefile import FORMAT, Damaged, pack, read, unpack, warn
-from builder.incremental.ranking import Summary
-from builder.write import atomic_write, content_key
+from builder.present.ranked import Summary
+from builder.write import atomic_write
 
 _FORMAT = FORMAT
 # The names carry the format: a cache an older version left is not read (nor warned of).

@@ -16,6 +16,7 @@ from html import escape
 from typing import Any
 
 from builder.entries.model import Result
+from builder.hashing import content_key
 from builder.present.i18n import N_, SOURCE, Language, formats, translations
 
 TOP_EMITTERS = 15
@@ -87,8 +88,6 @@ def _row(r: Result, domain_label: dict[str, str]) -> dict[str, Any]:
 
 def chart_digest(r: Result) -> str:
     """A hash of what the charts show of one model."""
-    from builder.write import content_key
-
     return content_key(repr(_inputs(r)).encode())
 
 
@@ -98,8 +97,6 @@ def data_key(digests: Iterable[str]) -> str:
     Much cheaper than the charts themselves, so that a rebuild whose change no chart
     shows can leave them as they are.
     """
-    from builder.write import content_key
-
     return content_key("".join(digests).encode())
 
 

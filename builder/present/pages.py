@@ -1,12 +1,12 @@
-"""Results -> pages, each put into the Output as it renders; Jinja, autoescaped, strict."""
+"""Results -> the HTML of one language's pages; Jinja, autoescaped, strict.
+
+Which pages a site has, and how each is keyed, is `builder.present.site`'s."""
 
 from __future__ import annotations
 
 import functools
-import gc
-import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -19,24 +19,18 @@ from markupsafe import Markup
 from builder import __version__
 from builder.catalog import Catalog, Region
 from builder.config import DEFAULT_TITLE, SITE_DIR, TEMPLATES_DIR, SiteConfig
-from builder.entries.errors import BuildFailed
 from builder.entries.model import Result
-from builder.incremental.ranking import Ranking, page_key
 from builder.present import charts
-from builder.present import dataset as export
 from builder.present.i18n import (
     LANGUAGES,
     N_,
     SOURCE,
     Language,
     TranslationError,
-    check_complete,
     formats,
-    reset_missing,
     strip_prefix,
     translations,
 )
-from builder.write import Output, content_key
 
 if TYPE_CHECKING:
     import markdown
@@ -330,7 +324,8 @@ def model_path(entry_id: str) -> str:
     return f"models/{entry_id}.html"
 
 
-def _relroot(path: str) -> str:
+def relroot(path: str) -> str:
+    """The way from a page at `path` back to the site's root: `./` or `../../`."""
     depth = path.count("/")
     return "../" * depth if depth else "./"
 
@@ -357,128 +352,6 @@ def formula_text(r: Result, language: Language = SOURCE) -> list[str]:
             }
         )
     return lines
-
-
-@dataclass(frozen=True)
-class ChartFiles:
-    """The charts stage's products that pages need: each language's charts, the histogram."""
-
-    charts: dict[str, list[charts.Chart]]  # by language code
-    distribution: str
-
-
-def render_site(
-    ranking: Ranking | list[Result],
-    catalog: Catalog,
-    config: SiteConfig,
-    chart_files: ChartFiles,
-    output: Output,
-    keyed: bool = False,
-    templates_dir: Path = TEMPLATES_DIR,
-    site_dir: Path = SITE_DIR,
-    languages: Sequence[Language] = LANGUAGES,
-    cache_dir: Path | None = None,
-) -> None:
-    """Put every page of the site into `output`, each as soon as it is rendered.
-
-    Each language gets the same pages under its prefix; the dataset, schema, assets and
-    the histogram behind the rank strips are shared, and come with the source language.
-    `languages` renders some of them only (the build gives the others to another process).
-    With `keyed`, model pages get the key of their inputs (`page_key`): a page whose key
-    and file are unchanged since the last build is not rendered again. Ranking pages, the rows file
-    and the dataset are keyed by the hashes of their rows and lines (see
-    `builder.incremental.ranking`), the other pages by the site-wide inputs alone. `cache_dir`: the
-    build cache's folder, where compiled translations are kept (None: none is read).
-    """
-    if not isinstance(ranking, Ranking):
-        ranking = Ranking.of(ranking)
-    reset_missing()
-    # kept only where a second language will use it (a memo of 10,000 notes is 4 MB)
-    notes_memo: dict[str, str] | None = {} if len(languages) > 1 else None
-    for language in languages:
-        _render_language(
-            output,
-            language,
-            ranking,
-            catalog,
-            config,
-            chart_files.charts[language.code],
-            keyed,
-            templates_dir,
-            site_dir,
-            notes_memo,
-            cache_dir,
-        )
-    check_complete()
-    if SOURCE not in languages:
-        return
-    output.put("charts/distribution.svg", chart_files.distribution.encode("utf-8"))
-    if config.site_url:  # every language has the same pages: the source language's list them
-        output.put("sitemap.xml", sitemap(config.site_url, list(output.made)).encode("utf-8"))
-        output.put("robots.txt", robots_txt(config.site_url).encode())
-    from builder.entries.json_schema import schema_text
-
-    output.put("schema/entry.schema.json", schema_text(cache_dir).encode("utf-8"))
-    _put_dataset(output, ranking)
-    package = export.datapackage(config.site_url, __version__)
-    output.put("data/datapackage.json", (json.dumps(package, indent=1) + "\n").encode("utf-8"))
-    for asset in sorted((site_dir / "assets").rglob("*")):
-        if asset.is_symlink():  # it could lead anywhere on the machine: never published
-            raise BuildFailed(
-                f"{asset}: a symbolic link; site assets are published only as regular files "
-                "(put the file itself there)"
-            )
-        if asset.is_file():
-            output.put(
-                f"assets/{asset.relative_to(site_dir / 'assets').as_posix()}", asset.read_bytes()
-            )
-
-
-def _put_dataset(output: Output, ranking: Ranking) -> None:
-    """data/leaderboard.csv and .json, unless both are as the lines they are made of left them."""
-    paths = ("data/leaderboard.csv", "data/leaderboard.json")
-    key = content_key("".join(s.export for s in ranking.summaries).encode())
-    if output.track and all(output.unchanged(path, key) for path in paths):
-        return
-
-    def lines() -> Iterator[tuple[str, str]]:
-        for i in range(len(ranking)):
-            texts = ranking.export(i)
-            yield texts if texts is not None else export.row_texts(ranking.result(i))
-
-    for path, data in zip(paths, export.export_files(lines()), strict=True):
-        output.put(path, data, key if output.track else None)
-
-
-def render_languages(
-    ranking: Ranking,
-    config: SiteConfig,
-    chart_files: ChartFiles,
-    output: Output,
-    keyed: bool,
-    codes: tuple[str, ...],
-    cache_dir: Path | None,
-) -> tuple[Output, dict[str, str], dict[str, str]]:
-    """Some languages' pages, for a worker process: what it put, and the rows it rendered
-    and their hashes (see `Ranking.rows_made`)."""
-    from builder.catalog import load_catalog
-
-    gc.freeze()  # the results, as in the build's own process (see builder.incremental.cache.freeze)
-    try:
-        render_site(
-            ranking,
-            load_catalog(cache_dir),
-            config,
-            chart_files,
-            output,
-            keyed,
-            languages=[lang for lang in LANGUAGES if lang.code in codes],
-            cache_dir=cache_dir,
-        )
-    finally:
-        gc.unfreeze()
-    made = ranking.rows_made
-    return output, made, {k: ranking.row_digests[k] for k in made}
 
 
 class LanguagePages:
@@ -544,12 +417,12 @@ class LanguagePages:
     ) -> tuple[str, bytes]:
         """The page at `path` (relative to the language's root): its output path and bytes."""
         full = self.language.prefix + path
-        site_root = root or _relroot(full)
+        site_root = root or relroot(full)
         html = self.env.get_template(template).render(
             **self.common,
             needs_eval=needs_eval,
             root=site_root,
-            home=home or _relroot(path),
+            home=home or relroot(path),
             path=path,
             alternates=[
                 (other, (self.config.site_url or site_root) + other.prefix + _page_url(path))
@@ -578,169 +451,10 @@ class LanguagePages:
             inputs=[(i, i.explain(self.gettext, self.fmt.value, self.places)) for i in r.inputs],
             hardware=self.catalog.hardware[r.entry.training.hardware],
             rank_svg=charts.rank_strip(
-                r, rank, total, _relroot(self.language.prefix + path), self.language
+                r, rank, total, relroot(self.language.prefix + path), self.language
             ),
             equivalents=[(eq, r.co2e_t / eq.t_co2e_per_unit) for eq in self.catalog.equivalents],
         )
-
-
-# The key of the pages made from the site-wide inputs alone (code, templates, catalogs,
-# settings): the build cache keeps a last output only while those are unchanged.
-SITE_WIDE = "site-wide"
-
-
-def _render_language(
-    output: Output,
-    language: Language,
-    ranking: Ranking,
-    catalog: Catalog,
-    config: SiteConfig,
-    chart_list: list[charts.Chart],
-    keyed: bool,
-    templates_dir: Path,
-    site_dir: Path,
-    notes_memo: dict[str, str] | None,
-    cache_dir: Path | None = None,
-) -> None:
-    """One language's pages, under its prefix."""
-    renderer = LanguagePages(
-        language, catalog, config, templates_dir, site_dir, notes_memo, cache_dir
-    )
-    env, labels, pages = renderer.env, renderer.labels, renderer.pages
-    prefix, code = language.prefix, language.code
-    cached = ranking.records is not None
-
-    def page(path: str, template: str, key: str | None = None, **context: Any) -> None:
-        if key is not None and output.unchanged(prefix + path, key):
-            output.reused += 1
-            return
-        full, html = renderer.render(path, template, **context)
-        output.put(full, html, key)
-
-    summaries = ranking.summaries
-    years = sorted({s.year for s in summaries if s.year})
-    row_template = env.get_template("_row.html")
-
-    def render_row(i: int) -> str:
-        r = ranking.result(i)
-        return row_template.render(
-            r=r,
-            hardware=catalog.hardware[r.entry.training.hardware],
-            quality_rank=QUALITY_RANK,
-            labels=labels,
-        )
-
-    # Each row's hash: a row the last build made keeps its own, and is not made again.
-    rendered: dict[int, str] = {}
-    digests: list[str] = []
-    for i, s in enumerate(summaries):
-        row_key = f"{code}|{s.key}"
-        digest = ranking.row_digests.get(row_key)
-        if digest is None:
-            html = rendered[i] = render_row(i)
-            digest = content_key(html.encode()) if output.track else ""
-            if cached:
-                ranking.rows_made[row_key] = html
-                ranking.row_digests[row_key] = digest
-        digests.append(digest)
-
-    def row(i: int) -> str:
-        html = rendered.get(i)
-        if html is None:
-            html = ranking.stored_row(code, i)
-        return html if html is not None else render_row(i)
-
-    total = len(summaries)
-    pages_count = max(1, -(-total // PAGE_SIZE))
-    listing = {
-        "total": total,
-        "page_size": PAGE_SIZE,
-        "rows_shown": min(total, PAGE_SIZE),
-        "pages": pages_count,
-        "page_link": lambda n: "" if n == 1 else f"ranking/{n}/",
-        "organizations": sorted({s.organization for s in summaries}, key=str.casefold),
-        "hardware_options": sorted(
-            ((k, catalog.hardware[k].name) for k in {s.hardware for s in summaries}),
-            key=lambda kv: kv[1].casefold(),
-        ),
-        "domains": sorted(
-            ((d, labels[d]) for d in {s.domain for s in summaries if s.domain}),
-            key=lambda kv: charts.DOMAIN_ORDER.index(kv[0]),
-        ),
-        "years": (years[0], years[-1]) if years else (2000, 2030),
-    }
-    # What a ranking page shows besides its rows (the site-wide inputs are the cache's key).
-    listing_key = repr([listing[k] for k in ("total", "organizations", "hardware_options")])
-    listing_key += repr([listing[k] for k in ("domains", "years", "pages")])
-    charts_key = repr([(c.id, c.title, c.description) for c in chart_list])
-    for number in range(1, pages_count + 1):
-        first = (number - 1) * PAGE_SIZE
-        shown = range(first, min(total, first + PAGE_SIZE))
-        path = "index.html" if number == 1 else f"ranking/{number}/index.html"
-        words = charts_key if number == 1 else ""
-        key = content_key(
-            f"{number}|{listing_key}|{words}|{''.join(digests[i] for i in shown)}".encode()
-        )
-        if output.unchanged(prefix + path, key):
-            output.reused += 1
-            continue
-        chunk = "".join(row(i) for i in shown).replace(ROOT_TOKEN, _relroot(path))
-        extra: dict[str, Any] = listing | {
-            "rows_html": chunk,
-            "page_number": number,
-            "first_rank": first + 1,
-            "last_rank": min(total, first + PAGE_SIZE),
-        }
-        if number == 1:
-            extra |= {"needs_eval": True, "charts": chart_list}
-        full, data = renderer.render(path, "index.html" if number == 1 else "ranking.html", **extra)
-        output.put(full, data, key)
-    if total > PAGE_SIZE:
-        _put_rows(output, f"{prefix}data/rows.json", digests, row)
-    rendered.clear()  # done with: at 10,000 entries, 10 MB the model pages need not keep alive
-    for i, s in enumerate(summaries):
-        path = prefix + model_path(s.id)
-        made_from = page_key(s, i + 1, total) if keyed else None
-        if made_from is not None and output.unchanged(path, made_from):
-            output.reused += 1
-            continue
-        full, data = renderer.model_page(ranking.result(i), i + 1, total)
-        output.put(full, data, made_from)
-        output.rendered += 1
-    if "methodology" in pages:
-        page(
-            "methodology/index.html",
-            "methodology.html",
-            SITE_WIDE,
-            page=pages["methodology"],
-            catalog=catalog,
-        )
-    if "data" in pages:
-        page("data/index.html", "data.html", SITE_WIDE, page=pages["data"], columns=export.COLUMNS)
-    for slug in ("contribute", "about"):
-        if slug in pages:
-            page(f"{slug}/index.html", "page.html", SITE_WIDE, page=pages[slug])
-    # Served for any missing path, at any depth: its links cannot be relative.
-    site_root = config.site_url or "/"
-    page("404.html", "404.html", SITE_WIDE, root=site_root, home=site_root + prefix)
-
-
-def _put_rows(output: Output, path: str, digests: list[str], row: Callable[[int], str]) -> None:
-    """Every row, for the script that sorts and filters all of them on the first page;
-    keyed by the hashes of the rows, in order."""
-    key = content_key("".join(digests).encode())
-    if output.unchanged(path, key):
-        return
-    # {"rows": [...]}, written row by row: 10 MB at 10,000 entries, not held three times
-    buffer = io.BytesIO()
-    buffer.write(b'{"rows": [')
-    for i in range(len(digests)):
-        buffer.write(b", " if i else b"")
-        buffer.write(
-            json.dumps(row(i).replace(ROOT_TOKEN, "./").strip(), ensure_ascii=False).encode()
-        )
-    buffer.write(b"]}")
-    output.put(path, buffer.getvalue(), key)
 
 
 def place_names(

@@ -1,0 +1,111 @@
+"""The entries in rank order, as Present reads them: summaries, and results when needed.
+
+Present ranks nothing and keeps nothing. It reads a `Ranked` value: each entry's summary
+(enough for the listing, the filters and the keys of what is made from it), its full
+result when a page must show it, and the rows an earlier build made, when there are
+any. `Listing` is the plain one, of results held in memory; a build with a cache
+passes one that reads results and rows from its records (`builder.incremental.ranking`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple, Protocol
+
+from builder.entries.model import Result
+
+
+class Summary(NamedTuple):
+    """What a build needs of an entry whose pages it may not make again."""
+
+    id: str
+    path: str  # as the user would type it, for messages
+    co2e_t: float
+    organization: str
+    hardware: str
+    domain: str | None
+    year: int | None
+    key: str  # what its row, dataset lines and pages are made from
+    chart: str  # hash of what the charts show of it (empty without a cache)
+    export: str  # hash of its dataset lines (empty without a cache)
+
+
+def summarize(r: Result, key: str, chart: str = "", export: str = "") -> Summary:
+    """An entry's summary; `chart` and `export` are the hashes a cached build keys by."""
+    e = r.entry
+    return Summary(
+        e.id,
+        e.path,
+        r.co2e_t,
+        e.organization,
+        e.training.hardware,
+        e.domain,
+        e.released_year,
+        key,
+        chart,
+        export,
+    )
+
+
+def page_key(s: Summary, rank: int, total: int) -> str:
+    """What a model page is made from: its entry's file, its rank and the number of entries."""
+    return f"{s.key}|{rank}|{total}"
+
+
+def rank_order(s: Summary) -> tuple[float, str]:
+    """Highest emissions first; ties by id."""
+    return (-s.co2e_t, s.id)
+
+
+class Ranked(Protocol):
+    """Summaries in rank order, with what is behind them.
+
+    Rows are known by language code and rank (`i`, from 0). `row_hash` is the hash of a
+    row an earlier build made, or None; `stored_row` its HTML when it is still at hand;
+    `made_row` takes a row this build made, for a later one.
+    """
+
+    summaries: list[Summary]
+
+    def __len__(self) -> int: ...
+
+    def result(self, i: int) -> Result: ...
+
+    def results(self) -> list[Result]: ...
+
+    def row_hash(self, code: str, i: int) -> str | None: ...
+
+    def stored_row(self, code: str, i: int) -> str | None: ...
+
+    def made_row(self, code: str, i: int, html: str, row_hash: str) -> None: ...
+
+    def export(self, i: int) -> tuple[str, str] | None: ...
+
+
+class Listing:
+    """Results held in memory, ranked already; each is known by its id."""
+
+    def __init__(self, results: Iterable[Result]) -> None:
+        self._results = list(results)
+        self.summaries = [summarize(r, r.entry.id) for r in self._results]
+
+    def __len__(self) -> int:
+        return len(self._results)
+
+    def result(self, i: int) -> Result:
+        return self._results[i]
+
+    def results(self) -> list[Result]:
+        return self._results
+
+    def row_hash(self, code: str, i: int) -> str | None:
+        return None
+
+    def stored_row(self, code: str, i: int) -> str | None:
+        return None
+
+    def made_row(self, code: str, i: int, html: str, row_hash: str) -> None:
+        pass
+
+    def export(self, i: int) -> tuple[str, str] | None:
+        return None

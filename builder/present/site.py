@@ -1,0 +1,314 @@
+"""Present: ranked results -> the site's files, as a stream of `Artifact`s.
+
+Each artifact is an output path, the key of what it is made from (or None when its
+content is its own key), and a function that makes its bytes. Nothing here knows where
+the files go or what a last build left: the build asks its incremental door whether an
+artifact is current before calling `make`, and hands what it makes to Write.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from builder import __version__
+from builder.catalog import Catalog
+from builder.config import SITE_DIR, TEMPLATES_DIR, SiteConfig
+from builder.entries.errors import BuildFailed
+from builder.hashing import content_key
+from builder.present import charts
+from builder.present import dataset as export
+from builder.present.i18n import LANGUAGES, SOURCE, Language, check_complete, reset_missing
+from builder.present.pages import (
+    PAGE_SIZE,
+    QUALITY_RANK,
+    ROOT_TOKEN,
+    LanguagePages,
+    model_path,
+    relroot,
+    robots_txt,
+    sitemap,
+)
+from builder.present.ranked import Ranked, page_key
+
+# The key of the pages made from the site-wide inputs alone (code, templates, catalogs,
+# settings): a build keeps a last output only while those are unchanged.
+SITE_WIDE = "site-wide"
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One file of the site: its path, what it is made from, and how to make it.
+
+    `key` None: the file's content is its key. `kind` "page" or "model" counts the file
+    in the build's report as a page (a model page) made or left as it was.
+    """
+
+    path: str
+    key: str | None
+    make: Callable[[], bytes]
+    kind: str = "file"
+
+
+def _made(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
+
+
+@dataclass(frozen=True)
+class ChartFiles:
+    """The charts stage's products that pages need: each language's charts, the histogram."""
+
+    charts: dict[str, list[charts.Chart]]  # by language code
+    distribution: str
+
+
+def site_files(
+    ranked: Ranked,
+    catalog: Catalog,
+    config: SiteConfig,
+    chart_files: ChartFiles,
+    keyed: bool = False,
+    templates_dir: Path = TEMPLATES_DIR,
+    site_dir: Path = SITE_DIR,
+    languages: Sequence[Language] = LANGUAGES,
+    cache_dir: Path | None = None,
+) -> Iterator[Artifact]:
+    """Every file of the site, each made when asked for.
+
+    Each language gets the same pages under its prefix; the dataset, schema, assets and
+    the histogram behind the rank strips are shared, and come with the source language.
+    `languages` makes some of them only (a build may give the others to another process).
+    With `keyed`, every page gets the key of its inputs: model pages `page_key`, ranking
+    pages, the rows file and the dataset the hashes of their rows and lines, the other
+    pages the site-wide inputs alone. `cache_dir`: where compiled translations are kept
+    (None: none is read).
+    """
+    reset_missing()
+    # kept only where a second language will use it (a memo of 10,000 notes is 4 MB)
+    notes_memo: dict[str, str] | None = {} if len(languages) > 1 else None
+    pages_made: list[str] = []
+    for language in languages:
+        renderer = LanguagePages(
+            language, catalog, config, templates_dir, site_dir, notes_memo, cache_dir
+        )
+        for artifact in language_files(renderer, ranked, chart_files.charts[language.code], keyed):
+            if language == SOURCE:
+                pages_made.append(artifact.path)
+            yield artifact
+    check_complete()
+    if SOURCE not in languages:
+        return
+    yield Artifact("charts/distribution.svg", None, _made(chart_files.distribution.encode()))
+    if config.site_url:  # every language has the same pages: the source language's list them
+        text = sitemap(config.site_url, pages_made)
+        yield Artifact("sitemap.xml", None, _made(text.encode("utf-8")))
+        yield Artifact("robots.txt", None, _made(robots_txt(config.site_url).encode()))
+    from builder.entries.json_schema import schema_text
+
+    yield Artifact("schema/entry.schema.json", None, _made(schema_text(cache_dir).encode("utf-8")))
+    yield from dataset_files(ranked, keyed)
+    package = export.datapackage(config.site_url, __version__)
+    package_text = json.dumps(package, indent=1) + "\n"
+    yield Artifact("data/datapackage.json", None, _made(package_text.encode("utf-8")))
+    yield from asset_files(site_dir)
+
+
+def asset_files(site_dir: Path) -> Iterator[Artifact]:
+    """site/assets, as they are; BuildFailed for a symbolic link."""
+    for asset in sorted((site_dir / "assets").rglob("*")):
+        if asset.is_symlink():  # it could lead anywhere on the machine: never published
+            raise BuildFailed(
+                f"{asset}: a symbolic link; site assets are published only as regular files "
+                "(put the file itself there)"
+            )
+        if asset.is_file():
+            path = f"assets/{asset.relative_to(site_dir / 'assets').as_posix()}"
+            yield Artifact(path, None, _made(asset.read_bytes()))
+
+
+def dataset_files(ranked: Ranked, keyed: bool) -> Iterator[Artifact]:
+    """data/leaderboard.csv and .json, keyed by the hashes of the lines they are made of."""
+    key = content_key("".join(s.export for s in ranked.summaries).encode()) if keyed else None
+
+    @functools.cache
+    def both() -> tuple[bytes, bytes]:
+        def lines() -> Iterator[tuple[str, str]]:
+            for i in range(len(ranked)):
+                texts = ranked.export(i)
+                yield texts if texts is not None else export.row_texts(ranked.result(i))
+
+        return export.export_files(lines())
+
+    yield Artifact("data/leaderboard.csv", key, lambda: both()[0])
+    yield Artifact("data/leaderboard.json", key, lambda: both()[1])
+
+
+def _listing(renderer: LanguagePages, ranked: Ranked, labels: dict[str, str]) -> dict[str, Any]:
+    """What every ranking page shows besides its rows."""
+    summaries, hardware = ranked.summaries, renderer.catalog.hardware
+    total = len(summaries)
+    years = sorted({s.year for s in summaries if s.year})
+    return {
+        "total": total,
+        "page_size": PAGE_SIZE,
+        "rows_shown": min(total, PAGE_SIZE),
+        "pages": max(1, -(-total // PAGE_SIZE)),
+        "page_link": lambda n: "" if n == 1 else f"ranking/{n}/",
+        "organizations": sorted({s.organization for s in summaries}, key=str.casefold),
+        "hardware_options": sorted(
+            ((k, hardware[k].name) for k in {s.hardware for s in summaries}),
+            key=lambda kv: kv[1].casefold(),
+        ),
+        "domains": sorted(
+            ((d, labels[d]) for d in {s.domain for s in summaries if s.domain}),
+            key=lambda kv: charts.DOMAIN_ORDER.index(kv[0]),
+        ),
+        "years": (years[0], years[-1]) if years else (2000, 2030),
+    }
+
+
+class Rows:
+    """One language's leaderboard rows: each row's hash, and its HTML when asked for.
+
+    A row an earlier build made keeps its hash and is not made again (see `Ranked`).
+    """
+
+    def __init__(self, renderer: LanguagePages, ranked: Ranked, keyed: bool) -> None:
+        self.ranked = ranked
+        self.code = renderer.language.code
+        self._template = renderer.env.get_template("_row.html")
+        self._renderer = renderer
+        self.made: dict[int, str] = {}
+        self.hashes: list[str] = []
+        for i in range(len(ranked)):
+            row_hash = ranked.row_hash(self.code, i)
+            if row_hash is None:
+                html = self.made[i] = self._render(i)
+                row_hash = content_key(html.encode()) if keyed else ""
+                if keyed:
+                    ranked.made_row(self.code, i, html, row_hash)
+            self.hashes.append(row_hash)
+
+    def _render(self, i: int) -> str:
+        r = self.ranked.result(i)
+        return self._template.render(
+            r=r,
+            hardware=self._renderer.catalog.hardware[r.entry.training.hardware],
+            quality_rank=QUALITY_RANK,
+            labels=self._renderer.labels,
+        )
+
+    def html(self, i: int) -> str:
+        found = self.made.get(i)
+        if found is None:
+            found = self.ranked.stored_row(self.code, i)
+        return found if found is not None else self._render(i)
+
+
+def language_files(
+    renderer: LanguagePages, ranked: Ranked, chart_list: list[charts.Chart], keyed: bool
+) -> Iterator[Artifact]:
+    """One language's pages, under its prefix."""
+    prefix = renderer.language.prefix
+    rows = Rows(renderer, ranked, keyed)
+    listing = _listing(renderer, ranked, renderer.labels)
+    yield from _ranking_pages(renderer, rows, listing, chart_list)
+    if listing["total"] > PAGE_SIZE:
+        yield _rows_file(f"{prefix}data/rows.json", rows)
+    rows.made.clear()  # done with: at 10,000 entries, 10 MB the model pages need not keep
+    total = len(ranked)
+    for i, s in enumerate(ranked.summaries):
+        made_from = page_key(s, i + 1, total) if keyed else None
+        yield Artifact(
+            prefix + model_path(s.id),
+            made_from,
+            functools.partial(_model_page, renderer, ranked, i, total),
+            "model",
+        )
+    yield from _site_pages(renderer)
+
+
+def _model_page(renderer: LanguagePages, ranked: Ranked, i: int, total: int) -> bytes:
+    return renderer.model_page(ranked.result(i), i + 1, total)[1]
+
+
+def _ranking_pages(
+    renderer: LanguagePages, rows: Rows, listing: dict[str, Any], chart_list: list[charts.Chart]
+) -> Iterator[Artifact]:
+    """The leaderboard, PAGE_SIZE rows a page; each keyed by its rows' hashes and what
+    else it shows."""
+    total, prefix = listing["total"], renderer.language.prefix
+    # What a ranking page shows besides its rows (the site-wide inputs are the cache's key).
+    listing_key = repr([listing[k] for k in ("total", "organizations", "hardware_options")])
+    listing_key += repr([listing[k] for k in ("domains", "years", "pages")])
+    charts_key = repr([(c.id, c.title, c.description) for c in chart_list])
+    for number in range(1, listing["pages"] + 1):
+        first = (number - 1) * PAGE_SIZE
+        shown = range(first, min(total, first + PAGE_SIZE))
+        path = "index.html" if number == 1 else f"ranking/{number}/index.html"
+        words = charts_key if number == 1 else ""
+        hashes = "".join(rows.hashes[i] for i in shown)
+        key = content_key(f"{number}|{listing_key}|{words}|{hashes}".encode())
+
+        def make(path: str = path, number: int = number, shown: range = shown) -> bytes:
+            chunk = "".join(rows.html(i) for i in shown).replace(ROOT_TOKEN, relroot(path))
+            extra: dict[str, Any] = listing | {
+                "rows_html": chunk,
+                "page_number": number,
+                "first_rank": shown.start + 1,
+                "last_rank": shown.stop,
+            }
+            if number == 1:
+                extra |= {"needs_eval": True, "charts": chart_list}
+            template = "index.html" if number == 1 else "ranking.html"
+            return renderer.render(path, template, **extra)[1]
+
+        yield Artifact(prefix + path, key, make, "page")
+
+
+def _rows_file(path: str, rows: Rows) -> Artifact:
+    """Every row, for the script that sorts and filters all of them on the first page;
+    keyed by the hashes of the rows, in order."""
+
+    def make() -> bytes:
+        # {"rows": [...]}, written row by row: 10 MB at 10,000 entries, not held three times
+        buffer = io.BytesIO()
+        buffer.write(b'{"rows": [')
+        for i in range(len(rows.hashes)):
+            buffer.write(b", " if i else b"")
+            html = rows.html(i).replace(ROOT_TOKEN, "./").strip()
+            buffer.write(json.dumps(html, ensure_ascii=False).encode())
+        buffer.write(b"]}")
+        return buffer.getvalue()
+
+    return Artifact(path, content_key("".join(rows.hashes).encode()), make)
+
+
+def _site_pages(renderer: LanguagePages) -> Iterator[Artifact]:
+    """The hand-written pages and the 404 page, keyed by the site-wide inputs."""
+    prefix, pages, config = renderer.language.prefix, renderer.pages, renderer.config
+
+    def page(path: str, template: str, **context: Any) -> Artifact:
+        make = functools.partial(lambda: renderer.render(path, template, **context)[1])
+        return Artifact(prefix + path, SITE_WIDE, make, "page")
+
+    if "methodology" in pages:
+        yield page(
+            "methodology/index.html",
+            "methodology.html",
+            page=pages["methodology"],
+            catalog=renderer.catalog,
+        )
+    if "data" in pages:
+        yield page("data/index.html", "data.html", page=pages["data"], columns=export.COLUMNS)
+    for slug in ("contribute", "about"):
+        if slug in pages:
+            yield page(f"{slug}/index.html", "page.html", page=pages[slug])
+    # Served for any missing path, at any depth: its links cannot be relative.
+    site_root = config.site_url or "/"
+    yield page("404.html", "404.html", root=site_root, home=site_root + prefix)
