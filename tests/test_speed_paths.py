@@ -22,6 +22,7 @@ from builder.build import build_site
 from builder.config import SiteConfig
 from builder.entries.load import entry_file_names, find_entry_files, resolve_plain
 from builder.incremental import cache as cache_mod
+from builder.incremental import door as door_mod
 from builder.incremental.cachefile import unpack
 from builder.present.i18n import LANGUAGES
 
@@ -135,13 +136,13 @@ def test_settled_unchanged_files_are_not_read_again(
     cache, out = tmp_path / "cache", tmp_path / "site"
     build_site(entries, out, SiteConfig(), cache_dir=cache)
     hashed: list[bytes] = []
-    real_digest = cache_mod.digest
+    real_digest = door_mod.content_key
 
     def digest(data: bytes) -> str:
         hashed.append(data)
         return real_digest(data)
 
-    monkeypatch.setattr(cache_mod, "digest", digest)
+    monkeypatch.setattr(door_mod, "content_key", digest)
     t5 = entries / "google" / "t5.yaml"
     t5.write_text(t5.read_text(encoding="utf-8").replace("days: 20", "days: 25"), encoding="utf-8")
     again = build_site(entries, out, SiteConfig(), cache_dir=cache)
@@ -209,9 +210,9 @@ def test_rebuilds_rewrite_only_the_shards_that_changed(tmp_path: Path) -> None:
 def test_a_notes_edit_reads_only_its_own_records_and_remakes_only_its_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from builder.present import pages as render
+    from builder.present import site
 
-    monkeypatch.setattr(render, "PAGE_SIZE", 10)  # ranking pages and data/rows.json too
+    monkeypatch.setattr(site, "PAGE_SIZE", 10)  # ranking pages and data/rows.json too
     entries = _entries_copy(tmp_path)
     cache, out = tmp_path / "cache", tmp_path / "site"
     build_site(entries, out, SiteConfig(), cache_dir=cache)
@@ -312,7 +313,7 @@ def _inodes(root: Path) -> dict[str, int]:
 def many_entries(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """More entries than one ranking page holds, so that there are ranking pages to keep."""
     from benchmarks.synthetic import generate
-    from builder.present.pages import PAGE_SIZE
+    from builder.present.site import PAGE_SIZE
 
     entries = tmp_path_factory.mktemp("many") / "entries"
     generate(PAGE_SIZE * 2 + 50, entries)
@@ -416,8 +417,7 @@ def test_rows_json_written_row_by_row_is_what_json_dumps_writes(rows: list[str])
     import json
     from types import SimpleNamespace
 
-    from builder.present.pages import ROOT_TOKEN
-    from builder.present.site import _rows_file
+    from builder.present.site import ROOT_TOKEN, _rows_file
 
     rows = [f"<tr> {text} <a href='{ROOT_TOKEN}models/x.html'>x</a>\n" for text in rows]
     made = SimpleNamespace(hashes=[""] * len(rows), html=rows.__getitem__)

@@ -63,8 +63,6 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 FLAG_RATIO = 0.10
-PAGE_SIZE = 200  # leaderboard rows per static page; with JavaScript, all rows sort and filter
-ROOT_TOKEN = "<ROOT>"
 QUALITY_RANK = {
     "high": 3,
     "medium": 2,

@@ -25,9 +25,7 @@ from builder.present import charts
 from builder.present import dataset as export
 from builder.present.i18n import LANGUAGES, SOURCE, Language, check_complete, reset_missing
 from builder.present.pages import (
-    PAGE_SIZE,
     QUALITY_RANK,
-    ROOT_TOKEN,
     LanguagePages,
     model_path,
     relroot,
@@ -39,6 +37,8 @@ from builder.present.ranked import Ranked, page_key
 # The key of the pages made from the site-wide inputs alone (code, templates, catalogs,
 # settings): a build keeps a last output only while those are unchanged.
 SITE_WIDE = "site-wide"
+PAGE_SIZE = 200  # leaderboard rows per static page; with JavaScript, all rows sort and filter
+ROOT_TOKEN = "<ROOT>"  # where a row's links start; each page puts its own way to the root
 
 
 @dataclass(frozen=True)
