@@ -83,7 +83,7 @@ def yaml_text(text: str) -> str:
 
 def yaml_word(text: str) -> str:
     """A key-like value (`nvidia-v100`, `2024-05`) as written, anything else quoted."""
-    from builder.entries.load import resolve_plain
+    from builder.entries.yaml_tree import resolve_plain
 
     return text if _PLAIN.match(text) and resolve_plain(text) == text else yaml_text(text)
 
