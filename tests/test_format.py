@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from typing import Any
 
 import jsonschema
@@ -18,6 +19,7 @@ from builder.entries.model import Entry
 from builder.entries.schema import ENTRY, Excludes, Field
 from builder.entries.yaml_tree import parse_yaml
 
+FIELD_LINE = re.compile(r"^( *)(# )?( *)([a-z0-9_]+):(?: |$)")
 DURATION = ("accelerators", "hours", "days", "accelerator_hours")
 DURATION_VALUES = {"accelerators": "8", "hours": "48", "days": "2", "accelerator_hours": "384"}
 
@@ -112,3 +114,53 @@ def test_a_rule_taken_out_of_the_declaration_is_no_longer_enforced(
 
 def rule_reads(rule: Any, field_name: str) -> bool:
     return field_name in schema.rule_keys(rule)
+
+
+def field_paths(spec: Field, prefix: str = "") -> set[str]:
+    paths = set()
+    for field_name, sub in spec.fields.items():
+        paths.add(prefix + field_name)
+        paths |= field_paths(sub, f"{prefix}{field_name}.")
+    return paths
+
+
+def test_new_comments_every_declared_field_and_each_uncomments_to_a_valid_entry() -> None:
+    from builder.contrib.scaffold import Draft, render_entry
+
+    draft = Draft(
+        name="Tiny LM",
+        organization="Example Lab",
+        hardware="nvidia-h100-sxm",
+        accelerators=64,
+        days=3.5,
+        source_url="https://example.org/tiny-lm",
+        source_title="Report, Table 3",
+    )
+    text = render_entry(draft)
+    written: set[str] = set()
+    parents: list[str] = []
+    for line in text.splitlines():
+        match = FIELD_LINE.match(line)
+        if match:
+            depth = (len(match.group(1)) + len(match.group(3))) // 2
+            parents[depth:] = [match.group(4)]
+            written.add(".".join(parents))
+    assert written == field_paths(ENTRY) - {"sources.url", "sources.title"}
+    for spec in ENTRY.fields["training"].fields.values():
+        assert spec.description.split(";")[0].split(" (")[0] in text.replace("\n  # ", " ")
+
+    # Every field commented out but the other ways to give the duration uncomments to a
+    # valid entry, with the declared example as its value.
+    alternatives = ("  # hours:", "  # accelerator_hours:")
+    lines = []
+    for line in text.splitlines():
+        match = FIELD_LINE.match(line)
+        if match and match.group(2) and not line.startswith(alternatives):
+            line = match.group(1) + line[match.end(2) :]
+        elif line.startswith("#   # "):
+            line = "  # " + line[len("#   # ") :]
+        lines.append(line)
+    result = check("\n".join(lines) + "\n")
+    assert isinstance(result, Entry), [error.format() for error in result]
+    assert result.training.power_w == 310 and result.reported.co2e_t == 46.7
+    assert result.parameters == 11e9 and result.training.flops == 4.05e22
