@@ -121,6 +121,8 @@ def field_paths(spec: Field, prefix: str = "") -> set[str]:
     for field_name, sub in spec.fields.items():
         paths.add(prefix + field_name)
         paths |= field_paths(sub, f"{prefix}{field_name}.")
+        if sub.item is not None:
+            paths |= field_paths(sub.item, f"{prefix}{field_name}[].")
     return paths
 
 
@@ -145,7 +147,7 @@ def test_new_comments_every_declared_field_and_each_uncomments_to_a_valid_entry(
             depth = (len(match.group(1)) + len(match.group(3))) // 2
             parents[depth:] = [match.group(4)]
             written.add(".".join(parents))
-    assert written == field_paths(ENTRY) - {"sources.url", "sources.title"}
+    assert written == field_paths(ENTRY) - {"sources[].url", "sources[].title"}
     for spec in ENTRY.fields["training"].fields.values():
         assert spec.description.split(";")[0].split(" (")[0] in text.replace("\n  # ", " ")
 
@@ -164,3 +166,21 @@ def test_new_comments_every_declared_field_and_each_uncomments_to_a_valid_entry(
     assert isinstance(result, Entry), [error.format() for error in result]
     assert result.training.power_w == 310 and result.reported.co2e_t == 46.7
     assert result.parameters == 11e9 and result.training.flops == 4.05e22
+
+
+def test_the_field_reference_in_contributing_is_written_from_the_declaration() -> None:
+    from builder.entries.reference import DOCUMENT, refreshed
+
+    text = DOCUMENT.read_text(encoding="utf-8")
+    assert refreshed(text) == text, "refresh it: python -m builder.entries.reference"
+
+
+def test_docs_name_only_declared_fields() -> None:
+    from tests.conftest import ROOT
+
+    declared = field_paths(ENTRY)
+    field_name = re.compile(r"`((?:training|reported|links|sources)(?:\[\])?\.[a-z0-9_]+)`")
+    for doc in ("README.md", "CONTRIBUTING.md", "site/pages/contribute.md"):
+        text = (ROOT / doc).read_text(encoding="utf-8")
+        named = set(field_name.findall(text))
+        assert named <= declared, (doc, named - declared)
