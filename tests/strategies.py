@@ -13,8 +13,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from builder import catalog
-from builder.entries.load import resolve_plain
 from builder.entries.schema import DOMAINS, LINK_KINDS
+from builder.entries.yaml_tree import resolve_plain
 
 HARDWARE = catalog.hardware_index()  # key -> whether the catalog has a power figure for it
 HARDWARE_KEYS = sorted(HARDWARE)

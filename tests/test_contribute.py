@@ -122,7 +122,7 @@ def test_new_scaffolds_an_entry_that_validates_once_filled_in(
     assert errors == []
     assert entries_found[0].training.accelerators == 64
     # Filling in a commented field keeps it valid.
-    path.write_text(text.replace("  # power_w: 400 ", "  power_w: 650 "), encoding="utf-8")
+    path.write_text(text.replace("  # power_w: 310\n", "  power_w: 650\n"), encoding="utf-8")
     entries_found, errors = check_paths([path])
     assert errors == [] and entries_found[0].training.power_w == 650
     assert "Wrote " in capsys.readouterr().err

@@ -22,8 +22,8 @@ from builder.compute import compute_results
 from builder.contrib.preview import preview_markdown
 from builder.entries.errors import EntryError
 from builder.entries.gather import check_paths
-from builder.entries.load import parse_yaml
 from builder.entries.plausibility import check_all
+from builder.entries.yaml_tree import parse_yaml
 
 from .conftest import ROOT, run_builder
 

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from builder.build import build_site
 from builder.config import SiteConfig
-from builder.entries.load import entry_file_names, find_entry_files, resolve_plain
+from builder.entries.load import entry_file_names, find_entry_files
+from builder.entries.yaml_tree import resolve_plain
 from builder.incremental import cache as cache_mod
 from builder.incremental import door as door_mod
 from builder.incremental.cachefile import unpack

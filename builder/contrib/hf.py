@@ -16,8 +16,8 @@ import yaml
 
 from builder.catalog import Catalog
 from builder.contrib.scaffold import yaml_notes, yaml_text, yaml_word
-from builder.entries.load import Node, _Abort, parse_yaml
 from builder.entries.model import Result
+from builder.entries.yaml_tree import Node, ParseAbort, parse_yaml
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 
@@ -60,7 +60,7 @@ def _front_matter(text: str) -> tuple[Node, str]:
     offset = text.count("\n", 0, match.start(1))
     try:
         root = parse_yaml(match.group(1), "card")
-    except _Abort as abort:
+    except ParseAbort as abort:
         e = abort.error
         field = f"{e.field}: " if e.field else ""
         raise CardError(

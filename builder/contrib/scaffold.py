@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.entries.json_schema import SCHEMA_PATH
+from builder.entries.schema import ENTRY, Field
 
 
 @dataclass
@@ -83,7 +85,7 @@ def yaml_text(text: str) -> str:
 
 def yaml_word(text: str) -> str:
     """A key-like value (`nvidia-v100`, `2024-05`) as written, anything else quoted."""
-    from builder.entries.load import resolve_plain
+    from builder.entries.yaml_tree import resolve_plain
 
     return text if _PLAIN.match(text) and resolve_plain(text) == text else yaml_text(text)
 
@@ -104,59 +106,87 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(x)
 
 
+def _example(spec: Field) -> str:
+    """A field's declared example as YAML."""
+    example = spec.example
+    if isinstance(example, float) and abs(example) >= 1e6:
+        return re.sub(r"e\+?0*(\d)", r"e\1", f"{example:g}")  # 1.7e+06 -> 1.7e6
+    if isinstance(example, (int, float)):
+        return _num(example)
+    return yaml_word(str(example))
+
+
+def _explained(spec: Field, indent: str) -> list[str]:
+    """A field's declared meaning, unit and choices as comment lines."""
+    text = spec.description + (f" Unit: {spec.unit}." if spec.unit else "")
+    if spec.choices:
+        text += " One of: " + " | ".join(spec.choices) + "."
+    return textwrap.wrap(
+        text, width=88, initial_indent=f"{indent}# ", subsequent_indent=f"{indent}# "
+    )
+
+
+def _fields(
+    spec: Field, given: dict[str, list[str]], indent: str, examples: bool = False
+) -> list[str]:
+    """The lines of an object's fields in declared order, each below its meaning: a given
+    one as its lines in `given`, any other commented out with its example (or, with
+    `examples`, set to it), so that deleting a '# ' gives a valid line."""
+    lines: list[str] = []
+    for field_name, sub in spec.fields.items():
+        lines += _explained(sub, indent)
+        if field_name in given:
+            lines += given[field_name]
+            continue
+        mark = "" if examples else "# "
+        if sub.kind == "object":
+            lines.append(f"{indent}{mark}{field_name}:")
+            nested = _fields(sub, {}, indent + "  ", examples=True)
+            lines += [f"{indent}{mark}{line[len(indent) :]}" for line in nested]
+        elif sub.kind == "list" or sub.example is None:
+            lines.append(f"{indent}{mark}{field_name}:")
+        else:
+            lines.append(f"{indent}{mark}{field_name}: {_example(sub)}")
+    return lines
+
+
 def render_entry(d: Draft, depth_to_root: int = 2) -> str:
-    """The entry file text: given values set, the rest commented with what they mean."""
+    """The entry file text: given values set, the rest commented out with what they mean,
+    all as the entry format declares them."""
     assert d.name and d.organization and d.hardware and d.source_url and d.source_title
     up = "../" * depth_to_root
+    training: dict[str, list[str]] = {"hardware": [f"  hardware: {yaml_word(d.hardware)}"]}
+    if d.accelerator_hours is not None:
+        training["accelerator_hours"] = [f"  accelerator_hours: {_num(d.accelerator_hours)}"]
+    else:
+        assert d.accelerators is not None
+        training["accelerators"] = [f"  accelerators: {d.accelerators}"]
+        if d.days is not None:
+            training["days"] = [f"  days: {_num(d.days)}"]
+        else:
+            training["hours"] = [f"  hours: {_num(d.hours or 0)}"]
+    if d.region:
+        training["region"] = [f"  region: {yaml_word(d.region)}"]
+    given = {
+        "name": [f"name: {yaml_text(d.name)}"],
+        "organization": [f"organization: {yaml_text(d.organization)}"],
+        "training": ["training:", *_fields(ENTRY.fields["training"], training, "  ")],
+        "sources": [
+            "sources:",
+            f"  - {{url: {yaml_text(d.source_url)}, title: {yaml_text(d.source_title)}}}",
+        ],
+    }
+    if d.released:
+        given["released"] = [f"released: {yaml_word(d.released)}"]
+    if d.extra_notes:
+        given["notes"] = yaml_notes(d.extra_notes)
     lines = [
         f"# yaml-language-server: $schema={up}{SCHEMA_PATH}",
         "# One model's training run. State only what the sources state, each with a locator",
         "# (table, section, page) in the source title; leave the rest out and a documented",
         "# default applies. Check with: leaderboard check <this file>",
-        f"name: {yaml_text(d.name)}",
-        f"organization: {yaml_text(d.organization)}",
-        f"released: {yaml_word(d.released)}"
-        if d.released
-        else "# released: 2024-05              # YYYY, YYYY-MM or YYYY-MM-DD",
-        "# parameters: 7e9               # total parameter count",
-        "# domain: language              # language | vision | speech | multimodal | code | "
-        "science | other",
-        "training:",
-        f"  hardware: {yaml_word(d.hardware)}          # a key of builder/data/hardware.yaml",
+        *_fields(ENTRY, given, ""),
     ]
-    if d.accelerator_hours is not None:
-        lines.append(f"  accelerator_hours: {_num(d.accelerator_hours)}   # total GPU/chip-hours")
-    else:
-        assert d.accelerators is not None
-        lines.append(f"  accelerators: {d.accelerators}")
-        lines.append(
-            f"  days: {_num(d.days)}" if d.days is not None else f"  hours: {_num(d.hours or 0)}"
-        )
-    lines += [
-        f"  region: {yaml_word(d.region)}"
-        if d.region
-        else "  # region: US                  # country (US), US state (US-GA) or cloud region "
-        "(gcp-us-central1)",
-        "  # power_w: 400                # mean W per accelerator, only if the source states it",
-        "  # pue: 1.1                    # data-centre PUE, only if stated",
-        "  # carbon_intensity: 0.4       # kg CO2e/kWh, location-based, only if stated",
-        "  # net_carbon_intensity: 0.1   # kg CO2e/kWh, market-based, only if stated",
-        "  # year: 2024                  # year training ran",
-        "  # flops: 1e24                 # total training compute, if stated",
-        "# reported:                     # the sources' own figures, if any",
-        "#   energy_mwh: 100",
-        "#   co2e_t: 40",
-        "#   net_co2e_t: 0",
-        "sources:",
-        f"  - {{url: {yaml_text(d.source_url)}, title: {yaml_text(d.source_title)}}}",
-    ]
-    if d.extra_notes:
-        lines += yaml_notes(d.extra_notes)
-    else:
-        lines += [
-            "# notes: |",
-            "#   How the sources computed their figures, where they differ from the formula.",
-        ]
     return "\n".join(lines) + "\n"
 
 

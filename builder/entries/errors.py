@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from builder.entries.yaml_tree import Node
 
 
 @dataclass(frozen=True, order=True)
@@ -35,6 +39,25 @@ class EntryError:
             f"col={self.column},title={_escape_property(self.field or 'entry')}::"
             f"{_escape_data(text)}"
         )
+
+
+class Collector:
+    """The errors found while one entry is checked, and the line of each key met."""
+
+    def __init__(self, path: str, text: str = "") -> None:
+        self.path = path
+        self.text = text
+        self.errors: list[EntryError] = []
+        self.lines: dict[str, int] = {}
+
+    def add(
+        self, node_or_pos: Node | tuple[int, int], field: str, message: str, hint: str = ""
+    ) -> None:
+        if isinstance(node_or_pos, tuple):
+            line, col = node_or_pos
+        else:
+            line, col = node_or_pos.line, node_or_pos.column
+        self.errors.append(EntryError(self.path, line, col, field, message, hint))
 
 
 def visible(text: str, keep: str = "") -> str:

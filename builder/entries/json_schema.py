@@ -11,7 +11,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-from builder.entries.schema import ENTRY, FORMAT_VERSION, Field
+from builder.entries.schema import (
+    ENTRY,
+    FORMAT_VERSION,
+    AnyOf,
+    Excludes,
+    Field,
+    Rule,
+    ValueSet,
+)
 
 SCHEMA_PATH = "schema/entry.schema.json"
 
@@ -27,29 +35,64 @@ def _number(spec: Field) -> dict[str, Any]:
     return out
 
 
-def _field(spec: Field, hardware: list[str], regions: list[str], name: str = "") -> dict[str, Any]:
-    description = spec.description + (f" Unit: {spec.unit}." if spec.unit else "")
-    out: dict[str, Any]
-    if spec.kind == "object":
-        out = {
-            "type": "object",
-            "properties": {k: _field(v, hardware, regions, k) for k, v in spec.fields.items()},
-            "additionalProperties": False,
+class _Catalogs:
+    """What the schema takes from the catalogs: their keys, and the sets rules depend on."""
+
+    def __init__(self, hardware: dict[str, bool], regions: list[str]) -> None:
+        self.keys = {"hardware": sorted(hardware), "region": sorted(regions)}
+        self.value_sets: dict[ValueSet, list[str]] = {
+            "hardware without a published power": sorted(
+                name for name, has_power in hardware.items() if not has_power
+            )
         }
-        required = [k for k, v in spec.fields.items() if v.required]
-        if required:
-            out["required"] = required
-    elif spec.kind == "list":
-        assert spec.item is not None
-        out = {
-            "type": "array",
-            "items": _field(spec.item, hardware, regions),
-            "minItems": spec.min_items,
+
+
+def _required(*names: str) -> dict[str, Any]:
+    return {"required": list(names)}
+
+
+def _rule(rule: Rule, catalogs: _Catalogs) -> dict[str, Any] | None:
+    """One cross-key rule as a schema, or None when the catalogs make it hold everywhere."""
+    if isinstance(rule, Excludes):
+        if len(rule.others) == 1:
+            return {"not": _required(rule.name, *rule.others), "description": rule.message}
+        return {
+            "if": _required(rule.name),
+            "then": {"not": {"anyOf": [_required(other) for other in rule.others]}},
+            "description": rule.message,
         }
-    elif spec.kind in ("number", "integer"):
-        out = _number(spec)
-    elif spec.kind == "date":
-        out = {
+    if isinstance(rule, AnyOf):
+        return {
+            "anyOf": [_required(*group) for group in rule.groups],
+            "description": rule.summary,
+        }
+    values = catalogs.value_sets[rule.values]
+    if not values:
+        return None
+    return {
+        "if": {"properties": {rule.when: {"enum": values}}, "required": [rule.when]},
+        "then": _required(rule.name),
+        "description": rule.summary,
+    }
+
+
+def _object(spec: Field, catalogs: _Catalogs) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "type": "object",
+        "properties": {
+            field_name: _field(sub, catalogs) for field_name, sub in spec.fields.items()
+        },
+        "additionalProperties": False,
+    }
+    required = [field_name for field_name, sub in spec.fields.items() if sub.required]
+    if required:
+        out["required"] = required
+    return out
+
+
+def _text(spec: Field) -> dict[str, Any]:
+    if spec.kind == "date":
+        return {
             "anyOf": [
                 {"type": "integer", "minimum": 1950, "maximum": 2100},
                 {
@@ -59,26 +102,45 @@ def _field(spec: Field, hardware: list[str], regions: list[str], name: str = "")
                 },
             ]
         }
-    elif spec.kind == "enum":
-        out = {"type": "string", "enum": list(spec.choices)}
-    elif spec.kind == "url":
-        out = {
+    if spec.kind == "enum":
+        return {"type": "string", "enum": list(spec.choices)}
+    if spec.kind == "url":
+        return {
             "type": "string",
             "format": "uri",
             "pattern": r"^https?://[^\s<>]+$",
             "maxLength": spec.max_length,
         }
+    out: dict[str, Any] = {"type": "string", "minLength": 1}
+    if spec.max_length is not None:
+        out["maxLength"] = spec.max_length
+    if spec.kind == "string":
+        out["pattern"] = r"\S"
+    return out
+
+
+def _field(spec: Field, catalogs: _Catalogs) -> dict[str, Any]:
+    description = spec.description + (f" Unit: {spec.unit}." if spec.unit else "")
+    out: dict[str, Any]
+    if spec.kind == "object":
+        out = _object(spec, catalogs)
+    elif spec.kind == "list":
+        assert spec.item is not None
+        out = {
+            "type": "array",
+            "items": _field(spec.item, catalogs),
+            "minItems": spec.min_items,
+        }
+    elif spec.kind in ("number", "integer"):
+        out = _number(spec)
+    elif spec.catalog:
+        out = {"type": "string", "enum": catalogs.keys[spec.catalog]}
     else:
-        out = {"type": "string", "minLength": 1}
-        if spec.max_length is not None:
-            out["maxLength"] = spec.max_length
-        if spec.kind == "string":
-            out["pattern"] = r"\S"
-    if name == "hardware":
-        out = {"type": "string", "enum": hardware}
-    elif name == "region":
-        out = {"type": "string", "enum": regions}
+        out = _text(spec)
     out["description"] = description
+    rules = [schema for rule in spec.rules if (schema := _rule(rule, catalogs)) is not None]
+    if rules:
+        out["allOf"] = rules
     if spec.example is not None and spec.kind not in ("object", "list"):
         out["examples"] = [spec.example]
     if not spec.required and spec.kind not in ("object", "list"):
@@ -89,39 +151,10 @@ def _field(spec: Field, hardware: list[str], regions: list[str], name: str = "")
 
 def entry_schema(hardware: dict[str, bool], regions: list[str]) -> dict[str, Any]:
     """The schema as a dict; `hardware` maps keys to whether the catalog has a default power."""
-    keys = sorted(hardware)
-    schema = _field(ENTRY, keys, sorted(regions))
-    training = schema["properties"]["training"]
-    unpowered = sorted(k for k, has_power in hardware.items() if not has_power)
-    training["allOf"] = [
-        {"not": {"required": ["hours", "days"]}, "description": "give hours or days, not both"},
-        {
-            "if": {"required": ["accelerator_hours"]},
-            "then": {"not": {"anyOf": [{"required": ["hours"]}, {"required": ["days"]}]}},
-            "description": "give accelerator_hours or accelerators with hours/days, not both",
-        },
-        {
-            "anyOf": [
-                {"required": ["accelerator_hours"]},
-                {"required": ["accelerators", "hours"]},
-                {"required": ["accelerators", "days"]},
-            ],
-            "description": "the training time: accelerators with hours or days, or "
-            "accelerator_hours",
-        },
-    ]
-    if unpowered:
-        training["allOf"].append(
-            {
-                "if": {"properties": {"hardware": {"enum": unpowered}}, "required": ["hardware"]},
-                "then": {"required": ["power_w"]},
-                "description": "power_w is required for hardware without a published power",
-            }
-        )
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"ML training emissions leaderboard entry, format version {FORMAT_VERSION}",
-        **schema,
+        **_field(ENTRY, _Catalogs(hardware, regions)),
     }
 
 

@@ -1,21 +1,86 @@
-"""The entry format, version 1, declared once as data.
+"""The entry format, version 1, declared once as data: its keys and the rules across keys.
 
-The validator walks this declaration and the JSON Schema published for editors
-is generated from it, so the two cannot drift apart.
+The validator walks this declaration, the JSON Schema published for editors is
+generated from it, `leaderboard new` comments a new file from it and the field
+reference in CONTRIBUTING.md is written from it, so none of them can drift apart.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Union
 
 Kind = Literal["string", "number", "integer", "date", "url", "enum", "object", "list", "markdown"]
+# The reference catalogs a text value may have to name a key of.
+Catalog = Literal["", "hardware", "region"]
+# Sets of catalog keys a rule can depend on.
+ValueSet = Literal["hardware without a published power"]
 
 FORMAT_VERSION = 1
 
 DOMAINS = ("language", "vision", "speech", "multimodal", "code", "science", "other")
 LINK_KINDS = ("paper", "model_card", "code", "weights", "blog", "report")
+CATALOG_FILES: Mapping[str, str] = {
+    "hardware": "builder/data/hardware.yaml",
+    "region": "builder/data/grid.yaml",
+}
+
+
+@dataclass(frozen=True)
+class Excludes:
+    """Giving `name` rules out each of `others`; the error points at the first of them given."""
+
+    name: str
+    others: tuple[str, ...]
+    message: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Partial:
+    """What to say when the keys given of an `AnyOf` rule are all among `given`, but complete
+    none of its groups; the error points at the first of `given` that is there."""
+
+    given: tuple[str, ...]
+    message: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """At least one of `groups` must be given in full."""
+
+    groups: tuple[tuple[str, ...], ...]
+    summary: str
+    message: str  # when none of the rule's keys is given; points at the mapping
+    hint: str
+    partial: tuple[Partial, ...] = ()
+
+
+@dataclass(frozen=True)
+class Requires:
+    """`name` must be given when `when` names a catalog key of `values`; the error points at
+    `when`, and `message` may show its value as {value}."""
+
+    name: str
+    when: str
+    values: ValueSet
+    summary: str
+    message: str
+    hint: str
+
+
+Rule = Union[Excludes, AnyOf, Requires]  # noqa: UP007 - a runtime alias on Python 3.10
+
+
+def rule_keys(rule: Rule) -> frozenset[str]:
+    """Every key a rule reads."""
+    if isinstance(rule, Excludes):
+        return frozenset((rule.name, *rule.others))
+    if isinstance(rule, AnyOf):
+        return frozenset(name for group in rule.groups for name in group)
+    return frozenset((rule.name, rule.when))
 
 
 @dataclass(frozen=True)
@@ -35,6 +100,10 @@ class Field:
     min_items: int = 0
     max_length: int | None = None
     example: object = None
+    catalog: Catalog = ""  # a text value must be a key of this catalog
+    # Rules across the keys of an object, checked in order. A rule that reads a key of an
+    # earlier broken rule is not checked: fixing that one changes what it would say.
+    rules: tuple[Rule, ...] = ()
 
 
 def _url(description: str, required: bool = False) -> Field:
@@ -62,6 +131,42 @@ SOURCE = Field(
     },
 )
 
+TRAINING_RULES: tuple[Rule, ...] = (
+    Excludes("hours", ("days",), "give hours or days, not both"),
+    Excludes(
+        "accelerator_hours",
+        ("hours", "days"),
+        "give accelerator_hours or accelerators with hours/days, not both",
+        "keep the one the source states",
+    ),
+    AnyOf(
+        (("accelerator_hours",), ("accelerators", "hours"), ("accelerators", "days")),
+        "the training time: accelerators with hours or days, or accelerator_hours",
+        "missing the training time",
+        "give accelerators with hours or days, or accelerator_hours",
+        partial=(
+            Partial(
+                ("accelerators",),
+                "needs the training time: add hours or days",
+                "or give accelerator_hours instead",
+            ),
+            Partial(
+                ("hours", "days"),
+                "needs the number of accelerators",
+                "add `accelerators:`, or give accelerator_hours instead",
+            ),
+        ),
+    ),
+    Requires(
+        "power_w",
+        "hardware",
+        "hardware without a published power",
+        "power_w is required for hardware without a published power",
+        "required for '{value}': the hardware catalog has no published power for it",
+        "state the source's power per accelerator as power_w",
+    ),
+)
+
 TRAINING = Field(
     "object",
     "The training run: hardware, duration and the energy inputs.",
@@ -73,6 +178,7 @@ TRAINING = Field(
             required=True,
             max_length=60,
             example="nvidia-a100-80gb",
+            catalog="hardware",
         ),
         "accelerators": Field(
             "integer",
@@ -130,6 +236,7 @@ TRAINING = Field(
             "builder/data/grid.yaml.",
             max_length=60,
             example="US-GA",
+            catalog="region",
         ),
         "carbon_intensity": Field(
             "number",
@@ -163,6 +270,7 @@ TRAINING = Field(
             example=4.05e22,
         ),
     },
+    rules=TRAINING_RULES,
 )
 
 REPORTED = Field(
@@ -226,7 +334,9 @@ ENTRY = Field(
         "links": Field(
             "object",
             "Where to find the model.",
-            fields={k: _url(f"Link to the model's {k.replace('_', ' ')}.") for k in LINK_KINDS},
+            fields={
+                kind: _url(f"Link to the model's {kind.replace('_', ' ')}.") for kind in LINK_KINDS
+            },
         ),
         "training": TRAINING,
         "reported": REPORTED,
