@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from builder import catalog as catalog_mod
 from builder.config import SiteConfig
+from builder.conventions import model_path
 from builder.entries.errors import BuildFailed, EntriesInvalid, EntryError
 from builder.entries.load import (
     MAX_FILE_BYTES,
@@ -298,7 +299,6 @@ def _build(
     from builder.present.i18n import LANGUAGES
     from builder.present.pages import (
         ChartFiles,
-        model_path,
         render_languages,
         render_site,
         script_json,

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from builder.conventions import DOMAINS
 from builder.entries.json_schema import SCHEMA_PATH
 
 
@@ -119,8 +120,7 @@ def render_entry(d: Draft, depth_to_root: int = 2) -> str:
         if d.released
         else "# released: 2024-05              # YYYY, YYYY-MM or YYYY-MM-DD",
         "# parameters: 7e9               # total parameter count",
-        "# domain: language              # language | vision | speech | multimodal | code | "
-        "science | other",
+        f"# domain: language              # {' | '.join(DOMAINS)}",
         "training:",
         f"  hardware: {yaml_word(d.hardware)}          # a key of builder/data/hardware.yaml",
     ]

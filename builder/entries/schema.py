@@ -10,11 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from builder.conventions import DOMAINS
+
 Kind = Literal["string", "number", "integer", "date", "url", "enum", "object", "list", "markdown"]
 
 FORMAT_VERSION = 1
 
-DOMAINS = ("language", "vision", "speech", "multimodal", "code", "science", "other")
 LINK_KINDS = ("paper", "model_card", "code", "weights", "blog", "report")
 
 

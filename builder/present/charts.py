@@ -15,22 +15,11 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from builder.conventions import CHART_DOMAINS, UNKNOWN_DOMAIN, model_path, significant
 from builder.entries.model import Result
-from builder.present.i18n import N_, SOURCE, Language, formats, translations
+from builder.present.i18n import SOURCE, Language, formats, translations
 
 TOP_EMITTERS = 15
-DOMAIN_ORDER = ["language", "code", "vision", "multimodal", "speech", "science", "other", "unknown"]
-# The domains as readers see them (entries use the English keys).
-DOMAIN_LABELS = {
-    "language": N_("language"),
-    "code": N_("code"),
-    "vision": N_("vision"),
-    "multimodal": N_("multimodal"),
-    "speech": N_("speech"),
-    "science": N_("science"),
-    "other": N_("other"),
-    "unknown": N_("unknown"),
-}
 
 
 @dataclass(frozen=True)
@@ -74,14 +63,14 @@ def _row(r: Result, domain_label: dict[str, str]) -> dict[str, Any]:
         "name": name,
         "organization": organization,
         "released": _released_date(released),
-        "domain": domain_label[domain or "unknown"],
+        "domain": domain_label[domain or UNKNOWN_DOMAIN],
         "hardware": hardware,
-        "co2e_t": round(co2e, 4),
-        "co2e_low": round(low, 4),
-        "co2e_high": round(high, 4),
-        "energy_mwh": round(energy, 4),
-        "flops": flops,
-        "url": f"models/{id_}.html",
+        "co2e_t": significant(co2e),
+        "co2e_low": significant(low),
+        "co2e_high": significant(high),
+        "energy_mwh": significant(energy),
+        "flops": significant(flops),
+        "url": model_path(id_),
     }
 
 
@@ -115,9 +104,9 @@ def _base_config() -> dict[str, Any]:
 
 
 def domain_labels(language: Language) -> dict[str, str]:
-    """Domain key -> its name in a language."""
+    """Domain key -> its name in a language (each key is its English name)."""
     _ = translations(language).gettext
-    return {key: _(label) for key, label in DOMAIN_LABELS.items()}
+    return {key: _(key) for key in CHART_DOMAINS}
 
 
 def spec_templates(language: Language = SOURCE) -> dict[str, dict[str, Any]]:
@@ -130,7 +119,7 @@ def spec_templates(language: Language = SOURCE) -> dict[str, dict[str, Any]]:
     color = alt.Color(
         "domain:N",
         title=_("Domain"),
-        scale=alt.Scale(domain=[labels[d] for d in DOMAIN_ORDER], scheme="tableau10"),
+        scale=alt.Scale(domain=[labels[d] for d in CHART_DOMAINS], scheme="tableau10"),
     )
     who = [
         alt.Tooltip("name:N", title=_("Model")),

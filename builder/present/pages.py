@@ -19,6 +19,7 @@ from markupsafe import Markup
 from builder import __version__
 from builder.catalog import Catalog, Region
 from builder.config import DEFAULT_TITLE, SITE_DIR, TEMPLATES_DIR, SiteConfig
+from builder.conventions import CHART_DOMAINS, FLAG_PERCENT, N_, is_flagged, model_path
 from builder.entries.errors import BuildFailed
 from builder.entries.model import Result
 from builder.incremental.ranking import Ranking, page_key
@@ -26,7 +27,6 @@ from builder.present import charts
 from builder.present import dataset as export
 from builder.present.i18n import (
     LANGUAGES,
-    N_,
     SOURCE,
     Language,
     TranslationError,
@@ -68,14 +68,13 @@ ALLOWED_TAGS = {
     "sub",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
-FLAG_RATIO = 0.10
 PAGE_SIZE = 200  # leaderboard rows per static page; with JavaScript, all rows sort and filter
 ROOT_TOKEN = "<ROOT>"
 QUALITY_RANK = {
     "high": 3,
     "medium": 2,
     "low": 1,
-}  # reported vs computed differing by more than this is flagged
+}
 
 INPUT_LABELS = {
     "accelerator_hours": (N_("Accelerator-hours"), "h"),
@@ -103,18 +102,13 @@ LABELS = {
     "us-state": N_("US state"),
     "cloud-region": N_("cloud region"),
     "world": N_("world"),
-    **charts.DOMAIN_LABELS,
+    **{domain: domain for domain in CHART_DOMAINS},
 }
 
 
 def format_ratio(x: float | None) -> str:
     """A ratio as `1.02×`."""
     return "—" if x is None else f"{x:.2f}×"
-
-
-def is_flagged(x: float | None) -> bool:
-    """True when computed and reported differ by more than FLAG_RATIO."""
-    return x is not None and abs(x - 1.0) > FLAG_RATIO
 
 
 @functools.lru_cache(maxsize=1)
@@ -247,6 +241,8 @@ def _environment(
     env.filters["ratio"] = format_ratio
     env.filters["shown_url"] = shown_url
     env.tests["flagged"] = is_flagged
+    env.globals["flag_percent"] = FLAG_PERCENT
+    env.globals["model_path"] = model_path
     env.tests["deceptive_url"] = deceptive_url
     return env
 
@@ -323,11 +319,6 @@ def sitemap(site_url: str, files: Iterable[str]) -> str:
         'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
         f"{''.join(body)}</urlset>\n"
     )
-
-
-def model_path(entry_id: str) -> str:
-    """Output path of a model page."""
-    return f"models/{entry_id}.html"
 
 
 def _relroot(path: str) -> str:
@@ -665,7 +656,7 @@ def _render_language(
         ),
         "domains": sorted(
             ((d, labels[d]) for d in {s.domain for s in summaries if s.domain}),
-            key=lambda kv: charts.DOMAIN_ORDER.index(kv[0]),
+            key=lambda kv: CHART_DOMAINS.index(kv[0]),
         ),
         "years": (years[0], years[-1]) if years else (2000, 2030),
     }
