@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from builder.conventions import CHART_DOMAINS, UNKNOWN_DOMAIN, model_path, significant
+from builder.conventions import (
+    CHART_DOMAINS,
+    SHOWN_DIGITS,
+    UNKNOWN_DOMAIN,
+    model_path,
+    significant,
+)
 from builder.entries.model import Result
 from builder.present.i18n import SOURCE, Language, formats, translations
 
@@ -145,7 +151,7 @@ def spec_templates(language: Language = SOURCE) -> dict[str, dict[str, Any]]:
         ),
         [
             alt.Tooltip("released:T", title=_("Released"), format="%Y-%m"),
-            alt.Tooltip("co2e_t:Q", title=_("t CO2e"), format=",.3~r"),
+            alt.Tooltip("co2e_t:Q", title=_("t CO2e"), format=f",.{SHOWN_DIGITS}~r"),
         ],
     )
     by_flops = scatter(
@@ -162,7 +168,7 @@ def spec_templates(language: Language = SOURCE) -> dict[str, dict[str, Any]]:
         ),
         [
             alt.Tooltip("flops:Q", title=_("FLOP"), format=".3~e"),
-            alt.Tooltip("energy_mwh:Q", title=_("MWh"), format=",.3~r"),
+            alt.Tooltip("energy_mwh:Q", title=_("MWh"), format=f",.{SHOWN_DIGITS}~r"),
         ],
     )
     base = alt.Chart(rows).encode(
@@ -171,9 +177,9 @@ def spec_templates(language: Language = SOURCE) -> dict[str, dict[str, Any]]:
         href="url:N",
         tooltip=[
             *who,
-            alt.Tooltip("co2e_t:Q", title=_("t CO2e"), format=",.3~r"),
-            alt.Tooltip("co2e_low:Q", title=_("low"), format=",.3~r"),
-            alt.Tooltip("co2e_high:Q", title=_("high"), format=",.3~r"),
+            alt.Tooltip("co2e_t:Q", title=_("t CO2e"), format=f",.{SHOWN_DIGITS}~r"),
+            alt.Tooltip("co2e_low:Q", title=_("low"), format=f",.{SHOWN_DIGITS}~r"),
+            alt.Tooltip("co2e_high:Q", title=_("high"), format=f",.{SHOWN_DIGITS}~r"),
         ],
     )
     bars = base.mark_bar(cursor="pointer", color="#3f8f66").encode(
