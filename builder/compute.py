@@ -26,8 +26,8 @@ from collections.abc import Mapping
 
 from builder import formula
 from builder.catalog import Catalog, PueSeries, Region
+from builder.conventions import N_
 from builder.entries.model import Citation, Entry, Input, Result
-from builder.present.i18n import N_
 
 MEASURED_POWER_SPREAD = 0.10
 SINGLE_YEAR_SPREAD = 0.10

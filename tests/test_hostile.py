@@ -24,11 +24,11 @@ from playwright.sync_api import ConsoleMessage, Dialog, Frame, Page, Request, Ro
 
 from builder.build import BuildReport, build_site
 from builder.config import SiteConfig
+from builder.conventions import model_path
 from builder.entries.gather import check_paths
 from builder.entries.load import read_entry
 from builder.entries.model import Entry
 from builder.present.dataset import COLUMNS
-from builder.present.pages import model_path
 
 from .conftest import FIXTURES
 

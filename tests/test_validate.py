@@ -174,7 +174,7 @@ EXPECTED = {
     "long-domain": [
         "entries/bad/long-domain.yaml:4:9: domain: "
         "'languagelanguagelanguagelanguagelanguagelanguagelanguagel...' is not allowed (one "
-        "of: language, vision, speech, multimodal, code, science, other)",
+        "of: language, code, vision, multimodal, speech, science, other)",
     ],
     "long-key": [
         "entries/bad/long-key.yaml:10:1: a key must be a short word, got 150 characters "

@@ -16,6 +16,7 @@ import yaml
 
 from builder.catalog import Catalog
 from builder.contrib.scaffold import yaml_notes, yaml_text, yaml_word
+from builder.conventions import significant
 from builder.entries.model import Result
 from builder.entries.yaml_tree import Node, ParseAbort, parse_yaml
 
@@ -243,7 +244,7 @@ def draft_entry(imported: Imported, name: str, organization: str, card_url: str 
     if imported.region:
         lines.append(f"  region: {yaml_word(imported.region)}")
     if imported.co2e_t is not None:
-        lines += ["reported:", f"  co2e_t: {float(f'{imported.co2e_t:.6g}')!r}"]
+        lines += ["reported:", f"  co2e_t: {float(significant(imported.co2e_t))!r}"]
     lines += ["sources:"]
     lines.append(
         f'  - {{url: {yaml_text(card_url)}, title: "Model card, co2_eq_emissions"}}'

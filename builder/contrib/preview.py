@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from builder.conventions import format_number, is_flagged
 from builder.entries.errors import EntryError, visible
 from builder.entries.model import Result
-from builder.present.numbers import format_number
 
 _LABELS = {"power_w": "power", "pue": "PUE", "carbon_intensity": "grid intensity"}
 
@@ -32,7 +32,7 @@ def _code(text: str) -> str:
 def _ratio(x: float | None) -> str:
     if x is None:
         return "—"
-    flag = " ⚠" if abs(x - 1) > 0.10 else ""
+    flag = " ⚠" if is_flagged(x) else ""
     return f"{x:.2f}×{flag}"
 
 

@@ -6,13 +6,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from builder.conventions import format_value
+
 Provenance = Literal["stated", "default", "derived"]
-
-
-def _english_number(value: int | float) -> str:
-    from builder.present.numbers import format_value
-
-    return format_value(value)
 
 
 @dataclass(frozen=True)
@@ -117,7 +113,7 @@ class Input:
     @property
     def basis(self) -> str:
         """The basis in English, as the dataset publishes it."""
-        return self.explain(lambda m: m, _english_number)
+        return self.explain(lambda m: m, format_value)
 
 
 @dataclass(frozen=True)

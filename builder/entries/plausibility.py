@@ -7,9 +7,9 @@ import re
 from collections import defaultdict
 from urllib.parse import urlsplit
 
+from builder.conventions import format_number
 from builder.entries.errors import EntryError
 from builder.entries.model import Entry, Result
-from builder.present.numbers import format_number
 
 # Achieved training throughput per accelerator, FLOP/s. Below 0.1 TFLOP/s or above
 # 2.5 PFLOP/s (beyond the dense peak of any accelerator in the catalog) the stated

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
+from builder.conventions import DOMAINS
+
 Kind = Literal["string", "number", "integer", "date", "url", "enum", "object", "list", "markdown"]
 # The reference catalogs a text value may have to name a key of.
 Catalog = Literal["", "hardware", "region"]
@@ -19,7 +21,6 @@ ValueSet = Literal["hardware without a published power"]
 
 FORMAT_VERSION = 1
 
-DOMAINS = ("language", "vision", "speech", "multimodal", "code", "science", "other")
 LINK_KINDS = ("paper", "model_card", "code", "weights", "blog", "report")
 CATALOG_FILES: Mapping[str, str] = {
     "hardware": "builder/data/hardware.yaml",

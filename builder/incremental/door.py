@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.config import SiteConfig
+from builder.conventions import model_path
 from builder.entries.errors import EntryError
 from builder.entries.gather import read_limited, refused
 from builder.entries.load import MAX_FILE_BYTES
@@ -35,7 +36,6 @@ from builder.incremental.ranking import Ranking
 from builder.present import charts
 from builder.present.dataset import row_texts
 from builder.present.i18n import LANGUAGES
-from builder.present.pages import model_path
 from builder.present.ranked import Listing, Ranked, Summary, page_key, rank_order, summarize
 from builder.present.site import Artifact
 from builder.write import Manifest, Output

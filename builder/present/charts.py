@@ -15,23 +15,18 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from builder.conventions import (
+    CHART_DOMAINS,
+    SHOWN_DIGITS,
+    UNKNOWN_DOMAIN,
+    model_path,
+    significant,
+)
 from builder.entries.model import Result
 from builder.hashing import content_key
-from builder.present.i18n import N_, SOURCE, Language, formats, translations
+from builder.present.i18n import SOURCE, Language, formats, translations
 
 TOP_EMITTERS = 15
-DOMAIN_ORDER = ["language", "code", "vision", "multimodal", "speech", "science", "other", "unknown"]
-# The domains as readers see them (entries use the English keys).
-DOMAIN_LABELS = {
-    "language": N_("language"),
-    "code": N_("code"),
-    "vision": N_("vision"),
-    "multimodal": N_("multimodal"),
-    "speech": N_("speech"),
-    "science": N_("science"),
-    "other": N_("other"),
-    "unknown": N_("unknown"),
-}
 
 
 @dataclass(frozen=True)
@@ -75,14 +70,14 @@ def _row(r: Result, domain_label: dict[str, str]) -> dict[str, Any]:
         "name": name,
         "organization": organization,
         "released": _released_date(released),
-        "domain": domain_label[domain or "unknown"],
+        "domain": domain_label[domain or UNKNOWN_DOMAIN],
         "hardware": hardware,
-        "co2e_t": round(co2e, 4),
-        "co2e_low": round(low, 4),
-        "co2e_high": round(high, 4),
-        "energy_mwh": round(energy, 4),
-        "flops": flops,
-        "url": f"models/{id_}.html",
+        "co2e_t": significant(co2e),
+        "co2e_low": significant(low),
+        "co2e_high": significant(high),
+        "energy_mwh": significant(energy),
+        "flops": significant(flops),
+        "url": model_path(id_),
     }
 
 
@@ -112,9 +107,9 @@ def _base_config() -> dict[str, Any]:
 
 
 def domain_labels(language: Language) -> dict[str, str]:
-    """Domain key -> its name in a language."""
+    """Domain key -> its name in a language (each key is its English name)."""
     _ = translations(language).gettext
-    return {key: _(label) for key, label in DOMAIN_LABELS.items()}
+    return {key: _(key) for key in CHART_DOMAINS}
 
 
 def spec_templates(language: Language = SOURCE) -> dict[str, dict[str, Any]]:
@@ -127,7 +122,7 @@ def spec_templates(language: Language = SOURCE) -> dict[str, dict[str, Any]]:
     color = alt.Color(
         "domain:N",
         title=_("Domain"),
-        scale=alt.Scale(domain=[labels[d] for d in DOMAIN_ORDER], scheme="tableau10"),
+        scale=alt.Scale(domain=[labels[d] for d in CHART_DOMAINS], scheme="tableau10"),
     )
     who = [
         alt.Tooltip("name:N", title=_("Model")),
@@ -153,7 +148,7 @@ def spec_templates(language: Language = SOURCE) -> dict[str, dict[str, Any]]:
         ),
         [
             alt.Tooltip("released:T", title=_("Released"), format="%Y-%m"),
-            alt.Tooltip("co2e_t:Q", title=_("t CO2e"), format=",.3~r"),
+            alt.Tooltip("co2e_t:Q", title=_("t CO2e"), format=f",.{SHOWN_DIGITS}~r"),
         ],
     )
     by_flops = scatter(
@@ -170,7 +165,7 @@ def spec_templates(language: Language = SOURCE) -> dict[str, dict[str, Any]]:
         ),
         [
             alt.Tooltip("flops:Q", title=_("FLOP"), format=".3~e"),
-            alt.Tooltip("energy_mwh:Q", title=_("MWh"), format=",.3~r"),
+            alt.Tooltip("energy_mwh:Q", title=_("MWh"), format=f",.{SHOWN_DIGITS}~r"),
         ],
     )
     base = alt.Chart(rows).encode(
@@ -179,9 +174,9 @@ def spec_templates(language: Language = SOURCE) -> dict[str, dict[str, Any]]:
         href="url:N",
         tooltip=[
             *who,
-            alt.Tooltip("co2e_t:Q", title=_("t CO2e"), format=",.3~r"),
-            alt.Tooltip("co2e_low:Q", title=_("low"), format=",.3~r"),
-            alt.Tooltip("co2e_high:Q", title=_("high"), format=",.3~r"),
+            alt.Tooltip("co2e_t:Q", title=_("t CO2e"), format=f",.{SHOWN_DIGITS}~r"),
+            alt.Tooltip("co2e_low:Q", title=_("low"), format=f",.{SHOWN_DIGITS}~r"),
+            alt.Tooltip("co2e_high:Q", title=_("high"), format=f",.{SHOWN_DIGITS}~r"),
         ],
     )
     bars = base.mark_bar(cursor="pointer", color="#3f8f66").encode(

@@ -9,13 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from builder.conventions import N_, significant
 from builder.entries.model import Result
-from builder.present.i18n import N_
 
 Value = str | int | float | None
 
@@ -29,22 +28,6 @@ class Column:
     unit: str
     description: str
     get: Callable[[Result], Value]
-
-
-def _sig(x: float | None, digits: int = 6) -> float | int | None:
-    """Round to a number of significant digits, so output is stable and readable."""
-    if x is None:
-        return None
-    if x == 0 or not math.isfinite(x):
-        return x
-    rounded = round(x, digits - 1 - math.floor(math.log10(abs(x))))
-    if float(rounded).is_integer() and abs(rounded) < 1e15:
-        return int(rounded)
-    return rounded
-
-
-def _ratio(x: float | None) -> float | None:
-    return None if x is None else round(x, 4)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -82,7 +65,7 @@ COLUMNS: tuple[Column, ...] = (
         "number",
         "parameters",
         N_("Total parameter count."),
-        lambda r: _sig(r.entry.parameters),
+        lambda r: significant(r.entry.parameters),
     ),
     Column(
         "hardware",
@@ -103,14 +86,14 @@ COLUMNS: tuple[Column, ...] = (
         "number",
         "h",
         N_("Total accelerator-hours."),
-        lambda r: _sig(r.accelerator_hours.value),
+        lambda r: significant(r.accelerator_hours.value),
     ),
     Column(
         "power_w",
         "number",
         "W",
         N_("Mean power per accelerator used in the formula."),
-        lambda r: _sig(r.power_w.value),
+        lambda r: significant(r.power_w.value),
     ),
     Column(
         "power_w_provenance",
@@ -131,7 +114,7 @@ COLUMNS: tuple[Column, ...] = (
         "number",
         "",
         N_("Data-centre power usage effectiveness used in the formula."),
-        lambda r: _sig(r.pue.value),
+        lambda r: significant(r.pue.value),
     ),
     Column("pue_provenance", "string", "", N_("stated or default."), lambda r: r.pue.provenance),
     Column("pue_basis", "string", "", N_("Where the PUE comes from."), lambda r: r.pue.basis),
@@ -143,7 +126,7 @@ COLUMNS: tuple[Column, ...] = (
         "number",
         "kg CO2e/kWh",
         N_("Location-based grid intensity used in the formula."),
-        lambda r: _sig(r.carbon_intensity.value),
+        lambda r: significant(r.carbon_intensity.value),
     ),
     Column(
         "carbon_intensity_provenance",
@@ -164,98 +147,98 @@ COLUMNS: tuple[Column, ...] = (
         "number",
         "kg CO2e/kWh",
         N_("Market-based intensity, only where the entry states one."),
-        lambda r: _sig(r.net_carbon_intensity),
+        lambda r: significant(r.net_carbon_intensity),
     ),
     Column(
         "energy_mwh",
         "number",
         "MWh",
         N_("Standardized training energy."),
-        lambda r: _sig(r.energy_mwh),
+        lambda r: significant(r.energy_mwh),
     ),
     Column(
         "energy_mwh_low",
         "number",
         "MWh",
         N_("Low end of the energy range."),
-        lambda r: _sig(r.energy_mwh_low),
+        lambda r: significant(r.energy_mwh_low),
     ),
     Column(
         "energy_mwh_high",
         "number",
         "MWh",
         N_("High end of the energy range."),
-        lambda r: _sig(r.energy_mwh_high),
+        lambda r: significant(r.energy_mwh_high),
     ),
     Column(
         "co2e_t",
         "number",
         "t CO2e",
         N_("Standardized location-based emissions."),
-        lambda r: _sig(r.co2e_t),
+        lambda r: significant(r.co2e_t),
     ),
     Column(
         "co2e_t_low",
         "number",
         "t CO2e",
         N_("Low end of the emissions range."),
-        lambda r: _sig(r.co2e_t_low),
+        lambda r: significant(r.co2e_t_low),
     ),
     Column(
         "co2e_t_high",
         "number",
         "t CO2e",
         N_("High end of the emissions range."),
-        lambda r: _sig(r.co2e_t_high),
+        lambda r: significant(r.co2e_t_high),
     ),
     Column(
         "net_co2e_t",
         "number",
         "t CO2e",
         N_("Market-based emissions from a stated net intensity; never offsets subtracted."),
-        lambda r: _sig(r.net_co2e_t),
+        lambda r: significant(r.net_co2e_t),
     ),
     Column(
         "reported_energy_mwh",
         "number",
         "MWh",
         N_("Energy the sources report."),
-        lambda r: _sig(r.entry.reported.energy_mwh),
+        lambda r: significant(r.entry.reported.energy_mwh),
     ),
     Column(
         "reported_co2e_t",
         "number",
         "t CO2e",
         N_("Location-based emissions the sources report."),
-        lambda r: _sig(r.entry.reported.co2e_t),
+        lambda r: significant(r.entry.reported.co2e_t),
     ),
     Column(
         "reported_net_co2e_t",
         "number",
         "t CO2e",
         N_("Net emissions the sources report."),
-        lambda r: _sig(r.entry.reported.net_co2e_t),
+        lambda r: significant(r.entry.reported.net_co2e_t),
     ),
     Column(
         "energy_ratio",
         "number",
         "",
         N_("Computed energy / reported energy."),
-        lambda r: _ratio(r.energy_ratio),
+        lambda r: significant(r.energy_ratio),
     ),
     Column(
         "co2e_ratio",
         "number",
         "",
         N_("Computed CO2e / reported CO2e."),
-        lambda r: _ratio(r.co2e_ratio),
+        lambda r: significant(r.co2e_ratio),
     ),
     Column(
         "flops",
         "number",
         "FLOP",
         N_("Total training compute, if stated."),
-        lambda r: _sig(r.entry.training.flops),
+        lambda r: significant(r.entry.training.flops),
     ),
     Column(
         "quality",

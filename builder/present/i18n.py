@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from builder.config import PACKAGE_DIR
+from builder.conventions import FIGURE_DIGITS, SHOWN_DIGITS, format_number
 from builder.entries.errors import BuildFailed
-from builder.present.numbers import format_number
 
 if TYPE_CHECKING:  # Babel loads only when pages are rendered: `check` stays quick
     from babel import Locale
@@ -38,11 +38,6 @@ if TYPE_CHECKING:  # Babel loads only when pages are rendered: `check` stays qui
 
 LOCALE_DIR = PACKAGE_DIR / "locale"
 DOMAIN = "messages"
-
-
-def N_(message: str) -> str:
-    """Mark a string for extraction; it is translated where it is shown."""
-    return message
 
 
 @dataclass(frozen=True)
@@ -241,7 +236,7 @@ class Formats:
         self.group = numbers.get_group_symbol(self.locale)
         self.decimal = numbers.get_decimal_symbol(self.locale)
 
-    def number(self, x: float | None, digits: int = 3) -> str:
+    def number(self, x: float | None, digits: int = SHOWN_DIGITS) -> str:
         """`digits` significant digits, the locale's grouping and decimal mark; '—' if unknown.
 
         Equal to Babel's format_decimal of the rounded value with pattern `#,##0.###…`
@@ -261,7 +256,7 @@ class Formats:
 
     def value(self, v: int | float) -> str:
         """A count with grouping, or a measured value to 6 significant digits."""
-        return self.integer(v) if isinstance(v, int) else self.number(v, 6)
+        return self.integer(v) if isinstance(v, int) else self.number(v, FIGURE_DIGITS)
 
     def released(self, value: str | None) -> str:
         """A release date given as YYYY, YYYY-MM or YYYY-MM-DD, as the language writes it."""

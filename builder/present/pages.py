@@ -19,11 +19,11 @@ from markupsafe import Markup
 from builder import __version__
 from builder.catalog import Catalog, Region
 from builder.config import DEFAULT_TITLE, SITE_DIR, TEMPLATES_DIR, SiteConfig
+from builder.conventions import CHART_DOMAINS, FLAG_PERCENT, N_, is_flagged, model_path
 from builder.entries.model import Result
 from builder.present import charts
 from builder.present.i18n import (
     LANGUAGES,
-    N_,
     SOURCE,
     Language,
     TranslationError,
@@ -62,12 +62,11 @@ ALLOWED_TAGS = {
     "sub",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
-FLAG_RATIO = 0.10
 QUALITY_RANK = {
     "high": 3,
     "medium": 2,
     "low": 1,
-}  # reported vs computed differing by more than this is flagged
+}
 
 INPUT_LABELS = {
     "accelerator_hours": (N_("Accelerator-hours"), "h"),
@@ -95,18 +94,13 @@ LABELS = {
     "us-state": N_("US state"),
     "cloud-region": N_("cloud region"),
     "world": N_("world"),
-    **charts.DOMAIN_LABELS,
+    **{domain: domain for domain in CHART_DOMAINS},
 }
 
 
 def format_ratio(x: float | None) -> str:
     """A ratio as `1.02×`."""
     return "—" if x is None else f"{x:.2f}×"
-
-
-def is_flagged(x: float | None) -> bool:
-    """True when computed and reported differ by more than FLAG_RATIO."""
-    return x is not None and abs(x - 1.0) > FLAG_RATIO
 
 
 @functools.lru_cache(maxsize=1)
@@ -239,6 +233,8 @@ def _environment(
     env.filters["ratio"] = format_ratio
     env.filters["shown_url"] = shown_url
     env.tests["flagged"] = is_flagged
+    env.globals["flag_percent"] = FLAG_PERCENT
+    env.globals["model_path"] = model_path
     env.tests["deceptive_url"] = deceptive_url
     return env
 
@@ -315,11 +311,6 @@ def sitemap(site_url: str, files: Iterable[str]) -> str:
         'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
         f"{''.join(body)}</urlset>\n"
     )
-
-
-def model_path(entry_id: str) -> str:
-    """Output path of a model page."""
-    return f"models/{entry_id}.html"
 
 
 def relroot(path: str) -> str:

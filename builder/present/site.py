@@ -19,6 +19,7 @@ from typing import Any
 from builder import __version__
 from builder.catalog import Catalog
 from builder.config import SITE_DIR, TEMPLATES_DIR, SiteConfig
+from builder.conventions import CHART_DOMAINS, model_path
 from builder.entries.errors import BuildFailed
 from builder.hashing import content_key
 from builder.present import charts
@@ -27,7 +28,6 @@ from builder.present.i18n import LANGUAGES, SOURCE, Language, check_complete, re
 from builder.present.pages import (
     QUALITY_RANK,
     LanguagePages,
-    model_path,
     relroot,
     robots_txt,
     sitemap,
@@ -166,7 +166,7 @@ def _listing(renderer: LanguagePages, ranked: Ranked, labels: dict[str, str]) ->
         ),
         "domains": sorted(
             ((d, labels[d]) for d in {s.domain for s in summaries if s.domain}),
-            key=lambda kv: charts.DOMAIN_ORDER.index(kv[0]),
+            key=lambda kv: CHART_DOMAINS.index(kv[0]),
         ),
         "years": (years[0], years[-1]) if years else (2000, 2030),
     }
