@@ -122,9 +122,7 @@ def build_site(
             files = door.sort_files(entry_file_names(entries_dir))
             catalog = catalog_mod.load_catalog(cache_dir)
         with watch("validate"):  # every error, before anything is written
-            entries = check_files(
-                [path for path, _ in files.changed], files.kept, files.refused, cache_dir
-            )
+            entries = check_files(files.to_check(), files.kept, files.refused, cache_dir)
         with watch("compute"):
             ranked = door.rank(files, compute_each(entries, catalog))
             del entries

@@ -130,6 +130,34 @@ def _entries_copy(tmp_path: Path) -> Path:
 
 
 @pytest.mark.slow
+def test_a_cold_build_opens_each_entry_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from builder.entries import gather
+
+    entries = _entries_copy(tmp_path)
+    opened: list[str] = []
+    real_os_open, real_path_open = gather.os.open, Path.open
+
+    def os_open(path: Any, *args: Any, **kwargs: Any) -> int:
+        opened.append(os.fspath(path))
+        return real_os_open(path, *args, **kwargs)
+
+    def path_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        opened.append(os.fspath(self))
+        return real_path_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(gather.os, "open", os_open)
+    monkeypatch.setattr(Path, "open", path_open)
+    report = build_site(entries, tmp_path / "site", SiteConfig(), cache_dir=tmp_path / "cache")
+    monkeypatch.undo()
+    files = sorted(os.fspath(p) for p in entries.rglob("*.yaml"))
+    assert report.entries == len(files)
+    read = sorted(p for p in opened if p.endswith(".yaml") and p.startswith(os.fspath(entries)))
+    assert read == files  # each one, once: hashed and parsed from the same bytes
+
+
+@pytest.mark.slow
 def test_settled_unchanged_files_are_not_read_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -57,13 +57,16 @@ class CatalogKeys:
         return self._regions
 
 
-def check_file(path: Path, keys: CatalogKeys) -> Entry | list[EntryError]:
-    """One entry file, read and validated: its entry, or every error found in it."""
+def check_file(
+    path: Path, keys: CatalogKeys, data: bytes | None = None
+) -> Entry | list[EntryError]:
+    """One entry file, read (unless its bytes are given) and validated: its entry, or
+    every error found in it."""
     shown = display(path)
     if path.suffix != ".yaml":
         rename = f"rename it to {path.with_suffix('.yaml').name}"
         return [EntryError(shown, 1, 1, "", "entry files end in .yaml", rename)]
-    raw = read_entry(path, entries_root_for(path), shown)
+    raw = read_entry(path, entries_root_for(path), shown, data)
     if isinstance(raw, EntryError):
         return [raw]
     return validate_entry(raw, keys.hardware, keys.regions)
@@ -72,17 +75,19 @@ def check_file(path: Path, keys: CatalogKeys) -> Entry | list[EntryError]:
 def check_paths(paths: list[Path]) -> tuple[list[Entry], list[EntryError]]:
     """Read and validate every entry file at or below `paths`: the valid entries, and
     every error (sorted)."""
-    found, errors = _check_each([os.fspath(p) for p in collect(paths)], CatalogKeys())
+    found, errors = _check_each([(os.fspath(p), None) for p in collect(paths)], CatalogKeys())
     entries = list(found.values())
     errors.extend(check_unique_ids(entries))
     return entries, sorted(errors)
 
 
-def _check_each(paths: list[str], keys: CatalogKeys) -> tuple[dict[str, Entry], list[EntryError]]:
+def _check_each(
+    files: Iterable[tuple[str, bytes | None]], keys: CatalogKeys
+) -> tuple[dict[str, Entry], list[EntryError]]:
     found: dict[str, Entry] = {}
     errors: list[EntryError] = []
-    for path in paths:
-        checked = check_file(Path(path), keys)
+    for path, data in files:
+        checked = check_file(Path(path), keys, data)
         if isinstance(checked, list):
             errors.extend(checked)
         else:
@@ -114,15 +119,17 @@ def read_limited(path: str) -> bytes | None:
 
 
 def check_files(
-    paths: list[str],
+    files: Iterable[tuple[str, bytes | None]],
     others: Iterable[Named] = (),
     errors: Iterable[EntryError] = (),
     cache_dir: Path | None = None,
 ) -> dict[str, Entry]:
-    """Each entry file read and validated, by path; EntriesInvalid with every error
-    (besides the `errors` already found) if any. `others`: the entries known without
-    reading their files again, whose ids must not be repeated either."""
-    found, more = _check_each(paths, CatalogKeys(cache_dir))
+    """Each entry file (its path, and its bytes if read already) validated, by path.
+
+    EntriesInvalid with every error, besides the `errors` already found, if any.
+    `others`: the entries known without reading their files again, whose ids must not
+    be repeated either."""
+    found, more = _check_each(files, CatalogKeys(cache_dir))
     errors = [*errors, *more]
     errors.extend(check_unique_ids([*others, *found.values()]))
     if errors:

@@ -122,8 +122,14 @@ def check_id(entry_id_: str, path: str) -> EntryError | None:
     return None
 
 
-def read_entry(path: Path, root: Path, display: str | None = None) -> RawEntry | EntryError:
-    """Read and parse one entry file; return the raw tree or the first error that stops parsing."""
+def read_entry(
+    path: Path, root: Path, display: str | None = None, data: bytes | None = None
+) -> RawEntry | EntryError:
+    """Read and parse one entry file; return the raw tree or the first error that stops parsing.
+
+    `data`: the file's bytes, when the caller has read them already (a build hashes each
+    changed file first): the file is then not read again.
+    """
     shown = display or path.as_posix()
     # Checked before reading: a link could point at any file on the machine, and the
     # messages below would quote from it.
@@ -148,8 +154,9 @@ def read_entry(path: Path, root: Path, display: str | None = None) -> RawEntry |
             "entries must not be reached through symbolic links",
         )
     try:
-        with path.open("rb") as handle:  # never more than the limit in memory
-            data = handle.read(MAX_FILE_BYTES + 1)
+        if data is None:
+            with path.open("rb") as handle:  # never more than the limit in memory
+                data = handle.read(MAX_FILE_BYTES + 1)
         size = path.stat().st_size if len(data) > MAX_FILE_BYTES else len(data)
     except OSError as exc:
         return EntryError(shown, 1, 1, "", f"cannot read the file: {exc.strerror}")

@@ -19,7 +19,7 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +48,14 @@ class Sorted:
     kept: list[Summary] = field(default_factory=list)  # as the last build left them
     row_hashes: dict[str, str] = field(default_factory=dict)  # "<code>|<key>" -> hash
     changed: list[tuple[str, str]] = field(default_factory=list)  # (path, hash of its bytes)
+    read: dict[str, bytes] = field(default_factory=dict)  # the bytes read to hash them
     refused: list[EntryError] = field(default_factory=list)
+
+    def to_check(self) -> Iterator[tuple[str, bytes | None]]:
+        """Each changed file's path, with its bytes when they were read already; the
+        bytes are let go as they are handed over."""
+        for path, _ in self.changed:
+            yield path, self.read.pop(path, None)
 
 
 class Door:
@@ -84,6 +91,7 @@ class Door:
                 continue
             file_status = signature(st)
             seen = self.before.files.get(path)
+            data = None
             if seen is not None and seen[0] == file_status:
                 file_hash = seen[1]
             else:
@@ -102,6 +110,8 @@ class Door:
                     found.row_hashes[f"{code}|{summary.key}"] = row_hash
             else:
                 found.changed.append((path, file_hash))
+                if data is not None:
+                    found.read[path] = data
         return found
 
     def rank(self, files: Sorted, computed: dict[str, Result]) -> Ranked:
