@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from builder import catalog as catalog_mod
 from builder.config import SiteConfig
 from builder.entries.errors import BuildFailed, EntriesInvalid, EntryError
 from builder.entries.load import (
@@ -26,6 +25,7 @@ from builder.entries.load import (
 )
 from builder.entries.model import Entry, Result
 from builder.entries.validate import check_unique_ids, validate_entry
+from builder.incremental import memo
 from builder.incremental.ranking import (
     Ranking,
     RecordMissing,
@@ -88,12 +88,12 @@ class CatalogKeys:
 
     def hardware(self) -> dict[str, bool]:
         if self._hardware is None:
-            self._hardware = catalog_mod.hardware_index(self.cache_dir)
+            self._hardware = memo.hardware_index(self.cache_dir)
         return self._hardware
 
     def regions(self) -> frozenset[str]:
         if self._regions is None:
-            self._regions = catalog_mod.region_keys(self.cache_dir)
+            self._regions = memo.region_keys(self.cache_dir)
         return self._regions
 
 
@@ -375,7 +375,7 @@ def _build(
         raise EntriesInvalid(errors)
 
     with watch("compute"):
-        catalog = catalog_mod.load_catalog(cache_dir)
+        catalog = memo.load_catalog(cache_dir)
         computed: dict[str, Result] = {}  # by key: "hash of the file|id"
         exports: dict[str, tuple[str, str]] = {}
         fresh_keys: dict[str, str] = {}  # entry file -> key

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, NoReturn
 
 from builder import __version__
 from builder.config import DEFAULT_ENTRIES, DEFAULT_OUT, SiteConfig, build_date_from_env
-from builder.entries.errors import BuildFailed, EntriesInvalid, EntryError, summarize, visible
+from builder.entries.errors import (
+    BuildFailed,
+    EntriesInvalid,
+    EntryError,
+    ProjectFileInvalid,
+    summarize,
+    visible,
+)
 
 if TYPE_CHECKING:  # builder.entries.model is light, but check imports nothing it does not use
     from builder.entries.model import Result
@@ -436,7 +443,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(visible(f"error: {exc}"), file=sys.stderr)
-        return EXIT_USAGE
+        return EXIT_INVALID if isinstance(exc, ProjectFileInvalid) else EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

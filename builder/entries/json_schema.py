@@ -128,7 +128,7 @@ def entry_schema(hardware: dict[str, bool], regions: list[str]) -> dict[str, Any
 def schema_text(cache_dir: Path | None = None) -> str:
     """The schema as the stable JSON text that is committed and published (`cache_dir`:
     the build cache's folder, where parsed catalogs are kept, or None)."""
-    from builder import catalog
+    from builder.incremental import memo
 
-    schema = entry_schema(catalog.hardware_index(cache_dir), list(catalog.region_keys(cache_dir)))
+    schema = entry_schema(memo.hardware_index(cache_dir), list(memo.region_keys(cache_dir)))
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

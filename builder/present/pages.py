@@ -21,6 +21,7 @@ from builder.catalog import Catalog, Region
 from builder.config import DEFAULT_TITLE, SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.entries.errors import BuildFailed
 from builder.entries.model import Result
+from builder.incremental.memo import translations
 from builder.incremental.ranking import Ranking, page_key
 from builder.present import charts
 from builder.present import dataset as export
@@ -34,7 +35,6 @@ from builder.present.i18n import (
     formats,
     reset_missing,
     strip_prefix,
-    translations,
 )
 from builder.write import Output, content_key
 
@@ -461,7 +461,7 @@ def render_languages(
 ) -> tuple[Output, dict[str, str], dict[str, str]]:
     """Some languages' pages, for a worker process: what it put, and the rows it rendered
     and their hashes (see `Ranking.rows_made`)."""
-    from builder.catalog import load_catalog
+    from builder.incremental.memo import load_catalog
 
     gc.freeze()  # the results, as in the build's own process (see builder.incremental.cache.freeze)
     try:
