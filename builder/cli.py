@@ -311,6 +311,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     """Write entries/<org>/<model>.yaml with comments for every field."""
     from builder import catalog
     from builder.contrib.scaffold import Draft, entry_path, missing, prompt_missing, render_entry
+    from builder.write import save_file
 
     draft = Draft(
         name=args.name,
@@ -334,8 +335,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     path = entry_path(args.entries, draft)
     if path.exists() and not args.force:
         raise BuildFailed(f"{path} already exists (use --force to overwrite)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_entry(draft), encoding="utf-8")
+    try:
+        save_file(path, render_entry(draft).encode("utf-8"), overwrite=args.force)
+    except FileExistsError:
+        raise BuildFailed(f"{path} already exists (use --force to overwrite)") from None
+    except OSError as exc:
+        raise BuildFailed(f"{path}: {exc.strerror}") from None
     print(
         f"Wrote {path}. Fill in what the sources state, then: leaderboard check {path}",
         file=sys.stderr,
@@ -346,11 +351,14 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print or write the entry JSON Schema."""
     from builder.entries.json_schema import schema_text
+    from builder.write import save_file
 
     text = schema_text()
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
+        try:
+            save_file(args.out, text.encode("utf-8"), overwrite=True)
+        except OSError as exc:
+            raise BuildFailed(f"{args.out}: {exc.strerror}") from None
     else:
         print(text, end="")
     return EXIT_OK
@@ -360,6 +368,7 @@ def cmd_import_hf(args: argparse.Namespace) -> int:
     """Draft an entry from a model card's co2_eq_emissions."""
     from builder.catalog import load_catalog
     from builder.contrib.hf import CardError, draft_entry, import_card
+    from builder.write import save_file
 
     try:
         text = args.card.read_text(encoding="utf-8")
@@ -372,10 +381,8 @@ def cmd_import_hf(args: argparse.Namespace) -> int:
         raise BuildFailed(f"{args.card}: {exc}") from None
     draft = draft_entry(imported, args.name, args.organization, args.url)
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        try:  # "x" refuses a file that exists, even one made since the check
-            with args.out.open("w" if args.force else "x", encoding="utf-8") as handle:
-                handle.write(draft)
+        try:
+            save_file(args.out, draft.encode("utf-8"), overwrite=args.force)
         except FileExistsError:
             raise BuildFailed(f"{args.out} already exists (use --force to overwrite)") from None
         except OSError as exc:
