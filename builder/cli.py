@@ -63,50 +63,57 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def site_flags(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--entries",
-            type=Path,
-            default=DEFAULT_ENTRIES,
-            help="folder of entry files (default: entries)",
-        )
-        p.add_argument(
-            "--out", type=Path, default=DEFAULT_OUT, help="output folder (default: _site)"
-        )
-        p.add_argument(
-            "--base-url",
-            type=_site_url,
-            default="",
-            help="absolute URL the site is served from, for canonical links",
-        )
-        p.add_argument(
-            "--repo-url",
-            type=_site_url,
-            default="",
-            help="repository URL, for 'edit this entry' links",
-        )
-        p.add_argument(
-            "--cache-dir",
-            type=Path,
-            default=DEFAULT_CACHE_DIR,
-            help=f"reuse unchanged work of the last build (default: {DEFAULT_CACHE_DIR})",
-        )
-        p.add_argument("--no-cache", action="store_true", help="build everything from scratch")
+    _add_site_commands(sub)
+    _add_contributor_commands(sub)
+    return parser
 
-    def paths_arg(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "paths",
-            nargs="*",
-            type=Path,
-            metavar="PATH",
-            help="entry files or folders (default: entries)",
-        )
 
+def _site_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--entries",
+        type=Path,
+        default=DEFAULT_ENTRIES,
+        help="folder of entry files (default: entries)",
+    )
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: _site)")
+    p.add_argument(
+        "--base-url",
+        type=_site_url,
+        default="",
+        help="absolute URL the site is served from, for canonical links",
+    )
+    p.add_argument(
+        "--repo-url",
+        type=_site_url,
+        default="",
+        help="repository URL, for 'edit this entry' links",
+    )
+    p.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=DEFAULT_CACHE_DIR,
+        help=f"reuse unchanged work of the last build (default: {DEFAULT_CACHE_DIR})",
+    )
+    p.add_argument("--no-cache", action="store_true", help="build everything from scratch")
+
+
+def _paths_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="entry files or folders (default: entries)",
+    )
+
+
+def _add_site_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """build, check, serve, preview: the commands that read the entries."""
     build = sub.add_parser("build", help="validate, compute and render the whole site")
-    site_flags(build)
+    _site_flags(build)
 
     check = sub.add_parser("check", help="validate entries only; errors as path:line:col")
-    paths_arg(check)
+    _paths_arg(check)
     check.add_argument(
         "--format",
         choices=("text", "github"),
@@ -116,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     serve = sub.add_parser("serve", help="build, then serve the site on 127.0.0.1")
-    site_flags(serve)
+    _site_flags(serve)
     serve.add_argument(
         "--host",
         default="127.0.0.1",
@@ -133,8 +140,11 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     preview = sub.add_parser("preview", help="computed figures of entries as a Markdown table")
-    paths_arg(preview)
+    _paths_arg(preview)
 
+
+def _add_contributor_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """new, schema, import-hf, export-hf: the commands that help write an entry."""
     new = sub.add_parser("new", help="scaffold a new entry file (prompts for what is missing)")
     new.add_argument("--name", help="model name as published")
     new.add_argument("--organization", "--org", dest="organization", help="organization")
@@ -167,7 +177,6 @@ def _parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export-hf", help="print a co2_eq_emissions block for a model card")
     exp.add_argument("id", metavar="ID", help="entry id, e.g. google/t5")
     exp.add_argument("--entries", type=Path, default=DEFAULT_ENTRIES)
-    return parser
 
 
 def _port(text: str) -> int:
