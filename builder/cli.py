@@ -272,7 +272,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Listen first (a busy port is told at once), build, serve, rebuild on changes."""
-    from builder.serve import Watcher, open_server, serve
+    from builder.serve import open_server, serve
+    from builder.watch import Watcher
 
     server = open_server(args.host, args.port, args.out)
     try:
