@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import gettext
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -18,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from builder import catalog as catalog_mod
 from builder.catalog import Catalog
 from builder.compute import compute_each
 from builder.config import SiteConfig
@@ -26,11 +26,12 @@ from builder.entries.errors import BuildFailed
 from builder.entries.gather import check_files
 from builder.entries.load import entry_file_names
 from builder.entries.model import Result
+from builder.incremental import memo
 from builder.incremental.cache import freeze, thaw
 from builder.incremental.charts import ChartWork
 from builder.incremental.door import Door, publish
 from builder.incremental.ranking import Ranking, RecordMissing
-from builder.present.i18n import LANGUAGES
+from builder.present.i18n import LANGUAGES, Language
 from builder.present.ranked import Ranked
 from builder.present.site import ChartFiles, site_files
 from builder.safety import build_lock, check_out
@@ -120,9 +121,9 @@ def build_site(
         chart_work = ChartWork(door.cache, workers)  # its templates start beside the rest
         with watch("gather"):
             files = door.sort_files(entry_file_names(entries_dir))
-            catalog = catalog_mod.load_catalog(cache_dir)
+            catalog = memo.load_catalog(cache_dir)
         with watch("validate"):  # every error, before anything is written
-            entries = check_files(files.to_check(), files.kept, files.refused, cache_dir)
+            entries = check_files(files.to_check(), files.kept, files.refused, catalog)
         with watch("compute"):
             ranked = door.rank(files, compute_each(entries, catalog))
             del entries
@@ -159,16 +160,17 @@ def _pages(
 ) -> None:
     """Every page, into `output`; the other languages' in a worker beside the source
     language's, when there are enough of them to pay for sending the results over."""
+    lookup = functools.partial(memo.translations, cache_dir=cache_dir)
     source, others = LANGUAGES[0], LANGUAGES[1:]
     other_job = None
     if door.to_render(ranked, output, [lang.prefix for lang in others]) >= PARALLEL_RENDER_PAGES:
         shared = ranked.share() if isinstance(ranked, Ranking) else ranked
         codes = tuple(lang.code for lang in others)
-        args = (shared, config, chart_files, output.share(), door.keyed, codes, cache_dir)
+        args = (shared, catalog, config, chart_files, output.share(), door.keyed, codes, lookup)
         other_job = workers.submit("pages", publish_languages, *args)
     languages = [source] if other_job else LANGUAGES
     artifacts = site_files(
-        ranked, catalog, config, chart_files, door.keyed, languages=languages, cache_dir=cache_dir
+        ranked, catalog, config, chart_files, door.keyed, languages=languages, lookup=lookup
     )
     publish(artifacts, output)
     if other_job is not None:
@@ -181,21 +183,21 @@ def _pages(
 
 def publish_languages(
     ranked: Ranked,
+    catalog: Catalog,
     config: SiteConfig,
     chart_files: ChartFiles,
     output: Output,
     keyed: bool,
     codes: tuple[str, ...],
-    cache_dir: Path | None,
+    lookup: Callable[[Language], gettext.NullTranslations],
 ) -> tuple[Output, dict[str, str], dict[str, str]]:
     """Some languages' pages, for a worker process: what it put, and the rows it rendered
     and their hashes (see `builder.incremental.ranking.Ranking`)."""
     gc.freeze()  # the results, as in the build's own process
     try:
         languages = [lang for lang in LANGUAGES if lang.code in codes]
-        catalog = catalog_mod.load_catalog(cache_dir)
         artifacts = site_files(
-            ranked, catalog, config, chart_files, keyed, languages=languages, cache_dir=cache_dir
+            ranked, catalog, config, chart_files, keyed, languages=languages, lookup=lookup
         )
         publish(artifacts, output)
     finally:

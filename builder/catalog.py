@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import hashlib
-import json
-import os
-from collections.abc import Mapping
+import functools
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from builder.entries.errors import ProjectFileInvalid
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -122,6 +122,12 @@ class Catalog:
     sources: Mapping[str, Source]
     equivalents: tuple[Equivalent, ...] = ()
 
+    def hardware_index(self) -> dict[str, bool]:
+        """Each accelerator's key, and whether the catalog gives a power for it."""
+        return {
+            key: h.measured_w is not None or h.tdp_w is not None for key, h in self.hardware.items()
+        }
+
     def provider_for_cloud(self, cloud: str) -> PueSeries | None:
         """The PUE series of the provider that runs a cloud (`gcp`, `aws`, `azure`)."""
         for series in self.providers.values():
@@ -152,245 +158,412 @@ def nearest_keys(key: str, choices: list[str], n: int = 3) -> list[str]:
     return found[:n]
 
 
-# Parsing the grid catalog's YAML is most of the catalogs' loading; a JSON copy keyed by
-# the file's hash loads ten times faster. It is kept in the build cache's folder, under
-# `CATALOGS`, when the caller passes one: without, nothing is read from or written to it.
-# It is a cache: missing, damaged (with a warning) or unwritable, nothing changes.
-CATALOGS = "catalogs"
+CATALOG_FILES = ("hardware.yaml", "grid.yaml", "pue.yaml", "equivalents.yaml")
+OPTIONAL_FILES = frozenset({"equivalents.yaml"})  # without it, pages show no equivalents
+
+# A parsed catalog file: its YAML as plain data (None: an optional file that is absent).
+Doc = Mapping[str, Any]
 
 
-# What was made from the catalog files, kept with the hashes of the files it was made from:
-# a file is read and hashed on every call, and parsed again only when its bytes changed
-# (under `serve`, an edit to a catalog shows in the next build; nothing lives for the
-# life of the process unchecked).
-_parsed: dict[tuple[str, Path | None], tuple[str, dict[str, Any]]] = {}
-_made: dict[tuple[str, Path | None], tuple[tuple[str, ...], Any]] = {}
+class CatalogError(ProjectFileInvalid):
+    """A catalog file that cannot be used: `file:line: what is wrong (what to do)`."""
 
 
-def _current(name: str, cache_dir: Path | None) -> tuple[str, dict[str, Any]]:
-    """One catalog file as it is now: the hash of its bytes, and its parsed content."""
-    raw = (DATA_DIR / name).read_bytes()
-    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-    kept = _parsed.get((name, cache_dir))
-    if kept is None or kept[0] != digest:
-        kept = _parsed[(name, cache_dir)] = (digest, _parse(name, raw, digest, cache_dir))
-    return kept
+class _Problem(Exception):
+    """What is wrong at `at` (the keys from the top of `file` down); located to a line
+    only when raised, since the fast parse keeps no lines."""
+
+    def __init__(self, file: str, at: tuple[object, ...], message: str) -> None:
+        super().__init__(message)
+        self.file, self.at, self.message = file, at, message
 
 
-def _read(name: str, cache_dir: Path | None = None) -> dict[str, Any]:
-    """One catalog file as it is now, parsed (callers must not modify it)."""
-    return _current(name, cache_dir)[1]
+def shown(path: Path) -> str:
+    """A file's path as errors name it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (OSError, ValueError):
+        return str(path)
 
 
-def _parse(name: str, raw: bytes, digest: str, cache_dir: Path | None) -> dict[str, Any]:
-    data: Any = None
-    copy = None
-    if cache_dir is not None:
-        from builder.incremental import cachefile
+def read_file(name: str) -> bytes | None:
+    """The bytes of one catalog file now; None for an optional file that is absent."""
+    path = DATA_DIR / name
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        if name in OPTIONAL_FILES:
+            return None
+        raise CatalogError(f"{shown(path)}: no such file; the build needs it") from None
+    except OSError as exc:
+        raise CatalogError(f"{shown(path)}: cannot be read ({exc.strerror})") from None
 
-        copy = cache_dir / CATALOGS / f"{name}-{digest}.v{cachefile.FORMAT}.json"
-        try:
-            payload = cachefile.read(copy)
-            data = None if payload is None else json.loads(payload)
-        except ValueError as exc:  # Damaged, or not JSON
-            cachefile.warn(copy, str(exc) if isinstance(exc, cachefile.Damaged) else "not JSON")
-            data = None
-    if not isinstance(data, dict):
+
+def parse_file(name: str, raw: bytes) -> dict[str, Any]:
+    """One catalog file's YAML as plain data; CatalogError, located, when it is not YAML
+    or not a mapping of sections."""
+    where = shown(DATA_DIR / name)
+    try:
         data = yaml.load(raw, Loader=_Loader)
-        if copy is not None:
-            from builder.incremental import cachefile
-
-            with contextlib.suppress(OSError, TypeError, ValueError):
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                tmp = copy.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_bytes(cachefile.pack(json.dumps(data).encode("utf-8")))
-                os.replace(tmp, copy)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        context = ""
+        if exc.context and exc.context_mark and exc.context_mark is not mark:
+            context = f" ({exc.context}, which starts on line {exc.context_mark.line + 1})"
+        line = mark.line + 1 if mark else 1
+        raise CatalogError(
+            f"{where}:{line}: not valid YAML: {exc.problem or exc.context}{context}; "
+            "fix the syntax on this line or the one before"
+        ) from None
+    except (yaml.YAMLError, ValueError) as exc:
+        raise CatalogError(f"{where}:1: not valid YAML: {exc}") from None
     if not isinstance(data, dict):
-        raise ValueError(f"{name}: expected a mapping at the top")
+        raise CatalogError(f"{where}:1: expected a mapping of sections (such as sources:)")
     return data
 
 
-def _sources(data: dict[str, Any], file: str) -> dict[str, Source]:
+@functools.lru_cache(maxsize=8)
+def _parsed(name: str, raw: bytes) -> dict[str, Any]:
+    return parse_file(name, raw)
+
+
+def _required(name: str) -> bytes:
+    raw = read_file(name)
+    if raw is None:  # pragma: no cover - only optional files may be absent
+        raise CatalogError(f"{shown(DATA_DIR / name)}: no such file")
+    return raw
+
+
+def load_catalog() -> Catalog:
+    """Every catalog file in builder/data as it is now (parsed again only when one changed;
+    callers must not modify what they get)."""
+    return _catalog_of(tuple(read_file(name) for name in CATALOG_FILES))
+
+
+@functools.lru_cache(maxsize=4)
+def _catalog_of(raws: tuple[bytes | None, ...]) -> Catalog:
+    docs = {
+        n: None if r is None else _parsed(n, r) for n, r in zip(CATALOG_FILES, raws, strict=True)
+    }
+    return catalog_from(docs)
+
+
+def hardware_index() -> dict[str, bool]:
+    """Hardware key -> whether the catalog has a default power for it: all `check` needs."""
+    return _hardware_index_of(_required("hardware.yaml"))
+
+
+@functools.lru_cache(maxsize=4)
+def _hardware_index_of(raw: bytes) -> dict[str, bool]:
+    return hardware_index_from(_parsed("hardware.yaml", raw))
+
+
+def region_keys() -> frozenset[str]:
+    """Just the grid region keys: all `check` needs."""
+    return _region_keys_of(_required("grid.yaml"))
+
+
+@functools.lru_cache(maxsize=4)
+def _region_keys_of(raw: bytes) -> frozenset[str]:
+    return region_keys_from(_parsed("grid.yaml", raw))
+
+
+def forget() -> None:
+    """Drop what this process parsed: the next call reads and parses every file again."""
+    for memo in (_parsed, _catalog_of, _hardware_index_of, _region_keys_of):
+        memo.cache_clear()
+
+
+# --- from parsed files to values, each problem located to its line ------------------------
+
+
+@contextlib.contextmanager
+def _located() -> Iterator[None]:
+    try:
+        yield
+    except _Problem as problem:
+        raise CatalogError(_locate(problem)) from None
+
+
+def _locate(problem: _Problem) -> str:
+    """`file:line: keys: message`, the line found by composing the file's YAML again
+    (slow, but only when something is wrong)."""
+    path = DATA_DIR / problem.file
+    line = 1
+    try:
+        node: yaml.Node | None = yaml.compose(path.read_bytes(), Loader=_Loader)
+    except (OSError, yaml.YAMLError):
+        node = None
+    for key in problem.at:
+        if isinstance(node, yaml.MappingNode):
+            found = next((kv for kv in node.value if kv[0].value == str(key)), None)
+            if found is None:
+                break
+            line, node = found[0].start_mark.line + 1, found[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            break
+    keys = "".join(f"{key}: " for key in problem.at)
+    return f"{shown(path)}:{line}: {keys}{problem.message}"
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+class _Row:
+    """One mapping in a catalog file and where it is, so that what is wrong in it can
+    be located."""
+
+    def __init__(self, file: str, at: tuple[object, ...], data: object) -> None:
+        if not isinstance(data, dict):
+            raise _Problem(file, at, f"expected a mapping of fields, not {_kind(data)}")
+        self.file, self.at, self.data = file, at, data
+
+    def problem(self, keys: tuple[object, ...], message: str) -> _Problem:
+        """What is wrong at `keys` below this row (none: the row itself)."""
+        return _Problem(self.file, (*self.at, *keys), message)
+
+    def text(self, field: str, default: str | None = None) -> str:
+        value = self.data.get(field)
+        if value is None:
+            if default is None:
+                raise self.problem((), f"missing '{field}' (add `{field}:` to it)")
+            return default
+        if isinstance(value, (dict, list)):
+            raise self.problem((field,), f"expected text, not {_kind(value)}")
+        return str(value)
+
+    def optional_text(self, field: str) -> str | None:
+        return self.text(field) if self.data.get(field) is not None else None
+
+    def number(self, keys: tuple[object, ...], value: object, what: str = "a number") -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.problem(keys, f"expected {what}, not {_kind(value)}")
+        return float(value)
+
+    def optional(self, field: str, what: str = "a number") -> Any:
+        """A number given as it is written (int or float), or None."""
+        value = self.data.get(field)
+        if value is not None:
+            self.number((field,), value, what)
+        return value
+
+    def row(self, field: str) -> _Row:
+        if field not in self.data:
+            raise self.problem((), f"missing '{field}:'")
+        return _Row(self.file, (*self.at, field), self.data[field])
+
+    def rows(self, field: str, optional: bool = False) -> Iterator[tuple[str, _Row]]:
+        if optional and self.data.get(field) is None:
+            return
+        table = self.row(field)
+        for key, value in table.data.items():
+            yield str(key), _Row(self.file, (*table.at, key), value)
+
+    def by_year(self, field: str) -> dict[int, Any]:
+        """A mapping of years to values as given (checked by the caller)."""
+        table = self.row(field)
+        years: dict[int, Any] = {}
+        for year, value in table.data.items():
+            if isinstance(year, bool) or not str(year).isdigit():
+                raise table.problem((year,), f"expected a year such as 2021, not {year!r}")
+            years[int(year)] = value
+        return years
+
+    def texts(self, field: str) -> tuple[str, ...]:
+        value = self.data.get(field) or []
+        if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
+            raise self.problem((field,), "expected a list of names, such as [a, b]")
+        return tuple(value)
+
+    def source(self, field: str, sources: Mapping[str, Source], key: object = None) -> Source:
+        key = self.data.get(field) if key is None else key
+        if key is None:
+            raise self.problem((), f"missing '{field}' (the key of a row under sources:)")
+        if str(key) not in sources:
+            near = nearest_keys(str(key), list(sources))
+            hint = f"did you mean {', '.join(near)}? " if near else ""
+            raise self.problem(
+                (field,), f"'{key}' is not defined under sources: ({hint}or add it there)"
+            )
+        return sources[str(key)]
+
+
+def _sources(file: str, doc: Doc) -> dict[str, Source]:
     return {
         key: Source(
-            key=key,
-            title=str(row["title"]),
-            url=str(row["url"]),
-            licence=str(row.get("licence", "")),
+            key=key, title=row.text("title"), url=row.text("url"), licence=row.text("licence", "")
         )
-        for key, row in (data.get("sources") or {}).items()
+        for key, row in _Row(file, (), doc).rows("sources", optional=True)
     }
 
 
-def _source(sources: dict[str, Source], key: Any, where: str) -> Source:
-    if key not in sources:
-        raise ValueError(f"{where}: source '{key}' is not defined under sources:")
-    return sources[key]
-
-
-def _made_from(what: str, names: tuple[str, ...], cache_dir: Path | None, make: Any) -> Any:
-    """`make(cache_dir)` as of the files `names` now: made again only when one changed."""
-    digests = tuple(
-        _current(name, cache_dir)[0] if (DATA_DIR / name).is_file() else "" for name in names
-    )
-    kept = _made.get((what, cache_dir))
-    if kept is None or kept[0] != digests:
-        kept = _made[(what, cache_dir)] = (digests, make(cache_dir))
-    return kept[1]
-
-
-def hardware_index(cache_dir: Path | None = None) -> dict[str, bool]:
-    """Hardware key -> whether the catalog has a default power for it: all `check` needs.
-
-    `cache_dir`: the build cache's folder, where parsed copies are kept (see `_read`).
-    """
-    index: dict[str, bool] = _made_from(
-        "hardware-index", ("hardware.yaml",), cache_dir, _hardware_index
-    )
-    return index
-
-
-def _hardware_index(cache_dir: Path | None) -> dict[str, bool]:
-    return {
-        str(key): row.get("measured_w") is not None or row.get("tdp_w") is not None
-        for key, row in _read("hardware.yaml", cache_dir)["accelerators"].items()
-    }
-
-
-CATALOG_FILES = ("hardware.yaml", "grid.yaml", "pue.yaml", "equivalents.yaml")
-
-
-def load_catalog(cache_dir: Path | None = None) -> Catalog:
-    """Every catalog file in builder/data as it is now (read again only when one changed).
-
-    `cache_dir`: the build cache's folder, where parsed copies are kept (see `_read`).
-    """
-    catalog: Catalog = _made_from("catalog", CATALOG_FILES, cache_dir, _load_catalog)
-    return catalog
-
-
-def _load_catalog(cache_dir: Path | None) -> Catalog:
-    all_sources: dict[str, Source] = {}
-
-    hw_data = _read("hardware.yaml", cache_dir)
-    hw_sources = _sources(hw_data, "hardware.yaml")
-    hardware: dict[str, Hardware] = {}
-    for key, row in hw_data["accelerators"].items():
-        where = f"hardware.yaml: {key}"
-        measured = row.get("measured_w")
-        hardware[key] = Hardware(
-            key=key,
-            name=str(row["name"]),
-            vendor=str(row.get("vendor", "")),
-            kind=str(row.get("kind", "")),
-            released=row.get("released"),
-            memory_gb=row.get("memory_gb"),
-            tdp_w=float(row["tdp_w"]) if row.get("tdp_w") is not None else None,
-            tdp_source=(
-                _source(hw_sources, row["tdp_source"], where)
-                if row.get("tdp_w") is not None
-                else None
-            ),
-            measured_w=float(measured) if measured is not None else None,
-            measured_source=(
-                _source(hw_sources, row["measured_source"], where) if measured is not None else None
-            ),
-            measured_note=str(row.get("measured_note", "")),
-            note=str(row.get("note", "")),
-        )
-    all_sources.update(hw_sources)
-
-    grid_data = _read("grid.yaml", cache_dir)
-    grid_sources = _sources(grid_data, "grid.yaml")
-    regions: dict[str, Region] = {}
-    borrowed: list[tuple[str, dict[str, Any]]] = []
-    for key, row in grid_data["regions"].items():
-        values = {
-            int(y): float(v) for y, v in (row.get("kg_per_kwh") or {}).items() if v is not None
+def hardware_index_from(doc: Doc) -> dict[str, bool]:
+    """What `hardware_index` gives, of a parsed hardware.yaml."""
+    with _located():
+        return {
+            key: row.data.get("measured_w") is not None or row.data.get("tdp_w") is not None
+            for key, row in _Row("hardware.yaml", (), doc).rows("accelerators")
         }
-        if not values:
-            borrowed.append((str(key), row))
-            continue
-        regions[str(key)] = Region(
-            key=str(key),
-            name=str(row["name"]),
-            kind=str(row["kind"]),
-            source=_source(grid_sources, row["source"], f"grid.yaml: {key}"),
-            kg_per_kwh=dict(sorted(values.items())),
-            provider=row.get("provider"),
-            location=row.get("location"),
-        )
-    for key, row in borrowed:
-        grid = regions.get(str(row.get("location")))
-        if grid is None:
-            raise ValueError(f"grid.yaml: {key} has no figures and no location with figures")
-        regions[key] = Region(
-            key=key,
-            name=str(row["name"]),
-            kind=str(row["kind"]),
-            source=grid.source,
-            kg_per_kwh=grid.kg_per_kwh,
-            provider=row.get("provider"),
-            location=grid.key,
-            via=grid.key,
-        )
-    regions = dict(sorted(regions.items(), key=lambda kv: (_KIND_ORDER.get(kv[1].kind, 9), kv[0])))
-    all_sources.update(grid_sources)
 
-    pue_data = _read("pue.yaml", cache_dir)
-    pue_sources = _sources(pue_data, "pue.yaml")
 
-    def series(key: str, row: dict[str, Any]) -> PueSeries:
-        where = f"pue.yaml: {key}"
-        return PueSeries(
-            key=key,
-            name=str(row["name"]),
-            source=_source(pue_sources, row["source"], where),
-            pue={int(y): float(v) for y, v in sorted(row["pue"].items())},
-            sources_by_year={
-                int(y): _source(pue_sources, s, where)
-                for y, s in (row.get("sources_by_year") or {}).items()
-            },
-            organizations=tuple(row.get("organizations") or ()),
-            clouds=tuple(row.get("clouds") or ()),
-            note=str(row.get("note", "")),
-        )
+def region_keys_from(doc: Doc) -> frozenset[str]:
+    """What `region_keys` gives, of a parsed grid.yaml."""
+    with _located():
+        return frozenset(key for key, _ in _Row("grid.yaml", (), doc).rows("regions"))
 
-    providers = {key: series(key, row) for key, row in pue_data["providers"].items()}
-    industry = series("industry", pue_data["industry"])
-    all_sources.update(pue_sources)
 
-    has_equivalents = (DATA_DIR / "equivalents.yaml").is_file()
-    eq_data = _read("equivalents.yaml", cache_dir) if has_equivalents else {"equivalents": {}}
-    eq_sources = _sources(eq_data, "equivalents.yaml")
-    equivalents = tuple(
-        Equivalent(
-            key=key,
-            label=str(row["label"]),
-            t_co2e_per_unit=float(row["t_co2e_per_unit"]),
-            source=_source(eq_sources, row["source"], f"equivalents.yaml: {key}"),
-            locator=str(row.get("locator", "")),
-            note=str(row.get("note", "")),
-        )
-        for key, row in eq_data["equivalents"].items()
-    )
-    all_sources.update(eq_sources)
-
+def catalog_from(docs: Mapping[str, Doc | None]) -> Catalog:
+    """The Catalog of parsed catalog files (by name; None: an optional file is absent);
+    CatalogError, located, for what cannot be used."""
+    with _located():
+        sources: dict[str, Source] = {}
+        hardware = _hardware(_need(docs, "hardware.yaml"), sources)
+        regions = _regions(_need(docs, "grid.yaml"), sources)
+        providers, industry = _pue(_need(docs, "pue.yaml"), sources)
+        equivalents = _equivalents(docs.get("equivalents.yaml") or {"equivalents": {}}, sources)
     return Catalog(
         hardware=hardware,
         regions=regions,
         providers=providers,
         industry_pue=industry,
-        sources=all_sources,
+        sources=sources,
         equivalents=equivalents,
     )
 
 
-def region_keys(cache_dir: Path | None = None) -> frozenset[str]:
-    """Just the grid region keys: all `check` needs (`cache_dir`: see `_read`)."""
-    keys: frozenset[str] = _made_from("region-keys", ("grid.yaml",), cache_dir, _region_keys)
-    return keys
+def _need(docs: Mapping[str, Doc | None], name: str) -> Doc:
+    doc = docs.get(name)
+    if doc is None:
+        raise CatalogError(f"{shown(DATA_DIR / name)}: no such file; the build needs it")
+    return doc
 
 
-def _region_keys(cache_dir: Path | None) -> frozenset[str]:
-    return frozenset(str(k) for k in _read("grid.yaml", cache_dir)["regions"])
+def _hardware(doc: Doc, all_sources: dict[str, Source]) -> dict[str, Hardware]:
+    sources = _sources("hardware.yaml", doc)
+    hardware: dict[str, Hardware] = {}
+    for key, row in _Row("hardware.yaml", (), doc).rows("accelerators"):
+        tdp = row.optional("tdp_w", "a power in watts")
+        measured = row.optional("measured_w", "a power in watts")
+        hardware[key] = Hardware(
+            key=key,
+            name=row.text("name"),
+            vendor=row.text("vendor", ""),
+            kind=row.text("kind", ""),
+            released=row.optional("released", "a year"),
+            memory_gb=row.optional("memory_gb"),
+            tdp_w=float(tdp) if tdp is not None else None,
+            tdp_source=row.source("tdp_source", sources) if tdp is not None else None,
+            measured_w=float(measured) if measured is not None else None,
+            measured_source=(
+                row.source("measured_source", sources) if measured is not None else None
+            ),
+            measured_note=row.text("measured_note", ""),
+            note=row.text("note", ""),
+        )
+    all_sources.update(sources)
+    return hardware
+
+
+def _regions(doc: Doc, all_sources: dict[str, Source]) -> dict[str, Region]:
+    sources = _sources("grid.yaml", doc)
+    regions: dict[str, Region] = {}
+    borrowed: list[tuple[str, _Row]] = []
+    for key, row in _Row("grid.yaml", (), doc).rows("regions"):
+        values = {}
+        if row.data.get("kg_per_kwh") is not None:
+            for year, value in row.by_year("kg_per_kwh").items():
+                if value is not None:
+                    values[year] = row.number(("kg_per_kwh", year), value, "kg CO2e per kWh")
+        if not values:
+            borrowed.append((key, row))
+            continue
+        regions[key] = Region(
+            key=key,
+            name=row.text("name"),
+            kind=row.text("kind"),
+            source=row.source("source", sources),
+            kg_per_kwh=dict(sorted(values.items())),
+            provider=row.optional_text("provider"),
+            location=row.optional_text("location"),
+        )
+    for key, row in borrowed:
+        grid = regions.get(str(row.data.get("location")))
+        if grid is None:
+            raise row.problem(
+                (),
+                "no kg_per_kwh figures and no location with figures "
+                "(give kg_per_kwh, or location: the key of a region that has them)",
+            )
+        regions[key] = Region(
+            key=key,
+            name=row.text("name"),
+            kind=row.text("kind"),
+            source=grid.source,
+            kg_per_kwh=grid.kg_per_kwh,
+            provider=row.optional_text("provider"),
+            location=grid.key,
+            via=grid.key,
+        )
+    all_sources.update(sources)
+    return dict(sorted(regions.items(), key=lambda kv: (_KIND_ORDER.get(kv[1].kind, 9), kv[0])))
+
+
+def _series(key: str, row: _Row, sources: Mapping[str, Source]) -> PueSeries:
+    pue = {
+        year: row.number(("pue", year), value, "a PUE such as 1.1")
+        for year, value in sorted(row.by_year("pue").items())
+    }
+    by_year = (
+        {
+            year: row.source("sources_by_year", sources, key=value)
+            for year, value in row.by_year("sources_by_year").items()
+        }
+        if row.data.get("sources_by_year")
+        else {}
+    )
+    return PueSeries(
+        key=key,
+        name=row.text("name"),
+        source=row.source("source", sources),
+        pue=pue,
+        sources_by_year=by_year,
+        organizations=row.texts("organizations"),
+        clouds=row.texts("clouds"),
+        note=row.text("note", ""),
+    )
+
+
+def _pue(doc: Doc, all_sources: dict[str, Source]) -> tuple[dict[str, PueSeries], PueSeries]:
+    sources = _sources("pue.yaml", doc)
+    top = _Row("pue.yaml", (), doc)
+    providers = {key: _series(key, row, sources) for key, row in top.rows("providers")}
+    industry = _series("industry", top.row("industry"), sources)
+    all_sources.update(sources)
+    return providers, industry
+
+
+def _equivalents(doc: Doc, all_sources: dict[str, Source]) -> tuple[Equivalent, ...]:
+    sources = _sources("equivalents.yaml", doc)
+    equivalents = tuple(
+        Equivalent(
+            key=key,
+            label=row.text("label"),
+            t_co2e_per_unit=row.number(
+                ("t_co2e_per_unit",), row.data.get("t_co2e_per_unit"), "tonnes CO2e per unit"
+            ),
+            source=row.source("source", sources),
+            locator=row.text("locator", ""),
+            note=row.text("note", ""),
+        )
+        for key, row in _Row("equivalents.yaml", (), doc).rows("equivalents")
+    )
+    all_sources.update(sources)
+    return equivalents

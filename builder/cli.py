@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, NoReturn
 
 from builder import __version__
 from builder.config import DEFAULT_ENTRIES, DEFAULT_OUT, SiteConfig, build_date_from_env
-from builder.entries.errors import BuildFailed, EntriesInvalid, EntryError, summarize, visible
+from builder.entries.errors import (
+    BuildFailed,
+    EntriesInvalid,
+    EntryError,
+    ProjectFileInvalid,
+    summarize,
+    visible,
+)
 
 if TYPE_CHECKING:  # builder.entries.model is light, but check imports nothing it does not use
     from builder.entries.model import Result
@@ -56,50 +63,57 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def site_flags(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--entries",
-            type=Path,
-            default=DEFAULT_ENTRIES,
-            help="folder of entry files (default: entries)",
-        )
-        p.add_argument(
-            "--out", type=Path, default=DEFAULT_OUT, help="output folder (default: _site)"
-        )
-        p.add_argument(
-            "--base-url",
-            type=_site_url,
-            default="",
-            help="absolute URL the site is served from, for canonical links",
-        )
-        p.add_argument(
-            "--repo-url",
-            type=_site_url,
-            default="",
-            help="repository URL, for 'edit this entry' links",
-        )
-        p.add_argument(
-            "--cache-dir",
-            type=Path,
-            default=DEFAULT_CACHE_DIR,
-            help=f"reuse unchanged work of the last build (default: {DEFAULT_CACHE_DIR})",
-        )
-        p.add_argument("--no-cache", action="store_true", help="build everything from scratch")
+    _add_site_commands(sub)
+    _add_contributor_commands(sub)
+    return parser
 
-    def paths_arg(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "paths",
-            nargs="*",
-            type=Path,
-            metavar="PATH",
-            help="entry files or folders (default: entries)",
-        )
 
+def _site_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--entries",
+        type=Path,
+        default=DEFAULT_ENTRIES,
+        help="folder of entry files (default: entries)",
+    )
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: _site)")
+    p.add_argument(
+        "--base-url",
+        type=_site_url,
+        default="",
+        help="absolute URL the site is served from, for canonical links",
+    )
+    p.add_argument(
+        "--repo-url",
+        type=_site_url,
+        default="",
+        help="repository URL, for 'edit this entry' links",
+    )
+    p.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=DEFAULT_CACHE_DIR,
+        help=f"reuse unchanged work of the last build (default: {DEFAULT_CACHE_DIR})",
+    )
+    p.add_argument("--no-cache", action="store_true", help="build everything from scratch")
+
+
+def _paths_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="entry files or folders (default: entries)",
+    )
+
+
+def _add_site_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """build, check, serve, preview: the commands that read the entries."""
     build = sub.add_parser("build", help="validate, compute and render the whole site")
-    site_flags(build)
+    _site_flags(build)
 
     check = sub.add_parser("check", help="validate entries only; errors as path:line:col")
-    paths_arg(check)
+    _paths_arg(check)
     check.add_argument(
         "--format",
         choices=("text", "github"),
@@ -109,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     serve = sub.add_parser("serve", help="build, then serve the site on 127.0.0.1")
-    site_flags(serve)
+    _site_flags(serve)
     serve.add_argument(
         "--host",
         default="127.0.0.1",
@@ -126,8 +140,11 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     preview = sub.add_parser("preview", help="computed figures of entries as a Markdown table")
-    paths_arg(preview)
+    _paths_arg(preview)
 
+
+def _add_contributor_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """new, schema, import-hf, export-hf: the commands that help write an entry."""
     new = sub.add_parser("new", help="scaffold a new entry file (prompts for what is missing)")
     new.add_argument("--name", help="model name as published")
     new.add_argument("--organization", "--org", dest="organization", help="organization")
@@ -160,7 +177,6 @@ def _parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export-hf", help="print a co2_eq_emissions block for a model card")
     exp.add_argument("id", metavar="ID", help="entry id, e.g. google/t5")
     exp.add_argument("--entries", type=Path, default=DEFAULT_ENTRIES)
-    return parser
 
 
 def _port(text: str) -> int:
@@ -256,7 +272,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Listen first (a busy port is told at once), build, serve, rebuild on changes."""
-    from builder.serve import Watcher, open_server, serve
+    from builder.serve import open_server, serve
+    from builder.watch import Watcher
 
     server = open_server(args.host, args.port, args.out)
     try:
@@ -304,6 +321,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     """Write entries/<org>/<model>.yaml with comments for every field."""
     from builder import catalog
     from builder.contrib.scaffold import Draft, entry_path, missing, prompt_missing, render_entry
+    from builder.write import save_file
 
     draft = Draft(
         name=args.name,
@@ -327,8 +345,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     path = entry_path(args.entries, draft)
     if path.exists() and not args.force:
         raise BuildFailed(f"{path} already exists (use --force to overwrite)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_entry(draft), encoding="utf-8")
+    try:
+        save_file(path, render_entry(draft).encode("utf-8"), overwrite=args.force)
+    except FileExistsError:
+        raise BuildFailed(f"{path} already exists (use --force to overwrite)") from None
+    except OSError as exc:
+        raise BuildFailed(f"{path}: {exc.strerror}") from None
     print(
         f"Wrote {path}. Fill in what the sources state, then: leaderboard check {path}",
         file=sys.stderr,
@@ -339,11 +361,14 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print or write the entry JSON Schema."""
     from builder.entries.json_schema import schema_text
+    from builder.write import save_file
 
     text = schema_text()
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
+        try:
+            save_file(args.out, text.encode("utf-8"), overwrite=True)
+        except OSError as exc:
+            raise BuildFailed(f"{args.out}: {exc.strerror}") from None
     else:
         print(text, end="")
     return EXIT_OK
@@ -353,6 +378,7 @@ def cmd_import_hf(args: argparse.Namespace) -> int:
     """Draft an entry from a model card's co2_eq_emissions."""
     from builder.catalog import load_catalog
     from builder.contrib.hf import CardError, draft_entry, import_card
+    from builder.write import save_file
 
     try:
         text = args.card.read_text(encoding="utf-8")
@@ -365,10 +391,8 @@ def cmd_import_hf(args: argparse.Namespace) -> int:
         raise BuildFailed(f"{args.card}: {exc}") from None
     draft = draft_entry(imported, args.name, args.organization, args.url)
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        try:  # "x" refuses a file that exists, even one made since the check
-            with args.out.open("w" if args.force else "x", encoding="utf-8") as handle:
-                handle.write(draft)
+        try:
+            save_file(args.out, draft.encode("utf-8"), overwrite=args.force)
         except FileExistsError:
             raise BuildFailed(f"{args.out} already exists (use --force to overwrite)") from None
         except OSError as exc:
@@ -434,7 +458,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(visible(f"error: {exc}"), file=sys.stderr)
-        return EXIT_USAGE
+        return EXIT_INVALID if isinstance(exc, ProjectFileInvalid) else EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

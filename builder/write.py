@@ -58,6 +58,37 @@ def atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def save_file(path: Path, data: bytes, overwrite: bool) -> None:
+    """Write one file a command makes (an entry, a draft, the schema), whole or not at all,
+    with the usual permissions (the umask's). Without `overwrite`, FileExistsError if
+    `path` exists, even if it appeared after the caller looked."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".tmp-{path.name}-{os.getpid()}-{os.urandom(4).hex()}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            _link_new(tmp, path, data)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def _link_new(tmp: Path, path: Path, data: bytes) -> None:
+    """Give the whole file `tmp` the name `path` if that names nothing (FileExistsError
+    otherwise); where the file system has no hard links, write `path` exclusively."""
+    try:
+        os.link(tmp, path)  # refuses a file that exists, as a rename would not
+    except FileExistsError:
+        raise
+    except OSError:
+        with path.open("xb") as fh:
+            fh.write(data)
+
+
 def _write(path: str, data: bytes) -> None:
     """Write a new file of the output (staged)."""
     Path(path).write_bytes(data)

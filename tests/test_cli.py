@@ -111,3 +111,42 @@ def test_a_broken_template_is_one_located_line_not_a_traceback(tmp_path: Path) -
     assert result.returncode == 1
     assert "page.html:3: template error:" in result.stderr
     assert not (project / "_site").exists()
+
+
+def test_commands_write_files_only_through_write_py() -> None:
+    """cli.py opens no file for writing itself: `new`, `schema --out` and `import-hf --out`
+    go through builder.write.save_file, which writes a file whole or not at all."""
+    import ast
+
+    tree = ast.parse((ROOT / "builder" / "cli.py").read_text(encoding="utf-8"))
+    writers = {"write_text", "write_bytes", "open", "mkdir"}
+    calls = [
+        f"{node.lineno}: {node.func.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in writers
+        and not (isinstance(node.func.value, ast.Name) and node.func.value.id == "os")
+    ]
+    assert calls == []
+
+
+def test_save_file_is_whole_and_refuses_what_exists(tmp_path: Path) -> None:
+    from builder.write import save_file
+
+    target = tmp_path / "new" / "entry.yaml"
+    save_file(target, b"first\n", overwrite=False)
+    assert target.read_bytes() == b"first\n"
+    try:
+        save_file(target, b"second\n", overwrite=False)
+    except FileExistsError:
+        pass
+    else:
+        raise AssertionError("an existing file was overwritten")
+    assert target.read_bytes() == b"first\n"
+    save_file(target, b"third\n", overwrite=True)
+    assert target.read_bytes() == b"third\n"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["entry.yaml"]
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from builder.build import BuildReport
 from builder.catalog import load_catalog
 from builder.config import DEFAULT_TITLE, SiteConfig
+from builder.incremental import memo
 from builder.present import i18n
 from builder.present.i18n import LANGUAGES, SOURCE, TranslationError, catalog_path, formats
 from builder.present.ranked import Listing
@@ -99,7 +100,7 @@ def _copy_catalogs(tmp_path: Path, edit: Callable[[Any], None]) -> Path:
 def isolated_catalogs(monkeypatch: pytest.MonkeyPatch) -> object:
     """Let a test point the builder at other catalogs; compiled ones are forgotten after."""
     yield monkeypatch
-    i18n._compiled.cache_clear()
+    memo.forget()
 
 
 def _render(results: list[object], templates_dir: Path | None = None) -> None:
@@ -126,15 +127,15 @@ def test_a_compiled_catalog_is_kept_and_a_damaged_copy_compiled_again(
     tmp_path: Path, isolated_catalogs: pytest.MonkeyPatch
 ) -> None:
     language = TRANSLATED[0]
-    i18n._compiled.cache_clear()
-    translated = i18n.translations(language, tmp_path).gettext("Search")
+    memo.forget()
+    translated = memo.translations(language, tmp_path).gettext("Search")
     assert translated != "Search"
     (kept,) = (tmp_path / "messages").iterdir()
     compiled = kept.read_bytes()
     for damage in (b"", b"not a catalog", compiled[: len(compiled) // 2]):
         kept.write_bytes(damage)
-        i18n._compiled.cache_clear()
-        assert i18n.translations(language, tmp_path).gettext("Search") == translated
+        memo.forget()
+        assert memo.translations(language, tmp_path).gettext("Search") == translated
         assert kept.read_bytes() == compiled
 
 
@@ -147,8 +148,8 @@ def test_a_catalog_with_problems_is_not_kept(
     isolated_catalogs.setattr(i18n, "LOCALE_DIR", _copy_catalogs(tmp_path, fuzz))
     for _ in range(2):  # the second time too: nothing was kept that would let it pass
         with pytest.raises(i18n.TranslationError, match="fuzzy"):
-            i18n.translations(TRANSLATED[0], tmp_path)
-        i18n._compiled.cache_clear()
+            memo.translations(TRANSLATED[0], tmp_path)
+        memo.forget()
     assert not (tmp_path / "messages").exists()
 
 

@@ -348,14 +348,11 @@ def _co2e(site: Path) -> dict[str, str]:
 def test_no_cache_reads_no_cache_at_all(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from builder import catalog as catalog_mod
-    from builder.present import i18n
+    from builder.incremental import memo
 
     def forget() -> None:
         """Drop what this process kept of catalogs and translations: the build reads again."""
-        catalog_mod._parsed.clear()
-        catalog_mod._made.clear()
-        i18n._compiled.cache_clear()
+        memo.forget()
 
     clean = tmp_path / "clean"
     _entries(clean / "entries")
@@ -544,3 +541,46 @@ def test_a_full_disk_or_read_only_folder_is_one_line_and_the_site_stays(
         assert "Read-only file system" in err and "Traceback" not in err
         assert len(err.strip().splitlines()) == 1, err
         assert _snapshot(tmp_path / "site") == before
+
+
+# --- reading catalogs and translations writes nothing -----------------------------------
+
+
+def test_catalogs_and_translations_are_read_without_writing(tmp_path: Path) -> None:
+    """Only builder.incremental keeps parsed catalogs and compiled translations: the
+    modules that read them open no file for writing, with or without a cache folder."""
+    from builder import catalog
+    from builder.incremental import memo
+    from builder.present import i18n
+
+    written: list[str] = []
+    watching = threading.Event()
+
+    def audit(event: str, args: tuple[object, ...]) -> None:
+        if not watching.is_set() or event != "open" or isinstance(args[0], int):
+            return
+        mode, flags = args[1], args[2]
+        writes = os.O_WRONLY | os.O_RDWR | os.O_CREAT
+        if (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+            isinstance(flags, int) and flags & writes
+        ):
+            written.append(str(args[0]))
+
+    sys.addaudithook(audit)
+    memo.forget()
+    watching.set()
+    try:
+        catalog.load_catalog()
+        i18n.translations(i18n.LANGUAGES[1])
+    finally:
+        watching.clear()
+    assert written == []
+    watching.set()
+    try:
+        memo.load_catalog(tmp_path)
+        memo.translations(i18n.LANGUAGES[1], tmp_path)
+    finally:
+        watching.clear()
+        memo.forget()
+    assert written, "the cache folder was given: copies are kept there"
+    assert all(Path(path).is_relative_to(tmp_path) for path in written), written

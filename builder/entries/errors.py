@@ -96,6 +96,11 @@ class BuildFailed(Exception):
     """A build problem that is not in an entry (missing folder, unwritable output)."""
 
 
+class ProjectFileInvalid(BuildFailed):
+    """A file the build reads besides the entries (a catalog, a translation) that cannot
+    be used, as `file:line: message`: the run fails as it does for an invalid entry."""
+
+
 def summarize(errors: list[EntryError]) -> str:
     """`N errors in M files`, for the last line of a failed run."""
     files = len({e.path for e in errors})

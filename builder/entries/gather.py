@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from builder import catalog as catalog_mod
+from builder.catalog import Catalog
 from builder.entries.errors import BuildFailed, EntriesInvalid, EntryError
 from builder.entries.load import MAX_FILE_BYTES, entries_root_for, find_entry_files, read_entry
 from builder.entries.model import Entry
@@ -39,21 +40,24 @@ def collect(paths: list[Path]) -> list[Path]:
 
 class CatalogKeys:
     """The catalog keys validation looks entries up in, read once for a whole run of
-    checks (and not at all when no entry gets that far)."""
+    checks (and not at all when no entry gets that far). A build that holds its
+    `Catalog` already gives it; `check` reads only the two files it needs."""
 
-    def __init__(self, cache_dir: Path | None = None) -> None:
-        self.cache_dir = cache_dir
+    def __init__(self, catalog: Catalog | None = None) -> None:
+        self._catalog = catalog
         self._hardware: dict[str, bool] | None = None
         self._regions: frozenset[str] | None = None
 
     def hardware(self) -> dict[str, bool]:
         if self._hardware is None:
-            self._hardware = catalog_mod.hardware_index(self.cache_dir)
+            c = self._catalog
+            self._hardware = c.hardware_index() if c else catalog_mod.hardware_index()
         return self._hardware
 
     def regions(self) -> frozenset[str]:
         if self._regions is None:
-            self._regions = catalog_mod.region_keys(self.cache_dir)
+            c = self._catalog
+            self._regions = frozenset(c.regions) if c else catalog_mod.region_keys()
         return self._regions
 
 
@@ -122,14 +126,14 @@ def check_files(
     files: Iterable[tuple[str, bytes | None]],
     others: Iterable[Named] = (),
     errors: Iterable[EntryError] = (),
-    cache_dir: Path | None = None,
+    catalog: Catalog | None = None,
 ) -> dict[str, Entry]:
     """Each entry file (its path, and its bytes if read already) validated, by path.
 
     EntriesInvalid with every error, besides the `errors` already found, if any.
     `others`: the entries known without reading their files again, whose ids must not
     be repeated either."""
-    found, more = _check_each(files, CatalogKeys(cache_dir))
+    found, more = _check_each(files, CatalogKeys(catalog))
     errors = [*errors, *more]
     errors.extend(check_unique_ids([*others, *found.values()]))
     if errors:

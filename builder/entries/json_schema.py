@@ -8,8 +8,10 @@ path or the calendar (ids, real dates) and are only in the validator.
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from builder.catalog import Catalog
 
 from builder.entries.schema import (
     ENTRY,
@@ -158,10 +160,12 @@ def entry_schema(hardware: dict[str, bool], regions: list[str]) -> dict[str, Any
     }
 
 
-def schema_text(cache_dir: Path | None = None) -> str:
-    """The schema as the stable JSON text that is committed and published (`cache_dir`:
-    the build cache's folder, where parsed catalogs are kept, or None)."""
-    from builder import catalog
+def schema_text(catalog: Catalog | None = None) -> str:
+    """The schema as the stable JSON text that is committed and published, with the keys
+    of `catalog` (None: the shipped catalogs, read now)."""
+    if catalog is None:
+        from builder import catalog as catalogs
 
-    schema = entry_schema(catalog.hardware_index(cache_dir), list(catalog.region_keys(cache_dir)))
+        catalog = catalogs.load_catalog()
+    schema = entry_schema(catalog.hardware_index(), sorted(catalog.regions))
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

@@ -16,13 +16,12 @@ own significant-digit rounding; dates go through Babel's date skeletons.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import functools
 import gettext as _gettext
-import hashlib
 import io
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,7 @@ from typing import IO, TYPE_CHECKING
 
 from builder.config import PACKAGE_DIR
 from builder.conventions import FIGURE_DIGITS, SHOWN_DIGITS, format_number
-from builder.entries.errors import BuildFailed
+from builder.entries.errors import ProjectFileInvalid
 
 if TYPE_CHECKING:  # Babel loads only when pages are rendered: `check` stays quick
     from babel import Locale
@@ -57,7 +56,7 @@ LANGUAGES: tuple[Language, ...] = (
 SOURCE = LANGUAGES[0]
 
 
-class TranslationError(BuildFailed):
+class TranslationError(ProjectFileInvalid):
     """A catalog that cannot be used: untranslated, fuzzy or unreadable messages."""
 
 
@@ -89,8 +88,30 @@ def catalog_problems(catalog: MessageCatalog, path: Path) -> list[str]:
             )
         elif not all(strings):
             problems.append(f"{where}: no translation: {text!r}")
+        else:
+            ids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
+            problems.extend(_placeholder_problems(ids, [str(s) for s in strings], where))
     for message in catalog.obsolete.values():
         problems.append(f"{path}: obsolete message left in the catalog (delete it): {message.id!r}")
+    return problems
+
+
+_PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]")
+
+
+def _placeholder_problems(ids: tuple[str, ...], strings: list[str], where: str) -> list[str]:
+    """A translation whose %(name)s placeholders are not those of its message id: the
+    page would fail, or show a placeholder's name, when it is filled in."""
+    wanted = [sorted(set(_PLACEHOLDER.findall(text))) for text in ids]
+    problems = []
+    for string in strings:
+        found = sorted(set(_PLACEHOLDER.findall(string)))
+        if found not in wanted:
+            problems.append(
+                f"{where}: the translation's placeholders {', '.join(found) or '(none)'} differ "
+                f"from the message's {', '.join(wanted[-1]) or '(none)'} (keep each %(name)s "
+                f"as it is in msgid, translating only the words around it): {ids[0]!r}"
+            )
     return problems
 
 
@@ -127,70 +148,73 @@ class SourceTranslations(_gettext.NullTranslations):
 _SOURCE_TRANSLATIONS = SourceTranslations()
 
 
-def translations(language: Language, cache_dir: Path | None = None) -> _gettext.NullTranslations:
+def translations(language: Language) -> _gettext.NullTranslations:
     """The compiled catalog of a language; TranslationError if it is incomplete.
 
     Compiled once per version of the .po file, so `serve` picks up a translator's edit.
-    `cache_dir`: the build cache's folder, where compiled catalogs are kept (see
-    `_compiled`); without it, none is read or written.
+    (builder.incremental.memo keeps compiled catalogs in the build cache's folder.)
     """
     if language == SOURCE:
         return _SOURCE_TRANSLATIONS
+    path, st = catalog_version(language)
+    return _compiled(path, st.st_mtime_ns, st.st_size)
+
+
+def catalog_version(language: Language) -> tuple[Path, os.stat_result]:
+    """The .po file of a language and its status now; TranslationError if there is none."""
     path = catalog_path(language)
     try:
-        st = path.stat()
+        return path, path.stat()
     except FileNotFoundError as exc:
         raise TranslationError(f"{path}: no catalog for {language.tag}") from exc
-    return _compiled(path, st.st_mtime_ns, st.st_size, cache_dir)
-
-
-# Reading a .po file with Babel and checking it is a tenth of a rebuild's time; the
-# compiled catalog of a .po file that passed is kept in the build cache's folder, under
-# `MESSAGES`, keyed by the file's bytes and Babel's version. It is a cache: missing,
-# damaged (with a warning) or unwritable, nothing changes.
-MESSAGES = "messages"
 
 
 @functools.lru_cache(maxsize=8)
-def _compiled(path: Path, mtime_ns: int, size: int, cache_dir: Path | None) -> StrictTranslations:
-    import babel
+def _compiled(path: Path, mtime_ns: int, size: int) -> StrictTranslations:
+    return strict_translations(compile_messages(path, read_source(path)), path)
 
-    from builder.incremental import cachefile
 
-    code = path.parent.parent.name
+def strict_translations(compiled: bytes, path: Path) -> StrictTranslations:
+    """The translations of a compiled catalog (.mo bytes) made of the .po file `path`."""
+    return StrictTranslations(io.BytesIO(compiled), path.parent.parent.name)
+
+
+def read_source(path: Path) -> bytes:
+    """The bytes of a .po file; TranslationError if it cannot be read."""
     try:
-        source = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise TranslationError(f"{path}: cannot be read: {exc}") from exc
-    key = hashlib.blake2b(source + babel.__version__.encode(), digest_size=16).hexdigest()
-    name = f"{code}-{key}.v{cachefile.FORMAT}.mo"
-    kept = cache_dir / MESSAGES / name if cache_dir is not None else None
-    if kept is not None:
-        try:
-            payload = cachefile.read(kept)
-            if payload is not None:
-                return StrictTranslations(io.BytesIO(payload), code)
-        except Exception as exc:  # damaged (gettext raises several kinds): compile again
-            cachefile.warn(kept, str(exc) if isinstance(exc, cachefile.Damaged) else "damaged")
+
+
+def compile_messages(path: Path, source: bytes) -> bytes:
+    """The .po file `path` (its bytes: `source`) compiled to .mo bytes; TranslationError,
+    as `path:line: problem`, for a file that cannot be read or a message that cannot be
+    used."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import PoFileError, read_po
+
     try:
-        catalog = read_catalog(path)
+        catalog = read_po(io.BytesIO(source), abort_invalid=True)
+    except PoFileError as exc:
+        what = str(exc).removesuffix(f" on {exc.lineno}")  # Babel counts lines from 0
+        raise TranslationError(
+            f"{path}:{exc.lineno + 1}: not a valid .po file: {what} in {exc.line.strip()!r} "
+            '(each entry is msgid "..." then msgstr "...", every string quoted)'
+        ) from exc
     except Exception as exc:  # Babel raises several kinds for a malformed file
-        raise TranslationError(f"{path}: cannot be read: {exc}") from exc
+        raise TranslationError(f"{path}:1: cannot be read: {exc}") from exc
     problems = catalog_problems(catalog, path)
     if problems:
         raise TranslationError("\n".join(problems))
-    from babel.messages.mofile import write_mo
-
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
-    if kept is not None:
-        with contextlib.suppress(OSError):
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            tmp = kept.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(cachefile.pack(buffer.getvalue()))
-            os.replace(tmp, kept)
-    buffer.seek(0)
-    return StrictTranslations(buffer, code)
+    return buffer.getvalue()
+
+
+def forget() -> None:
+    """Drop the catalogs compiled in this process: the next call compiles again."""
+    _compiled.cache_clear()
 
 
 def missing_messages(language: Language) -> set[str]:

@@ -5,8 +5,9 @@ Which pages a site has, and how each is keyed, is `builder.present.site`'s."""
 from __future__ import annotations
 
 import functools
+import gettext
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -190,7 +191,7 @@ TEMPLATE_CODE = TemplateCode()
 
 
 def _environment(
-    templates_dir: Path, language: Language = SOURCE, cache_dir: Path | None = None
+    templates_dir: Path, language: Language, lookup: gettext.NullTranslations
 ) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
@@ -203,7 +204,6 @@ def _environment(
         extensions=["jinja2.ext.i18n"],
     )
     env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them
-    lookup = translations(language, cache_dir)
 
     # Jinja's "new style" gettext: the message is safe markup, its %(name)s values are
     # escaped, and formatting always applies (so a literal percent sign is written %%).
@@ -354,20 +354,22 @@ class LanguagePages:
         templates_dir: Path = TEMPLATES_DIR,
         site_dir: Path = SITE_DIR,
         notes_memo: dict[str, str] | None = None,
-        cache_dir: Path | None = None,
+        lookup: Callable[[Language], gettext.NullTranslations] = translations,
     ) -> None:
+        """`lookup` gives a language's compiled messages (a build may keep them)."""
         self.language = language
         # An entry's notes are the same Markdown in every language: with a memo shared by
         # the languages of one process, converted once.
         self.notes_memo = notes_memo
         self.catalog = catalog
         self.config = config
-        self.env = _environment(templates_dir, language, cache_dir)
-        self.gettext = _ = translations(language, cache_dir).gettext
+        messages = lookup(language)
+        self.env = _environment(templates_dir, language, messages)
+        self.gettext = _ = messages.gettext
         self.fmt = formats(language)
         self.pages = load_pages(site_dir, language)
         self.labels = {key: _(label) for key, label in LABELS.items()}
-        self.places = place_names(catalog, language, cache_dir)
+        self.places = place_names(catalog, language, messages)
         nav = [("", _("Leaderboard"))] + [
             (slug, self.pages[slug].title)
             for slug in ("methodology", "data", "contribute", "about")
@@ -447,13 +449,13 @@ class LanguagePages:
 
 
 def place_names(
-    catalog: Catalog, language: Language, cache_dir: Path | None = None
+    catalog: Catalog, language: Language, messages: gettext.NullTranslations | None = None
 ) -> dict[str, str]:
     """English name -> name in `language` of the catalog's countries and the world (CLDR)."""
     if language == SOURCE:
         return {}
     territories = formats(language).locale.territories
-    names = {"World": translations(language, cache_dir).gettext(N_("World"))}
+    names = {"World": (messages or translations(language)).gettext(N_("World"))}
     for region in catalog.regions.values():
         if region.kind == "country" and region.key in territories:
             names[region.name] = territories[region.key]

@@ -9,6 +9,7 @@ artifact is current before calling `make`, and hands what it makes to Write.
 from __future__ import annotations
 
 import functools
+import gettext
 import io
 import json
 from collections.abc import Callable, Iterator, Sequence
@@ -24,7 +25,14 @@ from builder.entries.errors import BuildFailed
 from builder.hashing import content_key
 from builder.present import charts
 from builder.present import dataset as export
-from builder.present.i18n import LANGUAGES, SOURCE, Language, check_complete, reset_missing
+from builder.present.i18n import (
+    LANGUAGES,
+    SOURCE,
+    Language,
+    check_complete,
+    reset_missing,
+    translations,
+)
 from builder.present.pages import (
     QUALITY_RANK,
     LanguagePages,
@@ -76,7 +84,7 @@ def site_files(
     templates_dir: Path = TEMPLATES_DIR,
     site_dir: Path = SITE_DIR,
     languages: Sequence[Language] = LANGUAGES,
-    cache_dir: Path | None = None,
+    lookup: Callable[[Language], gettext.NullTranslations] = translations,
 ) -> Iterator[Artifact]:
     """Every file of the site, each made when asked for.
 
@@ -85,8 +93,7 @@ def site_files(
     `languages` makes some of them only (a build may give the others to another process).
     With `keyed`, every page gets the key of its inputs: model pages `page_key`, ranking
     pages, the rows file and the dataset the hashes of their rows and lines, the other
-    pages the site-wide inputs alone. `cache_dir`: where compiled translations are kept
-    (None: none is read).
+    pages the site-wide inputs alone. `lookup` gives a language's compiled messages.
     """
     reset_missing()
     # kept only where a second language will use it (a memo of 10,000 notes is 4 MB)
@@ -94,7 +101,7 @@ def site_files(
     pages_made: list[str] = []
     for language in languages:
         renderer = LanguagePages(
-            language, catalog, config, templates_dir, site_dir, notes_memo, cache_dir
+            language, catalog, config, templates_dir, site_dir, notes_memo, lookup
         )
         for artifact in language_files(renderer, ranked, chart_files.charts[language.code], keyed):
             if language == SOURCE:
@@ -110,7 +117,7 @@ def site_files(
         yield Artifact("robots.txt", None, _made(robots_txt(config.site_url).encode()))
     from builder.entries.json_schema import schema_text
 
-    yield Artifact("schema/entry.schema.json", None, _made(schema_text(cache_dir).encode("utf-8")))
+    yield Artifact("schema/entry.schema.json", None, _made(schema_text(catalog).encode("utf-8")))
     yield from dataset_files(ranked, keyed)
     package = export.datapackage(config.site_url, __version__)
     package_text = json.dumps(package, indent=1) + "\n"
