@@ -391,7 +391,7 @@ def test_another_epoch_changes_only_the_date(
 
 _KILLED_WITH_A_WORKER = """
 import os, signal, sys, time
-from builder.build import _pool
+from builder.workers import _pool
 
 if __name__ == "__main__":
     pool = _pool()
