@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from builder import catalog
+from builder import catalog, catalog_hardware
+from builder.catalog_rows import CatalogError
 
 # Rows whose peak FLOP/s no readable source confirmed; each note says so.
 PEAK_NOT_CONFIRMED = {
@@ -33,7 +34,7 @@ def test_every_accelerator_has_a_sourced_peak_or_says_why_not(
     for key, hw in hardware.items():
         if hw.peak_flops:
             assert hw.peak_source is not None, key
-            assert set(hw.peak_flops) <= set(catalog.PRECISIONS), key
+            assert set(hw.peak_flops) <= set(catalog_hardware.PRECISIONS), key
             assert all(1e12 <= v < 1e17 for v in hw.peak_flops.values()), key
         else:
             assert hw.peak_source is None, key
@@ -115,6 +116,6 @@ def test_a_broken_peak_or_proxy_is_located(data_copy: Path, old: str, new: str, 
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    with pytest.raises(catalog.CatalogError, match=r"hardware\.yaml:\d+: accelerators: ") as caught:
+    with pytest.raises(CatalogError, match=r"hardware\.yaml:\d+: accelerators: ") as caught:
         catalog.load_catalog()
     assert words in str(caught.value)
