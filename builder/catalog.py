@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from builder.catalog_hardware import Proxy, check_proxy, peak_flops, proxy
 from builder.catalog_rows import LOADER, CatalogError, Row, located, shown
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -46,6 +47,11 @@ class Hardware:
     measured_source: Source | None
     measured_note: str
     note: str
+    peak_flops: Mapping[str, float] = field(default_factory=dict)  # dense FLOP/s by precision
+    peak_source: Source | None = None
+    proxy: Proxy | None = None
+    chip_max_w: float | None = None  # a measured chip-only maximum: neither TDP nor system power
+    chip_max_source: Source | None = None
 
 
 @dataclass(frozen=True)
@@ -292,9 +298,15 @@ def _need(docs: Mapping[str, Doc | None], name: str) -> Doc:
 def _hardware(doc: Doc, all_sources: dict[str, Source]) -> dict[str, Hardware]:
     sources = _sources("hardware.yaml", doc)
     hardware: dict[str, Hardware] = {}
+    proxied: list[tuple[str, Row, Proxy]] = []
     for key, row in Row("hardware.yaml", (), doc).rows("accelerators"):
         tdp = row.optional("tdp_w", "a power in watts")
         measured = row.optional("measured_w", "a power in watts")
+        chip_max = row.optional("chip_max_w", "a power in watts")
+        peak = peak_flops(row)
+        lent = proxy(row)
+        if lent is not None:
+            proxied.append((key, row, lent))
         hardware[key] = Hardware(
             key=key,
             name=row.text("name"),
@@ -310,7 +322,17 @@ def _hardware(doc: Doc, all_sources: dict[str, Source]) -> dict[str, Hardware]:
             ),
             measured_note=row.text("measured_note", ""),
             note=row.text("note", ""),
+            peak_flops=peak,
+            peak_source=row.source("peak_source", sources) if peak else None,
+            proxy=lent,
+            chip_max_w=float(chip_max) if chip_max is not None else None,
+            chip_max_source=(
+                row.source("chip_max_source", sources) if chip_max is not None else None
+            ),
         )
+    powered = {k: h.tdp_w is not None or h.measured_w is not None for k, h in hardware.items()}
+    for key, row, lent in proxied:
+        check_proxy(key, row, lent, powered)
     all_sources.update(sources)
     return hardware
 
