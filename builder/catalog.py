@@ -10,7 +10,7 @@ import contextlib
 import difflib
 import functools
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,31 @@ class Hardware:
     measured_source: Source | None
     measured_note: str
     note: str
+    # Peak dense FLOP/s by precision (fp32, tf32, fp16, bf16, fp8), for compute estimates.
+    peak_flops: Mapping[str, float] = field(default_factory=dict)
+    peak_source: Source | None = None
+    # For hardware with no published power: the sibling whose power stands in for it.
+    proxy: Proxy | None = None
+
+
+@dataclass(frozen=True)
+class Proxy:
+    """Another accelerator whose power stands in for one with none published."""
+
+    hardware: str  # the key of a sibling that has a power
+    reason: str
+    widen: float = 1.0  # the sibling's power range is widened by this factor
+
+
+@dataclass(frozen=True)
+class Utilization:
+    """Model FLOP utilization a compute estimate assumes when the entry states none."""
+
+    value: float
+    low: float
+    high: float
+    sources: tuple[Source, ...]
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,12 +146,19 @@ class Catalog:
     industry_pue: PueSeries
     sources: Mapping[str, Source]
     equivalents: tuple[Equivalent, ...] = ()
+    utilization: Utilization | None = None
 
     def hardware_index(self) -> dict[str, bool]:
-        """Each accelerator's key, and whether the catalog gives a power for it."""
+        """Each accelerator's key, and whether the catalog gives a power for it (its own,
+        or a proxy's)."""
         return {
-            key: h.measured_w is not None or h.tdp_w is not None for key, h in self.hardware.items()
+            key: h.measured_w is not None or h.tdp_w is not None or h.proxy is not None
+            for key, h in self.hardware.items()
         }
+
+    def peak_index(self) -> dict[str, frozenset[str]]:
+        """Each accelerator's key, and the precisions it has a peak FLOP/s for."""
+        return {key: frozenset(h.peak_flops) for key, h in self.hardware.items()}
 
     def provider_for_cloud(self, cloud: str) -> PueSeries | None:
         """The PUE series of the provider that runs a cloud (`gcp`, `aws`, `azure`)."""
@@ -158,7 +190,7 @@ def nearest_keys(key: str, choices: list[str], n: int = 3) -> list[str]:
     return found[:n]
 
 
-CATALOG_FILES = ("hardware.yaml", "grid.yaml", "pue.yaml", "equivalents.yaml")
+CATALOG_FILES = ("hardware.yaml", "grid.yaml", "pue.yaml", "equivalents.yaml", "utilization.yaml")
 OPTIONAL_FILES = frozenset({"equivalents.yaml"})  # without it, pages show no equivalents
 
 # A parsed catalog file: its YAML as plain data (None: an optional file that is absent).
@@ -256,6 +288,16 @@ def hardware_index() -> dict[str, bool]:
 @functools.lru_cache(maxsize=4)
 def _hardware_index_of(raw: bytes) -> dict[str, bool]:
     return hardware_index_from(_parsed("hardware.yaml", raw))
+
+
+def peak_index() -> dict[str, frozenset[str]]:
+    """Hardware key -> the precisions with a peak FLOP/s: what `check` needs for estimates."""
+    doc = _parsed("hardware.yaml", _required("hardware.yaml"))
+    with _located():
+        return {
+            key: frozenset(row.data.get("peak_flops") or {})
+            for key, row in _Row("hardware.yaml", (), doc).rows("accelerators")
+        }
 
 
 def region_keys() -> frozenset[str]:
@@ -429,7 +471,9 @@ def catalog_from(docs: Mapping[str, Doc | None]) -> Catalog:
         regions = _regions(_need(docs, "grid.yaml"), sources)
         providers, industry = _pue(_need(docs, "pue.yaml"), sources)
         equivalents = _equivalents(docs.get("equivalents.yaml") or {"equivalents": {}}, sources)
+        utilization = _utilization(_need(docs, "utilization.yaml"), sources)
     return Catalog(
+        utilization=utilization,
         hardware=hardware,
         regions=regions,
         providers=providers,
@@ -467,6 +511,10 @@ def _hardware(doc: Doc, all_sources: dict[str, Source]) -> dict[str, Hardware]:
             ),
             measured_note=row.text("measured_note", ""),
             note=row.text("note", ""),
+            peak_flops={
+                str(precision): row.number(("peak_flops", precision), value, "FLOP/s")
+                for precision, value in (row.data.get("peak_flops") or {}).items()
+            },
         )
     all_sources.update(sources)
     return hardware
@@ -567,3 +615,20 @@ def _equivalents(doc: Doc, all_sources: dict[str, Source]) -> tuple[Equivalent, 
     )
     all_sources.update(sources)
     return equivalents
+
+
+def _utilization(doc: Doc, all_sources: dict[str, Source]) -> Utilization:
+    sources = _sources("utilization.yaml", doc)
+    top = _Row("utilization.yaml", (), doc)
+    for _, row in top.rows("reported", optional=True):
+        row.number(("mfu",), row.data.get("mfu"), "a utilization between 0 and 1")
+        row.source("source", sources)
+    default = top.row("default")
+    value, low, high = (
+        default.number((name,), default.data.get(name), "a utilization between 0 and 1")
+        for name in ("value", "low", "high")
+    )
+    if not 0 < low <= value <= high <= 1:
+        raise default.problem((), "expected 0 < low <= value <= high <= 1")
+    all_sources.update(sources)
+    return Utilization(value, low, high, tuple(sources.values()), default.text("note", ""))

@@ -70,6 +70,7 @@ QUALITY_RANK = {
 }
 
 INPUT_LABELS = {
+    "utilization": (N_("Model FLOP utilization"), ""),
     "accelerator_hours": (N_("Accelerator-hours"), "h"),
     "power_w": (N_("Mean power per accelerator"), "W"),
     "pue": (N_("PUE"), ""),
@@ -323,14 +324,24 @@ def formula_text(r: Result, language: Language = SOURCE) -> list[str]:
     """The formula with this model's numbers filled in, one step a line."""
     n = formats(language).number
     _ = translations(language).gettext
-    kwh = r.energy_mwh * 1000
-    lines = [
-        f"{n(r.accelerator_hours.value, 4)} h × {n(r.power_w.value, 4)} W "
-        f"÷ 1000 × PUE {n(r.pue.value, 3)} = {n(kwh, 4)} kWh "
-        f"= {n(r.energy_mwh, 4)} MWh",
-        f"{n(r.energy_mwh, 4)} MWh × {n(r.carbon_intensity.value, 3)} "
-        f"kg CO2e/kWh = {n(r.co2e_t, 4)} t CO2e",
-    ]
+    lines = []
+    hours, power, pue = r.accelerator_hours, r.power_w, r.pue
+    if hours is not None and power is not None and pue is not None and r.energy_mwh is not None:
+        lines.append(
+            f"{n(hours.value, 4)} h × {n(power.value, 4)} W "
+            f"÷ 1000 × PUE {n(pue.value, 3)} = {n(r.energy_mwh * 1000, 4)} kWh "
+            f"= {n(r.energy_mwh, 4)} MWh"
+        )
+    elif pue is not None and r.entry.reported.energy_mwh is not None:
+        lines.append(
+            f"{n(r.entry.reported.energy_mwh, 4)} MWh × PUE {n(pue.value, 3)} "
+            f"= {n(r.energy_mwh, 4)} MWh"
+        )
+    if r.energy_mwh is not None and r.carbon_intensity is not None:
+        lines.append(
+            f"{n(r.energy_mwh, 4)} MWh × {n(r.carbon_intensity.value, 3)} "
+            f"kg CO2e/kWh = {n(r.co2e_t, 4)} t CO2e"
+        )
     if r.net_co2e_t is not None and r.net_carbon_intensity is not None:
         lines.append(
             _("%(mwh)s MWh × %(intensity)s kg CO2e/kWh (net) = %(co2e)s t CO2e net")
@@ -440,7 +451,7 @@ class LanguagePages:
             notes_html=Markup(notes_html),
             formula=formula_text(r, self.language),
             inputs=[(i, i.explain(self.gettext, self.fmt.value, self.places)) for i in r.inputs],
-            hardware=self.catalog.hardware[r.entry.training.hardware],
+            hardware=self.catalog.hardware.get(r.entry.training.hardware or ""),
             rank_svg=charts.rank_strip(
                 r, rank, total, relroot(self.language.prefix + path), self.language
             ),

@@ -38,7 +38,7 @@ def summarize(r: Result, key: str, chart: str = "", export: str = "") -> Summary
         e.path,
         r.co2e_t,
         e.organization,
-        e.training.hardware,
+        e.training.hardware or "",
         e.domain,
         e.released_year,
         key,
