@@ -171,6 +171,13 @@ def _given(children: Mapping[str, Node]) -> dict[str, Any]:
     return given
 
 
+def _inside_other(dotted: str, given: Mapping[str, Any]) -> bool:
+    """Whether a dotted key's object is given as something else than a mapping (then its
+    own error says so, and the rules over its keys wait until it is fixed)."""
+    head, dot, _ = dotted.partition(".")
+    return bool(dot) and head in given and not isinstance(given[head], dict)
+
+
 def _node_at(node: Node, dotted: str) -> Node:
     """The node of a dotted key below `node`, or the nearest mapping above it."""
     for part in dotted.split("."):
@@ -197,8 +204,10 @@ def _check_across(
     broken: set[str] = set()
     for rule in spec.rules:
         keys_read = rule_keys(rule)
-        if keys_read & broken:
+        if keys_read & broken or any(_inside_other(name, given) for name in keys_read):
             continue
+        if any("." in name for name in keys_read) and keys_read & {e.field for e in out.errors}:
+            continue  # a rule across objects waits until the keys it reads are fixed
         problem = _broken_rule(rule, given, catalogs)
         if problem is not None:
             at, field_name, message, hint = problem
