@@ -14,9 +14,9 @@ if TYPE_CHECKING:
     from builder.catalog import Catalog
 
 from builder.entries.schema import (
+    BASES,
     ENTRY,
     FORMAT_VERSION,
-    BASES,
     AnyOf,
     Excludes,
     Field,
