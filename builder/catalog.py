@@ -1,29 +1,24 @@
 """Reference catalogs shipped in builder/data: hardware, grid carbon intensity, PUE.
 
 Every row names a source; the methodology page renders these tables with their
-citations, and the formula's defaults come only from here.
+citations, and the formula's defaults come only from here. The rows of each file are
+read through builder/catalog_rows.py, which locates what is wrong in them.
 """
 
 from __future__ import annotations
 
-import contextlib
-import difflib
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from builder.entries.errors import ProjectFileInvalid
+from builder.catalog_rows import LOADER, CatalogError, Row, located, shown
+from builder.utilization import Utilization, utilization_from
 
 DATA_DIR = Path(__file__).parent / "data"
-
-try:
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
 
 
 @dataclass(frozen=True)
@@ -66,17 +61,6 @@ class Proxy:
     hardware: str  # the key of a sibling that has a power
     reason: str
     widen: float = 1.0  # the sibling's power range is widened by this factor
-
-
-@dataclass(frozen=True)
-class Utilization:
-    """Model FLOP utilization a compute estimate assumes when the entry states none."""
-
-    value: float
-    low: float
-    high: float
-    sources: tuple[Source, ...]
-    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -179,43 +163,11 @@ class Catalog:
 _KIND_ORDER = {"world": 0, "country": 1, "us-state": 2, "cloud-region": 3}
 
 
-def nearest_keys(key: str, choices: list[str], n: int = 3) -> list[str]:
-    """Closest catalog keys to a mistyped one, for 'did you mean' hints: prefixes first."""
-    folded = key.casefold()
-    found = [c for c in sorted(choices) if c.casefold().startswith(folded)][:n]
-    by_fold = {c.casefold(): c for c in choices}
-    for match in difflib.get_close_matches(folded, list(by_fold), n=n, cutoff=0.5):
-        if by_fold[match] not in found:
-            found.append(by_fold[match])
-    return found[:n]
-
-
 CATALOG_FILES = ("hardware.yaml", "grid.yaml", "pue.yaml", "equivalents.yaml", "utilization.yaml")
 OPTIONAL_FILES = frozenset({"equivalents.yaml"})  # without it, pages show no equivalents
 
 # A parsed catalog file: its YAML as plain data (None: an optional file that is absent).
 Doc = Mapping[str, Any]
-
-
-class CatalogError(ProjectFileInvalid):
-    """A catalog file that cannot be used: `file:line: what is wrong (what to do)`."""
-
-
-class _Problem(Exception):
-    """What is wrong at `at` (the keys from the top of `file` down); located to a line
-    only when raised, since the fast parse keeps no lines."""
-
-    def __init__(self, file: str, at: tuple[object, ...], message: str) -> None:
-        super().__init__(message)
-        self.file, self.at, self.message = file, at, message
-
-
-def shown(path: Path) -> str:
-    """A file's path as errors name it: relative to the working folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (OSError, ValueError):
-        return str(path)
 
 
 def read_file(name: str) -> bytes | None:
@@ -236,7 +188,7 @@ def parse_file(name: str, raw: bytes) -> dict[str, Any]:
     or not a mapping of sections."""
     where = shown(DATA_DIR / name)
     try:
-        data = yaml.load(raw, Loader=_Loader)
+        data = yaml.load(raw, Loader=LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         context = ""
@@ -293,10 +245,10 @@ def _hardware_index_of(raw: bytes) -> dict[str, bool]:
 def peak_index() -> dict[str, frozenset[str]]:
     """Hardware key -> the precisions with a peak FLOP/s: what `check` needs for estimates."""
     doc = _parsed("hardware.yaml", _required("hardware.yaml"))
-    with _located():
+    with located(DATA_DIR):
         return {
-            key: frozenset(row.data.get("peak_flops") or {})
-            for key, row in _Row("hardware.yaml", (), doc).rows("accelerators")
+            key: frozenset(str(p) for p in row.data.get("peak_tflops") or {})
+            for key, row in Row("hardware.yaml", (), doc).rows("accelerators")
         }
 
 
@@ -316,126 +268,7 @@ def forget() -> None:
         memo.cache_clear()
 
 
-# --- from parsed files to values, each problem located to its line ------------------------
-
-
-@contextlib.contextmanager
-def _located() -> Iterator[None]:
-    try:
-        yield
-    except _Problem as problem:
-        raise CatalogError(_locate(problem)) from None
-
-
-def _locate(problem: _Problem) -> str:
-    """`file:line: keys: message`, the line found by composing the file's YAML again
-    (slow, but only when something is wrong)."""
-    path = DATA_DIR / problem.file
-    line = 1
-    try:
-        node: yaml.Node | None = yaml.compose(path.read_bytes(), Loader=_Loader)
-    except (OSError, yaml.YAMLError):
-        node = None
-    for key in problem.at:
-        if isinstance(node, yaml.MappingNode):
-            found = next((kv for kv in node.value if kv[0].value == str(key)), None)
-            if found is None:
-                break
-            line, node = found[0].start_mark.line + 1, found[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-            line = node.start_mark.line + 1
-        else:
-            break
-    keys = "".join(f"{key}: " for key in problem.at)
-    return f"{shown(path)}:{line}: {keys}{problem.message}"
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return repr(value)
-
-
-class _Row:
-    """One mapping in a catalog file and where it is, so that what is wrong in it can
-    be located."""
-
-    def __init__(self, file: str, at: tuple[object, ...], data: object) -> None:
-        if not isinstance(data, dict):
-            raise _Problem(file, at, f"expected a mapping of fields, not {_kind(data)}")
-        self.file, self.at, self.data = file, at, data
-
-    def problem(self, keys: tuple[object, ...], message: str) -> _Problem:
-        """What is wrong at `keys` below this row (none: the row itself)."""
-        return _Problem(self.file, (*self.at, *keys), message)
-
-    def text(self, field: str, default: str | None = None) -> str:
-        value = self.data.get(field)
-        if value is None:
-            if default is None:
-                raise self.problem((), f"missing '{field}' (add `{field}:` to it)")
-            return default
-        if isinstance(value, (dict, list)):
-            raise self.problem((field,), f"expected text, not {_kind(value)}")
-        return str(value)
-
-    def optional_text(self, field: str) -> str | None:
-        return self.text(field) if self.data.get(field) is not None else None
-
-    def number(self, keys: tuple[object, ...], value: object, what: str = "a number") -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.problem(keys, f"expected {what}, not {_kind(value)}")
-        return float(value)
-
-    def optional(self, field: str, what: str = "a number") -> Any:
-        """A number given as it is written (int or float), or None."""
-        value = self.data.get(field)
-        if value is not None:
-            self.number((field,), value, what)
-        return value
-
-    def row(self, field: str) -> _Row:
-        if field not in self.data:
-            raise self.problem((), f"missing '{field}:'")
-        return _Row(self.file, (*self.at, field), self.data[field])
-
-    def rows(self, field: str, optional: bool = False) -> Iterator[tuple[str, _Row]]:
-        if optional and self.data.get(field) is None:
-            return
-        table = self.row(field)
-        for key, value in table.data.items():
-            yield str(key), _Row(self.file, (*table.at, key), value)
-
-    def by_year(self, field: str) -> dict[int, Any]:
-        """A mapping of years to values as given (checked by the caller)."""
-        table = self.row(field)
-        years: dict[int, Any] = {}
-        for year, value in table.data.items():
-            if isinstance(year, bool) or not str(year).isdigit():
-                raise table.problem((year,), f"expected a year such as 2021, not {year!r}")
-            years[int(year)] = value
-        return years
-
-    def texts(self, field: str) -> tuple[str, ...]:
-        value = self.data.get(field) or []
-        if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
-            raise self.problem((field,), "expected a list of names, such as [a, b]")
-        return tuple(value)
-
-    def source(self, field: str, sources: Mapping[str, Source], key: object = None) -> Source:
-        key = self.data.get(field) if key is None else key
-        if key is None:
-            raise self.problem((), f"missing '{field}' (the key of a row under sources:)")
-        if str(key) not in sources:
-            near = nearest_keys(str(key), list(sources))
-            hint = f"did you mean {', '.join(near)}? " if near else ""
-            raise self.problem(
-                (field,), f"'{key}' is not defined under sources: ({hint}or add it there)"
-            )
-        return sources[str(key)]
+# --- from parsed files to values, each problem located to its line (builder.catalog_rows) ---
 
 
 def _sources(file: str, doc: Doc) -> dict[str, Source]:
@@ -443,29 +276,29 @@ def _sources(file: str, doc: Doc) -> dict[str, Source]:
         key: Source(
             key=key, title=row.text("title"), url=row.text("url"), licence=row.text("licence", "")
         )
-        for key, row in _Row(file, (), doc).rows("sources", optional=True)
+        for key, row in Row(file, (), doc).rows("sources", optional=True)
     }
 
 
 def hardware_index_from(doc: Doc) -> dict[str, bool]:
     """What `hardware_index` gives, of a parsed hardware.yaml."""
-    with _located():
+    with located(DATA_DIR):
         return {
-            key: row.data.get("measured_w") is not None or row.data.get("tdp_w") is not None
-            for key, row in _Row("hardware.yaml", (), doc).rows("accelerators")
+            key: any(row.data.get(k) is not None for k in ("measured_w", "tdp_w", "proxy"))
+            for key, row in Row("hardware.yaml", (), doc).rows("accelerators")
         }
 
 
 def region_keys_from(doc: Doc) -> frozenset[str]:
     """What `region_keys` gives, of a parsed grid.yaml."""
-    with _located():
-        return frozenset(key for key, _ in _Row("grid.yaml", (), doc).rows("regions"))
+    with located(DATA_DIR):
+        return frozenset(key for key, _ in Row("grid.yaml", (), doc).rows("regions"))
 
 
 def catalog_from(docs: Mapping[str, Doc | None]) -> Catalog:
     """The Catalog of parsed catalog files (by name; None: an optional file is absent);
     CatalogError, located, for what cannot be used."""
-    with _located():
+    with located(DATA_DIR):
         sources: dict[str, Source] = {}
         hardware = _hardware(_need(docs, "hardware.yaml"), sources)
         regions = _regions(_need(docs, "grid.yaml"), sources)
@@ -493,7 +326,7 @@ def _need(docs: Mapping[str, Doc | None], name: str) -> Doc:
 def _hardware(doc: Doc, all_sources: dict[str, Source]) -> dict[str, Hardware]:
     sources = _sources("hardware.yaml", doc)
     hardware: dict[str, Hardware] = {}
-    for key, row in _Row("hardware.yaml", (), doc).rows("accelerators"):
+    for key, row in Row("hardware.yaml", (), doc).rows("accelerators"):
         tdp = row.optional("tdp_w", "a power in watts")
         measured = row.optional("measured_w", "a power in watts")
         hardware[key] = Hardware(
@@ -512,8 +345,8 @@ def _hardware(doc: Doc, all_sources: dict[str, Source]) -> dict[str, Hardware]:
             measured_note=row.text("measured_note", ""),
             note=row.text("note", ""),
             peak_flops={
-                str(precision): row.number(("peak_flops", precision), value, "FLOP/s")
-                for precision, value in (row.data.get("peak_flops") or {}).items()
+                str(precision): 1e12 * row.number(("peak_tflops", precision), value, "TFLOPS")
+                for precision, value in (row.data.get("peak_tflops") or {}).items()
             },
         )
     all_sources.update(sources)
@@ -523,8 +356,8 @@ def _hardware(doc: Doc, all_sources: dict[str, Source]) -> dict[str, Hardware]:
 def _regions(doc: Doc, all_sources: dict[str, Source]) -> dict[str, Region]:
     sources = _sources("grid.yaml", doc)
     regions: dict[str, Region] = {}
-    borrowed: list[tuple[str, _Row]] = []
-    for key, row in _Row("grid.yaml", (), doc).rows("regions"):
+    borrowed: list[tuple[str, Row]] = []
+    for key, row in Row("grid.yaml", (), doc).rows("regions"):
         values = {}
         if row.data.get("kg_per_kwh") is not None:
             for year, value in row.by_year("kg_per_kwh").items():
@@ -564,7 +397,7 @@ def _regions(doc: Doc, all_sources: dict[str, Source]) -> dict[str, Region]:
     return dict(sorted(regions.items(), key=lambda kv: (_KIND_ORDER.get(kv[1].kind, 9), kv[0])))
 
 
-def _series(key: str, row: _Row, sources: Mapping[str, Source]) -> PueSeries:
+def _series(key: str, row: Row, sources: Mapping[str, Source]) -> PueSeries:
     pue = {
         year: row.number(("pue", year), value, "a PUE such as 1.1")
         for year, value in sorted(row.by_year("pue").items())
@@ -591,7 +424,7 @@ def _series(key: str, row: _Row, sources: Mapping[str, Source]) -> PueSeries:
 
 def _pue(doc: Doc, all_sources: dict[str, Source]) -> tuple[dict[str, PueSeries], PueSeries]:
     sources = _sources("pue.yaml", doc)
-    top = _Row("pue.yaml", (), doc)
+    top = Row("pue.yaml", (), doc)
     providers = {key: _series(key, row, sources) for key, row in top.rows("providers")}
     industry = _series("industry", top.row("industry"), sources)
     all_sources.update(sources)
@@ -611,7 +444,7 @@ def _equivalents(doc: Doc, all_sources: dict[str, Source]) -> tuple[Equivalent, 
             locator=row.text("locator", ""),
             note=row.text("note", ""),
         )
-        for key, row in _Row("equivalents.yaml", (), doc).rows("equivalents")
+        for key, row in Row("equivalents.yaml", (), doc).rows("equivalents")
     )
     all_sources.update(sources)
     return equivalents
@@ -619,16 +452,5 @@ def _equivalents(doc: Doc, all_sources: dict[str, Source]) -> tuple[Equivalent, 
 
 def _utilization(doc: Doc, all_sources: dict[str, Source]) -> Utilization:
     sources = _sources("utilization.yaml", doc)
-    top = _Row("utilization.yaml", (), doc)
-    for _, row in top.rows("reported", optional=True):
-        row.number(("mfu",), row.data.get("mfu"), "a utilization between 0 and 1")
-        row.source("source", sources)
-    default = top.row("default")
-    value, low, high = (
-        default.number((name,), default.data.get(name), "a utilization between 0 and 1")
-        for name in ("value", "low", "high")
-    )
-    if not 0 < low <= value <= high <= 1:
-        raise default.problem((), "expected 0 < low <= value <= high <= 1")
     all_sources.update(sources)
-    return Utilization(value, low, high, tuple(sources.values()), default.text("note", ""))
+    return utilization_from(Row("utilization.yaml", (), doc), sources)

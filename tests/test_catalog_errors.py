@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from builder import catalog
+from builder.catalog_rows import CatalogError
 from builder.entries.errors import BuildFailed
 from builder.incremental import memo
 from builder.present import i18n
@@ -75,7 +76,7 @@ def test_a_catalog_parsed_before_is_still_checked(data_copy: Path, tmp_path: Pat
     memo.load_catalog(cache)
     line = _break(data_copy / "grid.yaml", "    source: owid-energy", "    source: owid")
     memo.forget()
-    with pytest.raises(catalog.CatalogError, match=rf"grid\.yaml:{line}: regions: WORLD: source"):
+    with pytest.raises(CatalogError, match=rf"grid\.yaml:{line}: regions: WORLD: source"):
         memo.load_catalog(cache)
 
 

@@ -169,7 +169,7 @@ def test_a_result_survives_its_plain_form() -> None:
     from builder.catalog import load_catalog
     from builder.compute import compute_results
     from builder.entries.gather import check_paths
-    from builder.incremental.cache import result_from_plain, result_to_plain
+    from builder.incremental.plain import result_from_plain, result_to_plain
 
     entries, errors = check_paths([ENTRIES])
     assert not errors
@@ -184,7 +184,8 @@ def test_a_plain_form_of_another_shape_is_refused() -> None:
     from builder.catalog import load_catalog
     from builder.compute import compute_result
     from builder.entries.gather import check_paths
-    from builder.incremental.cache import Damaged, result_from_plain, result_to_plain
+    from builder.incremental.cachefile import Damaged
+    from builder.incremental.plain import result_from_plain, result_to_plain
 
     entries, _ = check_paths([ENTRIES / SAMPLE[0]])
     plain = result_to_plain(compute_result(entries[0], load_catalog()))

@@ -122,6 +122,47 @@ def check_id(entry_id_: str, path: str) -> EntryError | None:
     return None
 
 
+def _text_of(data: bytes, size: int, shown: str) -> str | EntryError:
+    """An entry file's bytes (`size` of them on disk) as text, or why they are not entry
+    text: over the size limit, a byte-order mark, NUL bytes, or not UTF-8."""
+    if len(data) > MAX_FILE_BYTES:
+        return EntryError(
+            shown,
+            1,
+            1,
+            "",
+            f"file is {max(size, len(data)):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",
+            "shorten the notes; link to long material instead",
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        return EntryError(
+            shown, 1, 1, "", "file starts with a byte-order mark", "save it as UTF-8 without BOM"
+        )
+    if b"\x00" in data:
+        return EntryError(
+            shown,
+            1,
+            1,
+            "",
+            "file contains NUL bytes; it looks binary",
+            "entries are UTF-8 YAML text",
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # Counted in characters and line breaks as for every other message, not in bytes.
+        before = data[: exc.start].decode("utf-8", errors="replace")
+        line, col = _position(before, len(before))
+        return EntryError(
+            shown,
+            line,
+            col,
+            "",
+            f"invalid UTF-8 byte 0x{data[exc.start]:02x}",
+            "save the file as UTF-8",
+        )
+
+
 def read_entry(
     path: Path, root: Path, display: str | None = None, data: bytes | None = None
 ) -> RawEntry | EntryError:
@@ -160,42 +201,9 @@ def read_entry(
         size = path.stat().st_size if len(data) > MAX_FILE_BYTES else len(data)
     except OSError as exc:
         return EntryError(shown, 1, 1, "", f"cannot read the file: {exc.strerror}")
-    if len(data) > MAX_FILE_BYTES:
-        return EntryError(
-            shown,
-            1,
-            1,
-            "",
-            f"file is {max(size, len(data)):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",
-            "shorten the notes; link to long material instead",
-        )
-    if data.startswith(b"\xef\xbb\xbf"):
-        return EntryError(
-            shown, 1, 1, "", "file starts with a byte-order mark", "save it as UTF-8 without BOM"
-        )
-    if b"\x00" in data:
-        return EntryError(
-            shown,
-            1,
-            1,
-            "",
-            "file contains NUL bytes; it looks binary",
-            "entries are UTF-8 YAML text",
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # Counted in characters and line breaks as for every other message, not in bytes.
-        before = data[: exc.start].decode("utf-8", errors="replace")
-        line, col = _position(before, len(before))
-        return EntryError(
-            shown,
-            line,
-            col,
-            "",
-            f"invalid UTF-8 byte 0x{data[exc.start]:02x}",
-            "save the file as UTF-8",
-        )
+    text = _text_of(data, size, shown)
+    if isinstance(text, EntryError):
+        return text
     bad_id = check_id(id_, shown)
     if bad_id is not None:
         return bad_id

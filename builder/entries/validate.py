@@ -264,7 +264,7 @@ def _broken_rule(
 
 def _catalog_hint(value: str, keys: list[str], catalog_file: str) -> str:
     """'did you mean ...?' with the nearest catalog keys, or where the keys are listed."""
-    from builder.catalog import nearest_keys
+    from builder.catalog_rows import nearest_keys
 
     near = nearest_keys(value, keys)
     return (

@@ -23,25 +23,23 @@ for a cold build.
 The cache is data, never code: every file holds plain values (marshal of numbers,
 strings, tuples, lists and dicts, or text), behind a header with the format's version
 and a checksum of the payload, and each value's shape is checked before use; results
-are kept as plain tuples (`result_to_plain`) and made again from them. Nothing read
-from the cache is unpickled or executed. A file that is damaged, of another format or
-of the wrong shape is ignored with a warning on stderr, and what it held is made again.
+are kept as plain tuples and made again from them (see `builder.incremental.plain`).
+Nothing read from the cache is unpickled or executed. A file that is damaged, of another
+format or of the wrong shape is ignored with a warning on stderr, and what it held is
+made again.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import hashlib
 import marshal
 import os
 import shutil
 import sys
-import types
-import typing
 import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +49,7 @@ from builder.config import PACKAGE_DIR, SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.entries.model import Result
 from builder.hashing import content_key
 from builder.incremental.cachefile import FORMAT, Damaged, pack, read, unpack, warn
+from builder.incremental.plain import Check, check_for, fail, result_from_plain, result_to_plain
 from builder.present.ranked import Summary
 from builder.write import atomic_write
 
@@ -100,128 +99,6 @@ def _read_value(path: Path) -> Any:
 
 def _write_value(path: Path, value: Any) -> None:
     atomic_write(path, pack(marshal.dumps(value)))
-
-
-# Checked conversions from plain values (as marshal gives them back) to what a build
-# uses: each raises Damaged on a value of another shape.
-Check = Callable[[Any], Any]
-
-
-def _fail(what: str) -> typing.NoReturn:
-    raise Damaged(f"a value is not {what}")
-
-
-def _check_for(tp: Any) -> Check:
-    """The checked conversion of a plain value to type `tp` (a model dataclass, a named
-    tuple, or a typing form of str, int, float, None, Literal, tuple, dict)."""
-    if tp is type(None) or tp is None:
-
-        def none(v: Any) -> Any:
-            return None if v is None else _fail("None")
-
-        return none
-    if tp is str or tp is int:
-        kind = tp
-
-        def exact(v: Any) -> Any:
-            return v if type(v) is kind else _fail(kind.__name__)
-
-        return exact
-    if tp is float:
-
-        def number(v: Any) -> Any:
-            return v if type(v) in (float, int) else _fail("a number")
-
-        return number
-    if tp is Any:
-        return lambda v: v
-    if dataclasses.is_dataclass(tp) or (isinstance(tp, type) and hasattr(tp, "_fields")):
-        hints = typing.get_type_hints(tp)
-        names = (
-            [f.name for f in dataclasses.fields(tp) if f.init]
-            if dataclasses.is_dataclass(tp)
-            else list(tp._fields)
-        )
-        checks = [_check_for(hints[name]) for name in names]
-        n, make = len(checks), typing.cast(Any, tp)
-
-        def record(v: Any) -> Any:
-            if type(v) is not tuple or len(v) != n:
-                _fail(make.__name__)
-            return make(*[c(x) for c, x in zip(checks, v, strict=True)])
-
-        return record
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if origin is typing.Literal:
-        allowed = set(args)
-
-        def literal(v: Any) -> Any:
-            return v if type(v) is str and v in allowed else _fail(f"one of {sorted(allowed)}")
-
-        return literal
-    if origin in (typing.Union, types.UnionType):
-        options = [_check_for(a) for a in args]
-
-        def union(v: Any) -> Any:
-            for option in options:
-                with contextlib.suppress(Damaged):
-                    return option(v)
-            _fail(str(tp))
-
-        return union
-    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        item = _check_for(args[0])
-
-        def items(v: Any) -> Any:
-            return tuple(item(x) for x in v) if type(v) is tuple else _fail("a tuple")
-
-        return items
-    if origin is tuple:
-        parts = [_check_for(a) for a in args]
-
-        def fixed(v: Any) -> Any:
-            if type(v) is not tuple or len(v) != len(parts):
-                _fail(f"a tuple of {len(parts)}")
-            return tuple(c(x) for c, x in zip(parts, v, strict=True))
-
-        return fixed
-    if origin is list and args:
-        item = _check_for(args[0])
-        return lambda v: [item(x) for x in v] if type(v) is list else _fail("a list")
-    if origin in (dict, Mapping) and args:
-        key, value = _check_for(args[0]), _check_for(args[1])
-
-        def mapping(v: Any) -> Any:
-            return {key(k): value(x) for k, x in v.items()} if type(v) is dict else _fail("a dict")
-
-        return mapping
-    raise TypeError(f"no checked conversion for {tp!r}")  # a programming error
-
-
-def _plain(value: Any) -> Any:
-    """A model value as plain values: dataclasses and named tuples as tuples."""
-    if dataclasses.is_dataclass(value):
-        return tuple(_plain(getattr(value, f.name)) for f in dataclasses.fields(value))
-    if isinstance(value, tuple):
-        return tuple(_plain(x) for x in value)
-    if isinstance(value, Mapping):
-        return {k: _plain(x) for k, x in value.items()}
-    return value
-
-
-_result_check = _check_for(Result)
-
-
-def result_to_plain(result: Result) -> tuple[Any, ...]:
-    """A result as nested tuples, dicts, strings and numbers, fit for marshal."""
-    plain: tuple[Any, ...] = _plain(result)
-    return plain
-
-
-def result_from_plain(plain: Any) -> Result:
-    """The result `result_to_plain` gave `plain` for; Damaged if it is of another shape."""
-    made: Result = _result_check(plain)
-    return made
 
 
 def global_key(config: SiteConfig) -> str:
@@ -305,19 +182,19 @@ class State:
     charts: tuple[str, dict[str, list[tuple[str, str, str]]], dict[str, str]] | None = None
 
 
-_record_check = _check_for(tuple[Any, dict[str, str], tuple[str, str]])
-_files_check = _check_for(dict[str, tuple[tuple[int, int, int, int, int] | None, str]])
-_outputs_check = _check_for(dict[str, tuple[str, int, int, int]])
-_charts_check = _check_for(tuple[str, dict[str, list[tuple[str, str, str]]], dict[str, str]] | None)
-_summary_check = _check_for(Summary)
-_rows_check = _check_for(dict[str, str])
-_shards_check = _check_for(dict[int, tuple[int, int, int, int, int]])
+_record_check = check_for(tuple[Any, dict[str, str], tuple[str, str]])
+_files_check = check_for(dict[str, tuple[tuple[int, int, int, int, int] | None, str]])
+_outputs_check = check_for(dict[str, tuple[str, int, int, int]])
+_charts_check = check_for(tuple[str, dict[str, list[tuple[str, str, str]]], dict[str, str]] | None)
+_summary_check = check_for(Summary)
+_rows_check = check_for(dict[str, str])
+_shards_check = check_for(dict[int, tuple[int, int, int, int, int]])
 
 
 def _indexed(value: Any) -> Indexed:
     """An index entry, checked: the hash of the file, its summary, its rows' hashes."""
     if type(value) is not tuple or len(value) != 3 or type(value[0]) is not str:
-        _fail("an index entry")
+        fail("an index entry")
     return (value[0], tuple(_summary_check(value[1])), _rows_check(value[2]))
 
 
@@ -354,10 +231,10 @@ class Records:
                     value = _read_value(path)
                     if type(value) is tuple and len(value) == 2 and value[0] == self.key:
                         if type(value[1]) is not dict:
-                            _fail("a dict of records")
+                            fail("a dict of records")
                         for k, plain in value[1].items():
                             if type(k) is not str:
-                                _fail("a record's key")
+                                fail("a record's key")
                             result, rows, lines = _record_check(plain)
                             found[k] = (result_from_plain(result), rows, lines)
             except Damaged as exc:
@@ -425,7 +302,7 @@ class BuildCache:
         try:
             found = _read_value(path)
             if type(found) is not tuple or len(found) != 2:
-                return None if found is None else _fail("a keyed value")
+                return None if found is None else fail("a keyed value")
             key, value = found
             return check(value) if key == self.key else None
         except Damaged as exc:
@@ -447,13 +324,13 @@ class BuildCache:
         files = self._load(FILES, _files_check)
         if files is not None:
             state.files = files
-        output = self._load(OUTPUT, _check_for(tuple[str, Any, Any]))
+        output = self._load(OUTPUT, check_for(tuple[str, Any, Any]))
         if output is not None:
             outputs = self._load_part(output[1], _outputs_check, OUTPUT)
             charts = self._load_part(output[2], _charts_check, OUTPUT)
             if outputs is not None:
                 state.out, state.outputs, state.charts = output[0], outputs, charts
-        index = self._load(INDEX, _check_for(tuple[dict[str, Any], Any]))
+        index = self._load(INDEX, check_for(tuple[dict[str, Any], Any]))
         shards = self._load_part(index[1], _shards_check, INDEX) if index else None
         if index is not None and shards is not None:
             entries = index[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -112,34 +112,65 @@ def domain_labels(language: Language) -> dict[str, str]:
     return {key: _(key) for key in CHART_DOMAINS}
 
 
+@dataclass(frozen=True)
+class _Shared:
+    """What the site-wide charts share in one language."""
+
+    gettext: Callable[[str], str]
+    rows: Any  # the named data the rows are injected into
+    color: Any  # each model's colour: its domain
+    who: list[Any]  # the tooltips that name a model
+
+
 def spec_templates(language: Language = SOURCE) -> dict[str, dict[str, Any]]:
     """The three chart specs without data (Altair -> Vega-Lite); rows are injected later."""
     import altair as alt
 
     _ = translations(language).gettext
     labels = domain_labels(language)
-    rows = alt.NamedData(name="rows")
-    color = alt.Color(
-        "domain:N",
-        title=_("Domain"),
-        scale=alt.Scale(domain=[labels[d] for d in CHART_DOMAINS], scheme="tableau10"),
+    shared = _Shared(
+        gettext=_,
+        rows=alt.NamedData(name="rows"),
+        color=alt.Color(
+            "domain:N",
+            title=_("Domain"),
+            scale=alt.Scale(domain=[labels[d] for d in CHART_DOMAINS], scheme="tableau10"),
+        ),
+        who=[
+            alt.Tooltip("name:N", title=_("Model")),
+            alt.Tooltip("organization:N", title=_("Organization")),
+        ],
     )
-    who = [
-        alt.Tooltip("name:N", title=_("Model")),
-        alt.Tooltip("organization:N", title=_("Organization")),
-    ]
+    by_date = _co2e_by_date(shared)
+    by_flops = _energy_vs_compute(shared)
+    top = _top_emitters(shared)
+    return {
+        "co2e-by-date": by_date.to_dict(validate=False),
+        "energy-vs-compute": by_flops.to_dict(validate=False),
+        "top-emitters": top.to_dict(validate=False),
+    }
 
-    def scatter(x: Any, y: Any, tooltips: list[Any]) -> Any:
-        """A log-scale scatter plot of models, coloured by domain, each point a link."""
-        return (
-            alt.Chart(rows)
-            .mark_circle(size=70, opacity=0.85, cursor="pointer")
-            .encode(x=x, y=y, color=color, href="url:N", tooltip=[*who, *tooltips])
-            .properties(width="container", height=340)
-            .configure(**_base_config())
-        )
 
-    by_date = scatter(
+def _scatter(shared: _Shared, x: Any, y: Any, tooltips: list[Any]) -> Any:
+    """A log-scale scatter plot of models, coloured by domain, each point a link."""
+    import altair as alt
+
+    return (
+        alt.Chart(shared.rows)
+        .mark_circle(size=70, opacity=0.85, cursor="pointer")
+        .encode(x=x, y=y, color=shared.color, href="url:N", tooltip=[*shared.who, *tooltips])
+        .properties(width="container", height=340)
+        .configure(**_base_config())
+    )
+
+
+def _co2e_by_date(shared: _Shared) -> Any:
+    """Training emissions against release date."""
+    import altair as alt
+
+    _ = shared.gettext
+    return _scatter(
+        shared,
         alt.X("released:T", title=_("Release date"), axis=alt.Axis(format="%Y")),
         alt.Y(
             "co2e_t:Q",
@@ -151,7 +182,15 @@ def spec_templates(language: Language = SOURCE) -> dict[str, dict[str, Any]]:
             alt.Tooltip("co2e_t:Q", title=_("t CO2e"), format=f",.{SHOWN_DIGITS}~r"),
         ],
     )
-    by_flops = scatter(
+
+
+def _energy_vs_compute(shared: _Shared) -> Any:
+    """Training energy against training compute."""
+    import altair as alt
+
+    _ = shared.gettext
+    return _scatter(
+        shared,
         alt.X(
             "flops:Q",
             title=_("Training compute (FLOP, log scale)"),
@@ -168,12 +207,19 @@ def spec_templates(language: Language = SOURCE) -> dict[str, dict[str, Any]]:
             alt.Tooltip("energy_mwh:Q", title=_("MWh"), format=f",.{SHOWN_DIGITS}~r"),
         ],
     )
-    base = alt.Chart(rows).encode(
+
+
+def _top_emitters(shared: _Shared) -> Any:
+    """The largest emitters as bars, each with its range as a rule."""
+    import altair as alt
+
+    _ = shared.gettext
+    base = alt.Chart(shared.rows).encode(
         # Rows arrive largest first; sort=None keeps that order in both layers.
         y=alt.Y("name:N", title=None, sort=None),
         href="url:N",
         tooltip=[
-            *who,
+            *shared.who,
             alt.Tooltip("co2e_t:Q", title=_("t CO2e"), format=f",.{SHOWN_DIGITS}~r"),
             alt.Tooltip("co2e_low:Q", title=_("low"), format=f",.{SHOWN_DIGITS}~r"),
             alt.Tooltip("co2e_high:Q", title=_("high"), format=f",.{SHOWN_DIGITS}~r"),
@@ -185,16 +231,11 @@ def spec_templates(language: Language = SOURCE) -> dict[str, dict[str, Any]]:
     ranges = base.mark_rule(color="#1b1e1c", strokeWidth=1.5).encode(
         x="co2e_low:Q", x2="co2e_high:Q"
     )
-    top = (
+    return (
         alt.layer(bars, ranges)
         .properties(width="container", height=TOP_EMITTERS * 22)
         .configure(**_base_config())
     )
-    return {
-        "co2e-by-date": by_date.to_dict(validate=False),
-        "energy-vs-compute": by_flops.to_dict(validate=False),
-        "top-emitters": top.to_dict(validate=False),
-    }
 
 
 def build_charts(
