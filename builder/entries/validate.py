@@ -19,8 +19,8 @@ from builder.entries.model import (
     Reported,
     SourceRef,
     Training,
-    entry_basis,
     estimate_precision,
+    given_keys,
 )
 from builder.entries.schema import (
     CATALOG_FILES,
@@ -302,7 +302,8 @@ def validate_entry(
 def _check_peak(root: Node, entry: Entry, peak_index: PeakLookup, out: Collector) -> None:
     """A compute estimate needs the hardware's peak FLOP/s at the precision it assumes."""
     t = entry.training
-    if entry_basis(entry) != "compute-estimate" or t.hardware is None:
+    # derive_basis, not entry_basis: a declaration without the basis rule lets none through
+    if derive_basis(given_keys(entry)) != "compute-estimate" or t.hardware is None:
         return
     peaks = peak_index().get(t.hardware, frozenset())
     precision = estimate_precision(t.precision, peaks)
