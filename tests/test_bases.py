@@ -16,6 +16,7 @@ from builder.entries.errors import EntriesInvalid
 from builder.entries.gather import check_files, check_paths, collect
 from builder.entries.model import Result
 from builder.entries.plausibility import check_bounds
+from builder.present.pages import formula_text
 from builder.present.ranked import Summary
 from builder.utilization import Utilization
 
@@ -263,4 +264,18 @@ def test_a_chain_through_an_entry_kept_from_an_earlier_build_is_refused(tmp_path
         check_files([(os.fspath(a), None)], others=kept)
     assert [(e.field, e.message) for e in caught.value.errors] == [
         ("training.same_run_as", "names 'lab/b', which itself reuses the run of 'lab/c'")
+    ]
+
+
+def test_the_formula_shown_starts_where_the_basis_enters(results: dict[str, Result]) -> None:
+    assert formula_text(results["lab/reported-co2e-only"]) == ["30 t CO2e, as reported"]
+    assert formula_text(results["lab/reported-co2e"]) == ["30 t CO2e ÷ 0.3 kg CO2e/kWh = 100 MWh"]
+    assert formula_text(results["lab/reported-energy"]) == [
+        "100 MWh × PUE 1.1 = 110 MWh",
+        "110 MWh × 0.5 kg CO2e/kWh = 55 t CO2e",
+    ]
+    assert formula_text(results["lab/compute-estimate"]) == [
+        "3.60e21 FLOP ÷ (100 TFLOP/s × 0.4) ÷ 3600 s = 25,000 h",
+        "25,000 h × 400 W ÷ 1000 × PUE 1.1 = 11,000 kWh = 11 MWh",
+        "11 MWh × 0.4 kg CO2e/kWh = 4.4 t CO2e",
     ]
