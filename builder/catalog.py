@@ -17,6 +17,7 @@ import yaml
 
 from builder.catalog_hardware import Proxy, check_proxy, peak_flops, proxy
 from builder.catalog_rows import LOADER, CatalogError, Row, located, shown
+from builder.utilization import Utilization, utilization_from
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -121,12 +122,19 @@ class Catalog:
     industry_pue: PueSeries
     sources: Mapping[str, Source]
     equivalents: tuple[Equivalent, ...] = ()
+    utilization: Utilization | None = None
 
     def hardware_index(self) -> dict[str, bool]:
-        """Each accelerator's key, and whether the catalog gives a power for it."""
+        """Each accelerator's key, and whether the catalog gives a power for it (its own,
+        or a proxy's)."""
         return {
-            key: h.measured_w is not None or h.tdp_w is not None for key, h in self.hardware.items()
+            key: h.measured_w is not None or h.tdp_w is not None or h.proxy is not None
+            for key, h in self.hardware.items()
         }
+
+    def peak_index(self) -> dict[str, frozenset[str]]:
+        """Each accelerator's key, and the precisions it has a peak FLOP/s for."""
+        return {key: frozenset(h.peak_flops) for key, h in self.hardware.items()}
 
     def provider_for_cloud(self, cloud: str) -> PueSeries | None:
         """The PUE series of the provider that runs a cloud (`gcp`, `aws`, `azure`)."""
@@ -147,7 +155,7 @@ class Catalog:
 _KIND_ORDER = {"world": 0, "country": 1, "us-state": 2, "cloud-region": 3}
 
 
-CATALOG_FILES = ("hardware.yaml", "grid.yaml", "pue.yaml", "equivalents.yaml")
+CATALOG_FILES = ("hardware.yaml", "grid.yaml", "pue.yaml", "equivalents.yaml", "utilization.yaml")
 OPTIONAL_FILES = frozenset({"equivalents.yaml"})  # without it, pages show no equivalents
 
 # A parsed catalog file: its YAML as plain data (None: an optional file that is absent).
@@ -226,6 +234,16 @@ def _hardware_index_of(raw: bytes) -> dict[str, bool]:
     return hardware_index_from(_parsed("hardware.yaml", raw))
 
 
+def peak_index() -> dict[str, frozenset[str]]:
+    """Hardware key -> the precisions with a peak FLOP/s: what `check` needs for estimates."""
+    doc = _parsed("hardware.yaml", _required("hardware.yaml"))
+    with located(DATA_DIR):
+        return {
+            key: frozenset(str(p) for p in row.data.get("peak_tflops") or {})
+            for key, row in Row("hardware.yaml", (), doc).rows("accelerators")
+        }
+
+
 def region_keys() -> frozenset[str]:
     """Just the grid region keys: all `check` needs."""
     return _region_keys_of(_required("grid.yaml"))
@@ -258,7 +276,7 @@ def hardware_index_from(doc: Doc) -> dict[str, bool]:
     """What `hardware_index` gives, of a parsed hardware.yaml."""
     with located(DATA_DIR):
         return {
-            key: row.data.get("measured_w") is not None or row.data.get("tdp_w") is not None
+            key: any(row.data.get(k) is not None for k in ("measured_w", "tdp_w", "proxy"))
             for key, row in Row("hardware.yaml", (), doc).rows("accelerators")
         }
 
@@ -278,7 +296,9 @@ def catalog_from(docs: Mapping[str, Doc | None]) -> Catalog:
         regions = _regions(_need(docs, "grid.yaml"), sources)
         providers, industry = _pue(_need(docs, "pue.yaml"), sources)
         equivalents = _equivalents(docs.get("equivalents.yaml") or {"equivalents": {}}, sources)
+        utilization = _utilization(_need(docs, "utilization.yaml"), sources)
     return Catalog(
+        utilization=utilization,
         hardware=hardware,
         regions=regions,
         providers=providers,
@@ -432,3 +452,9 @@ def _equivalents(doc: Doc, all_sources: dict[str, Source]) -> tuple[Equivalent, 
     )
     all_sources.update(sources)
     return equivalents
+
+
+def _utilization(doc: Doc, all_sources: dict[str, Source]) -> Utilization:
+    sources = _sources("utilization.yaml", doc)
+    all_sources.update(sources)
+    return utilization_from(Row("utilization.yaml", (), doc), sources)

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from builder import formula
 from builder.catalog import Catalog, PueSeries, Region
 from builder.conventions import N_
-from builder.entries.model import Citation, Entry, Input, Result
+from builder.entries.model import Citation, Entry, Input, Result, entry_basis, estimate_precision
 
 MEASURED_POWER_SPREAD = 0.10
 SINGLE_YEAR_SPREAD = 0.10
@@ -96,12 +96,85 @@ def resolve_accelerator_hours(entry: Entry) -> Input:
     return Input("accelerator_hours", v, v, v, "derived", basis, args=args)
 
 
+def resolve_utilization(entry: Entry, catalog: Catalog) -> Input:
+    """Model FLOP utilization: stated (taken at its word), else the catalog's default range."""
+    stated = entry.training.utilization
+    if stated is not None:
+        return Input("utilization", stated, stated, stated, "stated", STATED)
+    u = catalog.utilization
+    assert u is not None  # catalog_from requires utilization.yaml
+    src = u.sources[0]
+    return Input(
+        "utilization",
+        u.value,
+        u.low,
+        u.high,
+        "default",
+        N_("Typical model FLOP utilization of large training runs, %(low)s to %(high)s"),
+        Citation(
+            "utilization", "default", "Model FLOP utilization", src.title, src.url, src.licence
+        ),
+        args=(("low", u.low), ("high", u.high)),
+    )
+
+
+def resolve_estimated_hours(entry: Entry, catalog: Catalog) -> tuple[Input, Input]:
+    """Accelerator-hours of a compute estimate, FLOP / (peak FLOP/s x utilization) / 3600,
+    and the utilization it assumes: the fewest hours at the highest utilization."""
+    t = entry.training
+    assert t.flops is not None and t.hardware is not None
+    hw = catalog.hardware[t.hardware]
+    precision = estimate_precision(t.precision, hw.peak_flops)
+    peak = hw.peak_flops[precision]  # validate_entry guarantees the peak is there
+    u = resolve_utilization(entry, catalog)
+    lo, v, hi = (t.flops / (peak * share) / 3600 for share in (u.high, u.value, u.low))
+    src = hw.peak_source
+    citation = (
+        Citation(
+            "hardware", hw.key, f"{hw.name}, peak {precision}", src.title, src.url, src.licence
+        )
+        if src is not None
+        else None
+    )
+    hours = Input(
+        "accelerator_hours",
+        v,
+        lo,
+        hi,
+        "derived",
+        N_("%(flops)s FLOP ÷ (%(peak)s FLOP/s %(precision)s peak × utilization) ÷ 3600 s"),
+        citation,
+        args=(("flops", t.flops), ("peak", peak), ("precision", precision)),
+    )
+    return hours, u
+
+
 def resolve_power(entry: Entry, catalog: Catalog) -> Input:
     """Mean power per accelerator: stated, else measured, else datasheet TDP."""
     t = entry.training
     if t.power_w is not None:
         return Input("power_w", t.power_w, t.power_w, t.power_w, "stated", STATED)
-    hw = catalog.hardware[t.hardware]
+    assert t.hardware is not None
+    return _hardware_power(catalog, t.hardware)
+
+
+def _hardware_power(catalog: Catalog, key: str) -> Input:
+    """The catalog's power for an accelerator: measured, else TDP, else its proxy's
+    (the proxy's range widened by the proxy's factor)."""
+    hw = catalog.hardware[key]
+    if hw.measured_w is None and hw.tdp_w is None and hw.proxy is not None:
+        sibling = _hardware_power(catalog, hw.proxy.hardware)
+        widen = hw.proxy.widen
+        return Input(
+            "power_w",
+            sibling.value,
+            sibling.low / widen,
+            sibling.high * widen,
+            "default",
+            N_("%(hardware)s: power of %(proxy)s, which stands in for it"),
+            sibling.citation,
+            args=(("hardware", hw.name), ("proxy", catalog.hardware[hw.proxy.hardware].name)),
+        )
     if hw.measured_w is not None and hw.measured_source is not None:
         v = hw.measured_w
         src = hw.measured_source
@@ -247,23 +320,73 @@ def quality_of(defaults: tuple[str, ...]) -> str:
     return {0: "high", 1: "medium"}.get(len(defaults), "low")
 
 
-def compute_result(entry: Entry, catalog: Catalog) -> Result:
-    """Standardized energy and CO2e of one entry, with ranges and provenance."""
-    hours = resolve_accelerator_hours(entry)
-    power = resolve_power(entry, catalog)
+Triple = tuple[float, float, float]  # value, low, high
+
+
+def _energy(hours: Input, power: Input, pue: Input) -> Triple:
+    """Facility energy in MWh of accelerator-hours, power and PUE, with its range."""
+    lo, v, hi = (
+        formula.energy_kwh(h, p, u) / 1000.0
+        for h, p, u in (
+            (hours.low, power.low, pue.low),
+            (hours.value, power.value, pue.value),
+            (hours.high, power.high, pue.high),
+        )
+    )
+    return v, lo, hi
+
+
+def _reported_energy(entry: Entry, catalog: Catalog) -> tuple[Input | None, Triple]:
+    """The reported energy: as it is (facility), or x the PUE with its range (it)."""
+    e = entry.reported.energy_mwh
+    assert e is not None
+    if entry.reported.energy_scope != "it":
+        return None, (e, e, e)
     pue = resolve_pue(entry, catalog)
-    ci = resolve_intensity(entry, catalog)
+    return pue, (e * pue.value, e * pue.low, e * pue.high)
 
-    def figures(h: float, p: float, u: float, c: float) -> tuple[float, float]:
-        mwh = formula.energy_kwh(h, p, u) / 1000.0
-        return mwh, formula.co2e_t(mwh, c)
 
-    mwh, t_co2e = figures(hours.value, power.value, pue.value, ci.value)
-    mwh_lo, t_lo = figures(hours.low, power.low, pue.low, ci.low)
-    mwh_hi, t_hi = figures(hours.high, power.high, pue.high, ci.high)
+def _times(energy: Triple | None, ci: Input | None) -> Triple | None:
+    if energy is None or ci is None:
+        return None
+    return tuple(  # type: ignore[return-value]
+        formula.co2e_t(e, c) for e, c in zip(energy, (ci.value, ci.low, ci.high), strict=True)
+    )
+
+
+def compute_result(entry: Entry, catalog: Catalog) -> Result:
+    """Standardized energy and CO2e of one entry, with ranges and provenance, from where
+    its basis enters the chain compute -> accelerator-hours -> energy -> CO2e."""
+    basis = entry_basis(entry)
+    hours = power = pue = ci = utilization = None
+    energy: Triple | None = None
+    if basis == "hardware-time":
+        hours = resolve_accelerator_hours(entry)
+    elif basis == "compute-estimate":
+        hours, utilization = resolve_estimated_hours(entry, catalog)
+    if hours is not None:
+        power, pue = resolve_power(entry, catalog), resolve_pue(entry, catalog)
+        energy = _energy(hours, power, pue)
+    elif basis == "reported-energy":
+        pue, energy = _reported_energy(entry, catalog)
+    if basis == "reported-co2e":
+        c = entry.reported.co2e_t
+        assert c is not None
+        co2e: Triple = (c, c, c)
+        stated = entry.training.carbon_intensity
+        if stated is not None:
+            ci = resolve_intensity(entry, catalog)
+            energy = (c / stated, c / stated, c / stated)
+    else:
+        ci = resolve_intensity(entry, catalog)
+        co2e = _times(energy, ci) or (0.0, 0.0, 0.0)
     net_ci = entry.training.net_carbon_intensity
-    net = formula.co2e_t(mwh, net_ci) if net_ci is not None else None
-    defaults = tuple(i.name for i in (power, pue, ci) if i.provenance == "default")
+    mwh = energy[0] if energy is not None else None
+    net = formula.co2e_t(mwh, net_ci) if net_ci is not None and mwh is not None else None
+    defaults = tuple(
+        i.name for i in (power, pue, ci) if i is not None and i.provenance == "default"
+    )
+    assumed = ("utilization",) if utilization and utilization.provenance == "default" else ()
     return Result(
         entry=entry,
         accelerator_hours=hours,
@@ -272,16 +395,25 @@ def compute_result(entry: Entry, catalog: Catalog) -> Result:
         carbon_intensity=ci,
         net_carbon_intensity=net_ci,
         energy_mwh=mwh,
-        energy_mwh_low=mwh_lo,
-        energy_mwh_high=mwh_hi,
-        co2e_t=t_co2e,
-        co2e_t_low=t_lo,
-        co2e_t_high=t_hi,
+        energy_mwh_low=energy[1] if energy is not None else None,
+        energy_mwh_high=energy[2] if energy is not None else None,
+        co2e_t=co2e[0],
+        co2e_t_low=co2e[1],
+        co2e_t_high=co2e[2],
         net_co2e_t=net,
-        energy_ratio=formula.ratio(mwh, entry.reported.energy_mwh),
-        co2e_ratio=formula.ratio(t_co2e, entry.reported.co2e_t),
+        # a figure the basis takes as reported is not compared with itself
+        energy_ratio=(
+            None
+            if basis == "reported-energy" or mwh is None
+            else formula.ratio(mwh, entry.reported.energy_mwh)
+        ),
+        co2e_ratio=(
+            None if basis == "reported-co2e" else formula.ratio(co2e[0], entry.reported.co2e_t)
+        ),
         defaults=defaults,
-        quality=quality_of(defaults),
+        quality=quality_of(defaults + assumed),
+        basis=basis,
+        utilization=utilization,
     )
 
 

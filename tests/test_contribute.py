@@ -17,6 +17,7 @@ from builder.entries.errors import EntryError
 from builder.entries.gather import check_paths
 from builder.entries.json_schema import SCHEMA_PATH, schema_text
 from builder.entries.load import RawEntry, entries_root_for, read_entry
+from builder.entries.model import entry_basis
 from builder.entries.plausibility import check_all
 
 from .conftest import ENTRIES, FIXTURES, ROOT
@@ -291,8 +292,9 @@ def test_import_hf_command_drafts_an_entry_that_validates_once_completed(tmp_pat
         == 0
     )
     text = out.read_text(encoding="utf-8")
-    _, errors = check_paths([out])
-    assert [e.field for e in errors] == ["training.accelerators"]  # the time is missing
+    drafted, errors = check_paths([out])
+    assert errors == []  # the card's reported CO2e is a basis of its own
+    assert entry_basis(drafted[0]) == "reported-co2e"
     out.write_text(
         text.replace("  # TODO days: training time (model cards do not give it)\n", "  days: 2\n"),
         encoding="utf-8",
@@ -300,6 +302,7 @@ def test_import_hf_command_drafts_an_entry_that_validates_once_completed(tmp_pat
     entries, errors = check_paths([out])
     assert errors == []
     assert entries[0].reported.co2e_t == pytest.approx(0.1492)
+    assert entry_basis(entries[0]) == "hardware-time"  # with the time, the formula applies
 
 
 def test_import_rejects_a_card_without_emissions(

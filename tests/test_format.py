@@ -70,10 +70,10 @@ def test_duration_messages_point_at_the_key_to_change() -> None:
     assert [(e.line, e.column, e.field, e.message, e.hint) for e in errors] == [
         (
             4,
-            3,
-            "training",
-            "missing the training time",
-            "give accelerators with hours or days, or accelerator_hours",
+            13,
+            "training.hardware",
+            "needs the training time: add hours or days",
+            "or give accelerator_hours instead",
         )
     ]
 
@@ -104,7 +104,8 @@ def test_a_rule_taken_out_of_the_declaration_is_no_longer_enforced(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     kept = [rule for rule in schema.TRAINING_RULES if rule_reads(rule, "days") is False]
-    declared = with_training_rules(*kept)
+    across = tuple(r for r in schema.ENTRY_RULES if not rule_reads(r, "training.days"))
+    declared = dataclasses.replace(with_training_rules(*kept), rules=across)
     monkeypatch.setattr(validate, "ENTRY", declared)
     monkeypatch.setattr(json_schema, "ENTRY", declared)
     text = entry_text({"hours": "48", "days": "2"})

@@ -261,7 +261,7 @@ def draft_entry(imported: Imported, name: str, organization: str, card_url: str 
 def export_block(r: Result, catalog: Catalog) -> str:
     """A paste-ready `co2_eq_emissions` block with the standardized figure, in grams."""
     e = r.entry
-    hw = catalog.hardware[e.training.hardware]
+    hw = catalog.hardware.get(e.training.hardware or "")
     block: dict[str, Any] = {
         "emissions": round(r.co2e_t * 1e6),
         "source": "ML Training Emissions Leaderboard, standardized with the formula of "
@@ -271,7 +271,8 @@ def export_block(r: Result, catalog: Catalog) -> str:
     if e.training.region and e.training.region in catalog.regions:
         block["geographical_location"] = catalog.regions[e.training.region].name
     count = f"{e.training.accelerators} x " if e.training.accelerators else ""
-    block["hardware_used"] = f"{count}{hw.name}"
+    if hw is not None:
+        block["hardware_used"] = f"{count}{hw.name}"
     text: str = yaml.safe_dump(
         {"co2_eq_emissions": block}, sort_keys=False, allow_unicode=True, width=1000
     )

@@ -48,13 +48,14 @@ def preview_markdown(results: list[Result], warnings: list[EntryError]) -> str:
     for r in results:
         e = r.entry
         lines.append(
-            f"| {_cell(e.name)} (`{e.id}`) | {format_number(r.accelerator_hours.value)} "
+            f"| {_cell(e.name)} (`{e.id}`) "
+            f"| {format_number(r.accelerator_hours.value if r.accelerator_hours else None)} "
             f"| {format_number(r.energy_mwh)} | {format_number(r.co2e_t)} "
             f"| {format_number(r.co2e_t_low)}–{format_number(r.co2e_t_high)} "
             f"| {format_number(e.reported.co2e_t)} | {_ratio(r.co2e_ratio)} | {r.quality} |"
         )
     for r in results:
-        lines += ["", f"#### {_cell(r.entry.name)}", ""]
+        lines += ["", f"#### {_cell(r.entry.name)}", "", f"- basis: {r.basis}"]
         for i in r.inputs:
             where = f" — {i.citation.title} ({i.citation.url})" if i.citation else ""
             lines.append(

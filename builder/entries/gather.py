@@ -16,7 +16,7 @@ from builder.catalog import Catalog
 from builder.entries.errors import BuildFailed, EntriesInvalid, EntryError
 from builder.entries.load import MAX_FILE_BYTES, entries_root_for, find_entry_files, read_entry
 from builder.entries.model import Entry
-from builder.entries.validate import Named, check_unique_ids, validate_entry
+from builder.entries.validate import Named, check_same_runs, check_unique_ids, validate_entry
 
 
 def display(path: Path) -> str:
@@ -47,6 +47,7 @@ class CatalogKeys:
         self._catalog = catalog
         self._hardware: dict[str, bool] | None = None
         self._regions: frozenset[str] | None = None
+        self._peaks: dict[str, frozenset[str]] | None = None
 
     def hardware(self) -> dict[str, bool]:
         if self._hardware is None:
@@ -59,6 +60,12 @@ class CatalogKeys:
             c = self._catalog
             self._regions = frozenset(c.regions) if c else catalog_mod.region_keys()
         return self._regions
+
+    def peaks(self) -> dict[str, frozenset[str]]:
+        if self._peaks is None:
+            c = self._catalog
+            self._peaks = c.peak_index() if c else catalog_mod.peak_index()
+        return self._peaks
 
 
 def check_file(
@@ -73,7 +80,7 @@ def check_file(
     raw = read_entry(path, entries_root_for(path), shown, data)
     if isinstance(raw, EntryError):
         return [raw]
-    return validate_entry(raw, keys.hardware, keys.regions)
+    return validate_entry(raw, keys.hardware, keys.regions, keys.peaks)
 
 
 def check_paths(paths: list[Path]) -> tuple[list[Entry], list[EntryError]]:
@@ -82,6 +89,7 @@ def check_paths(paths: list[Path]) -> tuple[list[Entry], list[EntryError]]:
     found, errors = _check_each([(os.fspath(p), None) for p in collect(paths)], CatalogKeys())
     entries = list(found.values())
     errors.extend(check_unique_ids(entries))
+    errors.extend(check_same_runs(entries))
     return entries, sorted(errors)
 
 
@@ -135,7 +143,9 @@ def check_files(
     be repeated either."""
     found, more = _check_each(files, CatalogKeys(catalog))
     errors = [*errors, *more]
-    errors.extend(check_unique_ids([*others, *found.values()]))
+    everyone = [*others, *found.values()]
+    errors.extend(check_unique_ids(everyone))
+    errors.extend(check_same_runs(everyone))
     if errors:
         raise EntriesInvalid(errors)
     return found

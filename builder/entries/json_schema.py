@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from builder.catalog import Catalog
 
 from builder.entries.schema import (
+    BASES,
     ENTRY,
     FORMAT_VERSION,
     AnyOf,
@@ -50,7 +51,16 @@ class _Catalogs:
 
 
 def _required(*names: str) -> dict[str, Any]:
-    return {"required": list(names)}
+    """All of `names` given; a dotted name (training.hours) is a key of a nested object."""
+    out: dict[str, Any] = {"required": sorted({name.split(".")[0] for name in names})}
+    nested: dict[str, list[str]] = {}
+    for name in names:
+        head, dot, rest = name.partition(".")
+        if dot:
+            nested.setdefault(head, []).append(rest)
+    if nested:
+        out["properties"] = {head: _required(*rest) for head, rest in sorted(nested.items())}
+    return out
 
 
 def _rule(rule: Rule, catalogs: _Catalogs) -> dict[str, Any] | None:
@@ -71,11 +81,19 @@ def _rule(rule: Rule, catalogs: _Catalogs) -> dict[str, Any] | None:
     values = catalogs.value_sets[rule.values]
     if not values:
         return None
-    return {
-        "if": {"properties": {rule.when: {"enum": values}}, "required": [rule.when]},
-        "then": _required(rule.name),
-        "description": rule.summary,
-    }
+    head, dot, key = rule.when.partition(".")
+    condition: dict[str, Any] = (
+        {
+            "properties": {head: {"properties": {key: {"enum": values}}, "required": [key]}},
+            "required": [head],
+        }
+        if dot
+        else {"properties": {rule.when: {"enum": values}}, "required": [rule.when]}
+    )
+    if rule.bases:  # only where the basis needs the power: hardware with the training time
+        groups = [group for basis, groups in BASES if basis in rule.bases for group in groups]
+        condition = {"allOf": [condition, {"anyOf": [_required(*g) for g in groups]}]}
+    return {"if": condition, "then": _required(rule.name), "description": rule.summary}
 
 
 def _object(spec: Field, catalogs: _Catalogs) -> dict[str, Any]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 from builder.conventions import format_value
+from builder.entries.schema import DEFAULT_PRECISIONS, Basis, derive_basis
 
 Provenance = Literal["stated", "default", "derived"]
 
@@ -23,7 +24,7 @@ class SourceRef:
 class Training:
     """What the entry says about the training run."""
 
-    hardware: str
+    hardware: str | None = None
     accelerators: int | None = None
     hours: float | None = None
     days: float | None = None
@@ -35,6 +36,9 @@ class Training:
     net_carbon_intensity: float | None = None
     year: int | None = None
     flops: float | None = None
+    precision: str | None = None
+    utilization: float | None = None
+    same_run_as: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class Reported:
     energy_mwh: float | None = None
     co2e_t: float | None = None
     net_co2e_t: float | None = None
+    energy_scope: str | None = None  # facility (None: the default) or it
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,32 @@ class Entry:
     def released_year(self) -> int | None:
         """The year part of `released`."""
         return int(self.released[:4]) if self.released else None
+
+
+def given_keys(entry: Entry) -> frozenset[str]:
+    """The dotted keys (training.hours, reported.co2e_t) an entry gives a value for."""
+    keys = {
+        f"{prefix}.{name}"
+        for prefix, part in (("training", entry.training), ("reported", entry.reported))
+        for name, value in vars(part).items()
+        if value is not None
+    }
+    return frozenset(keys)
+
+
+def entry_basis(entry: Entry) -> Basis:
+    """Where a valid entry enters the chain (validation guarantees it has one)."""
+    basis = derive_basis(given_keys(entry))
+    assert basis is not None, entry.id
+    return basis
+
+
+def estimate_precision(stated: str | None, peaks: Collection[str]) -> str:
+    """The precision a compute estimate uses: stated, else bf16, else the first the
+    hardware has a peak for (bf16 when it has none)."""
+    if stated:
+        return stated
+    return next((p for p in DEFAULT_PRECISIONS if p in peaks), DEFAULT_PRECISIONS[0])
 
 
 @dataclass(frozen=True)
@@ -121,14 +152,16 @@ class Result:
     """The standardized figures of one entry, with every input traceable."""
 
     entry: Entry
-    accelerator_hours: Input
-    power_w: Input
-    pue: Input
-    carbon_intensity: Input
+    # An input the entry's basis does not use is None: a reported-CO2e entry has no
+    # accelerator-hours, power or PUE; its energy is None unless it states the intensity.
+    accelerator_hours: Input | None
+    power_w: Input | None
+    pue: Input | None
+    carbon_intensity: Input | None
     net_carbon_intensity: float | None
-    energy_mwh: float
-    energy_mwh_low: float
-    energy_mwh_high: float
+    energy_mwh: float | None
+    energy_mwh_low: float | None
+    energy_mwh_high: float | None
     co2e_t: float
     co2e_t_low: float
     co2e_t_high: float
@@ -137,8 +170,11 @@ class Result:
     co2e_ratio: float | None
     defaults: tuple[str, ...]
     quality: str
+    basis: Basis  # where the entry enters the chain; see builder/entries/schema.py
+    utilization: Input | None  # what a compute estimate assumed; None for the other bases
 
     @property
     def inputs(self) -> tuple[Input, ...]:
-        """The four formula inputs, in formula order."""
-        return (self.accelerator_hours, self.power_w, self.pue, self.carbon_intensity)
+        """The formula inputs the basis uses, in formula order."""
+        chain = (self.utilization, self.accelerator_hours, self.power_w, self.pue)
+        return tuple(i for i in (*chain, self.carbon_intensity) if i is not None)

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from builder.conventions import format_number
 from builder.entries.errors import EntryError
 from builder.entries.model import Entry, Result
+from builder.entries.schema import ENTRY
 
 # Achieved training throughput per accelerator, FLOP/s. Below 0.1 TFLOP/s or above
 # 2.5 PFLOP/s (beyond the dense peak of any accelerator in the catalog) the stated
@@ -100,12 +101,38 @@ def check_urls(e: Entry) -> list[EntryError]:
     return warnings
 
 
+def check_bounds(e: Entry) -> list[EntryError]:
+    """Figures beyond what the format calls plausible: possible (a source published them),
+    but worth a second look at the unit and the zeros."""
+    warnings = []
+    for part_name, part in (("training", e.training), ("reported", e.reported)):
+        spec = ENTRY.fields[part_name]
+        for name, sub in spec.fields.items():
+            value = getattr(part, name)
+            bound = sub.plausible_maximum
+            if bound is not None and isinstance(value, (int, float)) and value > bound:
+                unit = f" {sub.unit}" if sub.unit else ""
+                warnings.append(
+                    _warn(
+                        e,
+                        f"{part_name}.{name}",
+                        f"{format_number(value)}{unit} is more than the plausible "
+                        f"{format_number(bound)}{unit}",
+                        "check the unit and the number of zeros; if the source says so, "
+                        "keep it and say so in the notes",
+                    )
+                )
+    return warnings
+
+
 def check_result(r: Result, today: datetime.date | None = None) -> list[EntryError]:
     """Warnings about one computed entry; dates are compared with `today` (default: today)."""
     e = r.entry
     warnings = check_dates(e, today or datetime.date.today()) + check_urls(e)
+    warnings += check_bounds(e)
     flops = e.training.flops
-    if flops is not None:
+    # a compute estimate's hours come from its FLOP: the rate is the assumed one
+    if flops is not None and r.accelerator_hours is not None and r.basis != "compute-estimate":
         rate = flops / (r.accelerator_hours.value * 3600)
         if not MIN_FLOPS_PER_S <= rate <= MAX_FLOPS_PER_S:
             warnings.append(
@@ -144,7 +171,8 @@ def check_duplicates(entries: list[Entry]) -> list[EntryError]:
         by_name[_normal(e.name)].append(e)
         t = e.training
         hours = t.accelerator_hours or (t.accelerators or 0) * (t.hours or (t.days or 0) * 24)
-        by_run[(_normal(e.organization), t.hardware, round(hours))].append(e)
+        if t.hardware is not None and hours and t.same_run_as is None:
+            by_run[(_normal(e.organization), t.hardware, round(hours))].append(e)
     for group, what in (
         (by_name, "the same name as"),
         (by_run, "the same organization, hardware and accelerator-hours as"),

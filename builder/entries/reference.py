@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder.entries.schema import ENTRY, AnyOf, Excludes, Field
+from builder.entries.schema import ENTRY, AnyOf, Excludes, Field, Rule
 
 BEGIN = "<!-- fields: generated from builder/entries/schema.py -->"
 END = "<!-- end of fields -->"
@@ -28,14 +28,16 @@ def _rows(spec: Field, prefix: str) -> list[str]:
     return rows
 
 
+def _rule_text(rule: Rule) -> str:
+    text = rule.message if isinstance(rule, Excludes) else rule.summary
+    return "give " + text.split(": ", 1)[-1] if isinstance(rule, AnyOf) else text
+
+
 def _rules(spec: Field, prefix: str) -> list[str]:
     lines = []
     for field_name, sub in spec.fields.items():
         for rule in sub.rules:
-            text = rule.message if isinstance(rule, Excludes) else rule.summary
-            if isinstance(rule, AnyOf):
-                text = "give " + text.split(": ", 1)[-1]
-            lines.append(f"- `{prefix}{field_name}`: {text}.")
+            lines.append(f"- `{prefix}{field_name}`: {_rule_text(rule)}.")
         lines += _rules(sub, f"{prefix}{field_name}.")
     return lines
 
@@ -43,7 +45,8 @@ def _rules(spec: Field, prefix: str) -> list[str]:
 def field_reference() -> str:
     """The Markdown between BEGIN and END: a table of every field, then the rules across keys."""
     header = ["| Field | Type | Unit | Required | Meaning |", "| --- | --- | --- | --- | --- |"]
-    return "\n".join([*header, *_rows(ENTRY, ""), "", *_rules(ENTRY, "")]) + "\n"
+    top = [f"- {_rule_text(rule)}." for rule in ENTRY.rules]
+    return "\n".join([*header, *_rows(ENTRY, ""), "", *top, *_rules(ENTRY, "")]) + "\n"
 
 
 def refreshed(document: str) -> str:

@@ -1,4 +1,4 @@
-"""The entry format, version 1, declared once as data: its keys and the rules across keys.
+"""The entry format, version 2, declared once as data: its keys and the rules across keys.
 
 The validator walks this declaration, the JSON Schema published for editors is
 generated from it, `leaderboard new` comments a new file from it and the field
@@ -7,7 +7,7 @@ reference in CONTRIBUTING.md is written from it, so none of them can drift apart
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
@@ -19,7 +19,35 @@ Catalog = Literal["", "hardware", "region"]
 # Sets of catalog keys a rule can depend on.
 ValueSet = Literal["hardware without a published power"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+
+# Where an entry enters the chain compute -> accelerator-hours -> energy -> CO2e: the first
+# basis whose keys (one group in full) the entry gives. The builder derives it.
+Basis = Literal["hardware-time", "reported-energy", "reported-co2e", "compute-estimate"]
+_TIME_GROUPS = (
+    ("training.hardware", "training.accelerator_hours"),
+    ("training.hardware", "training.accelerators", "training.hours"),
+    ("training.hardware", "training.accelerators", "training.days"),
+)
+BASES: tuple[tuple[Basis, tuple[tuple[str, ...], ...]], ...] = (
+    ("hardware-time", _TIME_GROUPS),
+    ("reported-energy", (("reported.energy_mwh",),)),
+    ("reported-co2e", (("reported.co2e_t",),)),
+    ("compute-estimate", (("training.flops", "training.hardware"),)),
+)
+PRECISIONS = ("fp32", "tf32", "fp16", "bf16", "fp8")
+# The precision a compute estimate assumes when the entry states none: bf16, else the
+# first of these the hardware has a peak for.
+DEFAULT_PRECISIONS = ("bf16", "fp16", "tf32", "fp32", "fp8")
+
+
+def derive_basis(given: Collection[str]) -> Basis | None:
+    """The basis of an entry that gives the dotted keys `given` (training.hours, ...)."""
+    for basis, groups in BASES:
+        if any(all(name in given for name in group) for group in groups):
+            return basis
+    return None
+
 
 LINK_KINDS = ("paper", "model_card", "code", "weights", "blog", "report")
 CATALOG_FILES: Mapping[str, str] = {
@@ -70,6 +98,7 @@ class Requires:
     summary: str
     message: str
     hint: str
+    bases: tuple[Basis, ...] = ()  # checked only for entries of these bases (none: always)
 
 
 Rule = Union[Excludes, AnyOf, Requires]  # noqa: UP007 - a runtime alias on Python 3.10
@@ -94,7 +123,9 @@ class Field:
     unit: str = ""
     minimum: float | None = None  # inclusive
     exclusive_minimum: float | None = None
-    maximum: float | None = None  # inclusive; a plausibility bound
+    maximum: float | None = None  # inclusive; beyond it the value is refused
+    # inclusive; beyond it a published figure is possible but unusual: a warning
+    plausible_maximum: float | None = None
     choices: tuple[str, ...] = ()
     fields: Mapping[str, Field] = field(default_factory=dict)
     item: Field | None = None
@@ -140,43 +171,16 @@ TRAINING_RULES: tuple[Rule, ...] = (
         "give accelerator_hours or accelerators with hours/days, not both",
         "keep the one the source states",
     ),
-    AnyOf(
-        (("accelerator_hours",), ("accelerators", "hours"), ("accelerators", "days")),
-        "the training time: accelerators with hours or days, or accelerator_hours",
-        "missing the training time",
-        "give accelerators with hours or days, or accelerator_hours",
-        partial=(
-            Partial(
-                ("accelerators",),
-                "needs the training time: add hours or days",
-                "or give accelerator_hours instead",
-            ),
-            Partial(
-                ("hours", "days"),
-                "needs the number of accelerators",
-                "add `accelerators:`, or give accelerator_hours instead",
-            ),
-        ),
-    ),
-    Requires(
-        "power_w",
-        "hardware",
-        "hardware without a published power",
-        "power_w is required for hardware without a published power",
-        "required for '{value}': the hardware catalog has no published power for it",
-        "state the source's power per accelerator as power_w",
-    ),
 )
 
 TRAINING = Field(
     "object",
     "The training run: hardware, duration and the energy inputs.",
-    required=True,
     fields={
         "hardware": Field(
             "string",
-            "Accelerator, a key of builder/data/hardware.yaml.",
-            required=True,
+            "Accelerator, a key of builder/data/hardware.yaml; needed with the training "
+            "time or the training compute.",
             max_length=60,
             example="nvidia-a100-80gb",
             catalog="hardware",
@@ -186,7 +190,7 @@ TRAINING = Field(
             "Number of accelerators used at once; give hours or days with it.",
             unit="accelerators",
             exclusive_minimum=0,
-            maximum=1_000_000,
+            plausible_maximum=1_000_000,
             example=512,
         ),
         "hours": Field(
@@ -194,7 +198,7 @@ TRAINING = Field(
             "Wall-clock training time in hours (or give days).",
             unit="h",
             exclusive_minimum=0,
-            maximum=24 * 1000,
+            plausible_maximum=24 * 1000,
             example=480,
         ),
         "days": Field(
@@ -202,7 +206,7 @@ TRAINING = Field(
             "Wall-clock training time in days (or give hours).",
             unit="days",
             exclusive_minimum=0,
-            maximum=1000,
+            plausible_maximum=1000,
             example=20,
         ),
         "accelerator_hours": Field(
@@ -210,7 +214,7 @@ TRAINING = Field(
             "Total accelerator-hours (GPU-hours, chip-hours), instead of accelerators x time.",
             unit="h",
             exclusive_minimum=0,
-            maximum=1e10,
+            plausible_maximum=1e10,
             example=1.7e6,
         ),
         "power_w": Field(
@@ -270,6 +274,28 @@ TRAINING = Field(
             maximum=1e30,
             example=4.05e22,
         ),
+        "precision": Field(
+            "enum",
+            "Number format of the training arithmetic: which peak FLOP/s a compute estimate "
+            "uses; default bf16, or the newest format the hardware has a peak for.",
+            choices=PRECISIONS,
+            example="bf16",
+        ),
+        "utilization": Field(
+            "number",
+            "Model FLOP utilization the source states (achieved over peak FLOP/s); default "
+            "from builder/data/utilization.yaml, with its range.",
+            exclusive_minimum=0,
+            maximum=1,
+            example=0.38,
+        ),
+        "same_run_as": Field(
+            "string",
+            "Id of the entry whose training run this model reuses (organization/model): "
+            "shown, never counted twice in totals.",
+            max_length=200,
+            example="meta/llama-3-1-70b",
+        ),
     },
     rules=TRAINING_RULES,
 )
@@ -302,7 +328,59 @@ REPORTED = Field(
             maximum=1e7,
             example=4.3,
         ),
+        "energy_scope": Field(
+            "enum",
+            "What the reported energy covers: facility (default; cooling and power delivery "
+            "included) or it (accelerators and hosts only, multiplied by the PUE).",
+            choices=("facility", "it"),
+            example="facility",
+        ),
     },
+)
+
+ENTRY_RULES: tuple[Rule, ...] = (
+    AnyOf(
+        tuple(group for _, groups in BASES for group in groups),
+        "a basis for the figures: hardware with the training time (accelerators with "
+        "hours or days, or accelerator_hours), or reported energy, or reported CO2e, or "
+        "FLOP with hardware",
+        "gives no basis for the figures",
+        "a source must give hardware with the training time (training.accelerators with "
+        "hours or days, or training.accelerator_hours), or reported.energy_mwh, or "
+        "reported.co2e_t, or training.flops with training.hardware",
+        partial=(
+            Partial(
+                ("training.accelerators", "training.hardware"),
+                "needs the training time: add hours or days",
+                "or give accelerator_hours instead",
+            ),
+            Partial(
+                ("training.hours", "training.days", "training.hardware"),
+                "needs the number of accelerators",
+                "add `accelerators:`, or give accelerator_hours instead",
+            ),
+            Partial(
+                (
+                    "training.accelerator_hours",
+                    "training.accelerators",
+                    "training.hours",
+                    "training.days",
+                    "training.flops",
+                ),
+                "needs the hardware the time or compute ran on",
+                "add `hardware:` to training, a key of builder/data/hardware.yaml",
+            ),
+        ),
+    ),
+    Requires(
+        "training.power_w",
+        "training.hardware",
+        "hardware without a published power",
+        "training.power_w is required for hardware without a published power",
+        "required for '{value}': the hardware catalog has no published power for it",
+        "state the source's power per accelerator as power_w",
+        bases=("hardware-time", "compute-estimate"),
+    ),
 )
 
 ENTRY = Field(
@@ -355,4 +433,5 @@ ENTRY = Field(
             max_length=20_000,
         ),
     },
+    rules=ENTRY_RULES,
 )

@@ -14,15 +14,24 @@ from typing import Any, Protocol
 
 from builder.entries.errors import Collector, EntryError
 from builder.entries.load import RawEntry
-from builder.entries.model import Entry, Reported, SourceRef, Training
+from builder.entries.model import (
+    Entry,
+    Reported,
+    SourceRef,
+    Training,
+    estimate_precision,
+    given_keys,
+)
 from builder.entries.schema import (
     CATALOG_FILES,
     ENTRY,
+    PRECISIONS,
     AnyOf,
     Excludes,
     Field,
     Rule,
     ValueSet,
+    derive_basis,
     rule_keys,
 )
 from builder.entries.values import check_scalar, describe
@@ -30,6 +39,8 @@ from builder.entries.yaml_tree import Node
 
 KeyLookup = Callable[[], Iterable[str]]
 HardwareLookup = Callable[[], Mapping[str, bool]]
+# Each hardware key -> the precisions the catalog gives a peak FLOP/s for.
+PeakLookup = Callable[[], Mapping[str, frozenset[str]]]
 
 
 class _Catalogs:
@@ -139,14 +150,41 @@ def _check_mapping(
     # on text as the single-key check cleans it, so ' nvidia-v100' is looked up as written.
     if not spec.rules and not any(sub.catalog for sub in spec.fields.values()):
         return clean if ok else None
-    given = {
-        field_name: child.value.strip() if isinstance(child.value, str) else child.value
-        for field_name, child in children.items()
-        if child.value is not None
-    }
+    given = _given(children)
     if not _check_across(node, spec, prefix, given, out, catalogs):
         ok = False
     return clean if ok else None
+
+
+def _given(children: Mapping[str, Node]) -> dict[str, Any]:
+    """The keys given in a mapping, text stripped, and those of the mappings in it by their
+    dotted names (training.hours), for the rules across objects."""
+    given: dict[str, Any] = {}
+    for field_name, child in children.items():
+        if child.value is None:
+            continue
+        value = child.value
+        given[field_name] = value.strip() if isinstance(value, str) else value
+        if isinstance(value, dict):
+            for sub, node in _given(value).items():
+                given.setdefault(f"{field_name}.{sub}", node)
+    return given
+
+
+def _inside_other(dotted: str, given: Mapping[str, Any]) -> bool:
+    """Whether a dotted key's object is given as something else than a mapping (then its
+    own error says so, and the rules over its keys wait until it is fixed)."""
+    head, dot, _ = dotted.partition(".")
+    return bool(dot) and head in given and not isinstance(given[head], dict)
+
+
+def _node_at(node: Node, dotted: str) -> Node:
+    """The node of a dotted key below `node`, or the nearest mapping above it."""
+    for part in dotted.split("."):
+        if not isinstance(node.value, dict) or part not in node.value:
+            break
+        node = node.value[part]
+    return node
 
 
 def _check_across(
@@ -158,17 +196,18 @@ def _check_across(
     catalogs: _Catalogs,
 ) -> bool:
     """The object's rules across keys, then the keys its values must name in a catalog."""
-    children = node.value if isinstance(node.value, dict) else {}
 
     def where(field_name: str) -> Node:
-        return children.get(field_name, node)
+        return _node_at(node, field_name)
 
     ok = True
     broken: set[str] = set()
     for rule in spec.rules:
         keys_read = rule_keys(rule)
-        if keys_read & broken:
+        if keys_read & broken or any(_inside_other(name, given) for name in keys_read):
             continue
+        if any("." in name for name in keys_read) and keys_read & {e.field for e in out.errors}:
+            continue  # a rule across objects waits until the keys it reads are fixed
         problem = _broken_rule(rule, given, catalogs)
         if problem is not None:
             at, field_name, message, hint = problem
@@ -216,6 +255,8 @@ def _broken_rule(
     value = given.get(rule.when)
     if not isinstance(value, str) or rule.name in given:
         return None
+    if rule.bases and derive_basis(given) not in rule.bases:
+        return None
     if value not in catalogs.value_set(rule.values):
         return None
     return rule.when, rule.name, rule.message.format(value=value), rule.hint
@@ -234,9 +275,12 @@ def _catalog_hint(value: str, keys: list[str], catalog_file: str) -> str:
 
 
 def validate_entry(
-    raw: RawEntry, hardware_index: HardwareLookup, region_keys: KeyLookup
+    raw: RawEntry,
+    hardware_index: HardwareLookup,
+    region_keys: KeyLookup,
+    peak_index: PeakLookup = dict,
 ) -> Entry | list[EntryError]:
-    """Check one raw entry against format v1 and the catalogs."""
+    """Check one raw entry against format v2 and the catalogs."""
     out = Collector(raw.path, raw.text)
     root = raw.root
     if not isinstance(root.value, dict):
@@ -250,11 +294,35 @@ def validate_entry(
     clean = _check_mapping(root, ENTRY, "", out, _Catalogs(hardware_index, region_keys))
     if out.errors or clean is None:
         return sorted(set(out.errors))
-    return _to_entry(raw, clean, out.lines)
+    entry = _to_entry(raw, clean, out.lines)
+    _check_peak(root, entry, peak_index, out)
+    return sorted(set(out.errors)) if out.errors else entry
+
+
+def _check_peak(root: Node, entry: Entry, peak_index: PeakLookup, out: Collector) -> None:
+    """A compute estimate needs the hardware's peak FLOP/s at the precision it assumes."""
+    t = entry.training
+    # derive_basis, not entry_basis: a declaration without the basis rule lets none through
+    if derive_basis(given_keys(entry)) != "compute-estimate" or t.hardware is None:
+        return
+    peaks = peak_index().get(t.hardware, frozenset())
+    precision = estimate_precision(t.precision, peaks)
+    if precision in peaks:
+        return
+    field_name = "training.precision" if t.precision else "training.hardware"
+    have = ", ".join(p for p in PRECISIONS if p in peaks)
+    out.add(
+        _node_at(root, field_name),
+        field_name,
+        f"the hardware catalog has no peak FLOP/s for '{t.hardware}' at {precision}, "
+        "which the compute estimate needs",
+        (f"give training.precision as one of: {have}; " if have else "")
+        + "or state the training time (accelerators with hours or days, or accelerator_hours)",
+    )
 
 
 def _to_entry(raw: RawEntry, data: dict[str, Any], lines: dict[str, int]) -> Entry:
-    t = data["training"]
+    t = data.get("training", {})
     r = data.get("reported", {})
     return Entry(
         id=raw.id,
@@ -266,7 +334,7 @@ def _to_entry(raw: RawEntry, data: dict[str, Any], lines: dict[str, int]) -> Ent
         domain=data.get("domain"),
         links=dict(data.get("links", {})),
         training=Training(
-            hardware=t["hardware"],
+            hardware=t.get("hardware"),
             accelerators=t.get("accelerators"),
             hours=t.get("hours"),
             days=t.get("days"),
@@ -278,11 +346,15 @@ def _to_entry(raw: RawEntry, data: dict[str, Any], lines: dict[str, int]) -> Ent
             net_carbon_intensity=t.get("net_carbon_intensity"),
             year=t.get("year"),
             flops=t.get("flops"),
+            precision=t.get("precision"),
+            utilization=t.get("utilization"),
+            same_run_as=t.get("same_run_as"),
         ),
         reported=Reported(
             energy_mwh=r.get("energy_mwh"),
             co2e_t=r.get("co2e_t"),
             net_co2e_t=r.get("net_co2e_t"),
+            energy_scope=r.get("energy_scope"),
         ),
         sources=tuple(SourceRef(url=s["url"], title=s["title"]) for s in data["sources"]),
         notes=data.get("notes", ""),
@@ -318,4 +390,40 @@ def check_unique_ids(entries: Iterable[Named]) -> list[EntryError]:
             )
         else:
             seen[folded_id] = entry
+    return errors
+
+
+def _same_run_as(entry: Named) -> str | None:
+    """The id an entry (or what a build keeps of one) names as its training run."""
+    if isinstance(entry, Entry):
+        return entry.training.same_run_as
+    named: str | None = getattr(entry, "same_run_as", None)
+    return named
+
+
+def check_same_runs(entries: Iterable[Named]) -> list[EntryError]:
+    """training.same_run_as must name another entry that names no run of its own."""
+    by_id = {entry.id.casefold(): entry for entry in entries}
+    errors = []
+    for entry in sorted(by_id.values(), key=lambda e: e.path):
+        target_id = _same_run_as(entry)
+        if target_id is None:
+            continue
+        line = entry.lines.get("training.same_run_as", 1) if isinstance(entry, Entry) else 1
+
+        def error(message: str, hint: str, at: Named = entry, line: int = line) -> None:
+            errors.append(EntryError(at.path, line, 1, "training.same_run_as", message, hint))
+
+        target = by_id.get(target_id.casefold())
+        if target is None:
+            close = difflib.get_close_matches(target_id, [e.id for e in by_id.values()], n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "give the id of an entry file"
+            error(f"names '{target_id}', which is not an entry", hint)
+        elif target is entry:
+            error("names the entry itself", "name the entry whose run this model reuses")
+        elif _same_run_as(target) is not None:
+            error(
+                f"names '{target.id}', which itself reuses the run of '{_same_run_as(target)}'",
+                f"name the entry that trained the run: '{_same_run_as(target)}'",
+            )
     return errors

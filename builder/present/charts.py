@@ -247,7 +247,7 @@ def build_charts(
     rows = [_row(r, labels) for r in results]
     # Log scales cannot show zero: those models stay in the table, not in these charts.
     dated = [r for r in rows if r["released"] and r["co2e_t"] > 0]
-    with_flops = [r for r in rows if r["flops"] and r["energy_mwh"] > 0]
+    with_flops = [r for r in rows if r["flops"] and (r["energy_mwh"] or 0) > 0]
     top = sorted(rows, key=lambda r: (-r["co2e_t"], r["name"]))[:TOP_EMITTERS]
 
     def filled(chart_id: str, values: list[dict[str, Any]]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.conventions import N_, significant
-from builder.entries.model import Result
+from builder.entries.model import Input, Result
 
 Value = str | int | float | None
 
@@ -28,6 +28,15 @@ class Column:
     unit: str
     description: str
     get: Callable[[Result], Value]
+
+
+def _value(i: Input | None) -> float | None:
+    return None if i is None else i.value
+
+
+def _part(i: Input | None, name: str) -> str | None:
+    """An input's provenance or basis; None (an empty cell) when the basis has no such input."""
+    return None if i is None else str(getattr(i, name))
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -68,6 +77,23 @@ COLUMNS: tuple[Column, ...] = (
         lambda r: significant(r.entry.parameters),
     ),
     Column(
+        "basis",
+        "string",
+        "",
+        N_(
+            "Where the entry enters the chain compute → accelerator-hours → energy → CO2e: "
+            "hardware-time, reported-energy, reported-co2e or compute-estimate."
+        ),
+        lambda r: r.basis,
+    ),
+    Column(
+        "same_run_as",
+        "string",
+        "",
+        N_("Id of the entry whose training run this model reuses; counted once, there."),
+        lambda r: r.entry.training.same_run_as,
+    ),
+    Column(
         "hardware",
         "string",
         "",
@@ -86,38 +112,53 @@ COLUMNS: tuple[Column, ...] = (
         "number",
         "h",
         N_("Total accelerator-hours."),
-        lambda r: significant(r.accelerator_hours.value),
+        lambda r: significant(_value(r.accelerator_hours)),
+    ),
+    Column(
+        "utilization",
+        "number",
+        "",
+        N_("Model FLOP utilization a compute estimate assumed (0-1)."),
+        lambda r: significant(_value(r.utilization)),
     ),
     Column(
         "power_w",
         "number",
         "W",
         N_("Mean power per accelerator used in the formula."),
-        lambda r: significant(r.power_w.value),
+        lambda r: significant(_value(r.power_w)),
     ),
     Column(
         "power_w_provenance",
         "string",
         "",
         N_("stated (by the entry) or default (catalog)."),
-        lambda r: r.power_w.provenance,
+        lambda r: _part(r.power_w, "provenance"),
     ),
     Column(
         "power_w_basis",
         "string",
         "",
         N_("Where the power figure comes from."),
-        lambda r: r.power_w.basis,
+        lambda r: _part(r.power_w, "basis"),
     ),
     Column(
         "pue",
         "number",
         "",
         N_("Data-centre power usage effectiveness used in the formula."),
-        lambda r: significant(r.pue.value),
+        lambda r: significant(_value(r.pue)),
     ),
-    Column("pue_provenance", "string", "", N_("stated or default."), lambda r: r.pue.provenance),
-    Column("pue_basis", "string", "", N_("Where the PUE comes from."), lambda r: r.pue.basis),
+    Column(
+        "pue_provenance",
+        "string",
+        "",
+        N_("stated or default."),
+        lambda r: _part(r.pue, "provenance"),
+    ),
+    Column(
+        "pue_basis", "string", "", N_("Where the PUE comes from."), lambda r: _part(r.pue, "basis")
+    ),
     Column(
         "region", "string", "", N_("Grid region key, if stated."), lambda r: r.entry.training.region
     ),
@@ -126,21 +167,21 @@ COLUMNS: tuple[Column, ...] = (
         "number",
         "kg CO2e/kWh",
         N_("Location-based grid intensity used in the formula."),
-        lambda r: significant(r.carbon_intensity.value),
+        lambda r: significant(_value(r.carbon_intensity)),
     ),
     Column(
         "carbon_intensity_provenance",
         "string",
         "",
         N_("stated or default."),
-        lambda r: r.carbon_intensity.provenance,
+        lambda r: _part(r.carbon_intensity, "provenance"),
     ),
     Column(
         "carbon_intensity_basis",
         "string",
         "",
         N_("Where the grid intensity comes from."),
-        lambda r: r.carbon_intensity.basis,
+        lambda r: _part(r.carbon_intensity, "basis"),
     ),
     Column(
         "net_carbon_intensity_kg_per_kwh",

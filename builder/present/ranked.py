@@ -28,6 +28,7 @@ class Summary(NamedTuple):
     key: str  # what its row, dataset lines and pages are made from
     chart: str  # hash of what the charts show of it (empty without a cache)
     export: str  # hash of its dataset lines (empty without a cache)
+    same_run_as: str | None = None  # the id whose training run it reuses, checked across entries
 
 
 def summarize(r: Result, key: str, chart: str = "", export: str = "") -> Summary:
@@ -38,12 +39,13 @@ def summarize(r: Result, key: str, chart: str = "", export: str = "") -> Summary
         e.path,
         r.co2e_t,
         e.organization,
-        e.training.hardware,
+        e.training.hardware or "",
         e.domain,
         e.released_year,
         key,
         chart,
         export,
+        e.training.same_run_as,
     )
 
 

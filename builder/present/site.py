@@ -168,7 +168,7 @@ def _listing(renderer: LanguagePages, ranked: Ranked, labels: dict[str, str]) ->
         "page_link": lambda n: "" if n == 1 else f"ranking/{n}/",
         "organizations": sorted({s.organization for s in summaries}, key=str.casefold),
         "hardware_options": sorted(
-            ((k, hardware[k].name) for k in {s.hardware for s in summaries}),
+            ((k, hardware[k].name) for k in {s.hardware for s in summaries} if k),
             key=lambda kv: kv[1].casefold(),
         ),
         "domains": sorted(
@@ -205,7 +205,7 @@ class Rows:
         r = self.ranked.result(i)
         return self._template.render(
             r=r,
-            hardware=self._renderer.catalog.hardware[r.entry.training.hardware],
+            hardware=self._renderer.catalog.hardware.get(r.entry.training.hardware or ""),
             quality_rank=QUALITY_RANK,
             labels=self._renderer.labels,
         )
