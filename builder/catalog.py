@@ -1,4 +1,5 @@
-"""Reference catalogs shipped in builder/data: hardware, grid carbon intensity, PUE.
+"""Reference catalogs shipped in builder/data: hardware, grid carbon intensity, PUE,
+everyday equivalents, and the organizations that entries/ folders stand for.
 
 Every row names a source; the methodology page renders these tables with their
 citations, and the formula's defaults come only from here. The rows of each file are
@@ -16,6 +17,7 @@ from typing import Any
 import yaml
 
 from builder.catalog_hardware import Proxy, check_proxy, peak_flops, proxy
+from builder.catalog_organizations import Organization, organization_keys_from, organizations_from
 from builder.catalog_rows import LOADER, CatalogError, Row, located, shown
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -121,6 +123,7 @@ class Catalog:
     industry_pue: PueSeries
     sources: Mapping[str, Source]
     equivalents: tuple[Equivalent, ...] = ()
+    organizations: Mapping[str, Organization] = field(default_factory=dict)  # by folder
 
     def hardware_index(self) -> dict[str, bool]:
         """Each accelerator's key, and whether the catalog gives a power for it."""
@@ -147,7 +150,13 @@ class Catalog:
 _KIND_ORDER = {"world": 0, "country": 1, "us-state": 2, "cloud-region": 3}
 
 
-CATALOG_FILES = ("hardware.yaml", "grid.yaml", "pue.yaml", "equivalents.yaml")
+CATALOG_FILES = (
+    "hardware.yaml",
+    "grid.yaml",
+    "pue.yaml",
+    "equivalents.yaml",
+    "organizations.yaml",
+)
 OPTIONAL_FILES = frozenset({"equivalents.yaml"})  # without it, pages show no equivalents
 
 # A parsed catalog file: its YAML as plain data (None: an optional file that is absent).
@@ -236,9 +245,21 @@ def _region_keys_of(raw: bytes) -> frozenset[str]:
     return region_keys_from(_parsed("grid.yaml", raw))
 
 
+def organization_keys() -> frozenset[str]:
+    """Just the organization keys (the folders of entries/): all `check` needs."""
+    return _organization_keys_of(_required("organizations.yaml"))
+
+
+@functools.lru_cache(maxsize=4)
+def _organization_keys_of(raw: bytes) -> frozenset[str]:
+    with located(DATA_DIR):
+        return organization_keys_from(_parsed("organizations.yaml", raw))
+
+
 def forget() -> None:
     """Drop what this process parsed: the next call reads and parses every file again."""
-    for memo in (_parsed, _catalog_of, _hardware_index_of, _region_keys_of):
+    memos = (_parsed, _catalog_of, _hardware_index_of, _region_keys_of, _organization_keys_of)
+    for memo in memos:
         memo.cache_clear()
 
 
@@ -278,6 +299,7 @@ def catalog_from(docs: Mapping[str, Doc | None]) -> Catalog:
         regions = _regions(_need(docs, "grid.yaml"), sources)
         providers, industry = _pue(_need(docs, "pue.yaml"), sources)
         equivalents = _equivalents(docs.get("equivalents.yaml") or {"equivalents": {}}, sources)
+        organizations = organizations_from(_need(docs, "organizations.yaml"))
     return Catalog(
         hardware=hardware,
         regions=regions,
@@ -285,6 +307,7 @@ def catalog_from(docs: Mapping[str, Doc | None]) -> Catalog:
         industry_pue=industry,
         sources=sources,
         equivalents=equivalents,
+        organizations=organizations,
     )
 
 
