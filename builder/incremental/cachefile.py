@@ -10,7 +10,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-FORMAT = 7
+FORMAT = 8
 _MAGIC = b"leaderboard-cache\n"
 
 
