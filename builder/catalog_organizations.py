@@ -35,6 +35,16 @@ def organization_key(entry_id: str) -> str:
     return entry_id.split("/", 1)[0]
 
 
+def folder_for(organization: str, organizations: Mapping[str, Organization]) -> str | None:
+    """The key of the organization a text names (its key, name or an alias, in any case),
+    or None."""
+    wanted = organization.strip().casefold()
+    for key, org in organizations.items():
+        if wanted in {key, org.name.casefold(), *(alias.casefold() for alias in org.aliases)}:
+            return key
+    return None
+
+
 def organizations_from(doc: Mapping[str, object]) -> dict[str, Organization]:
     """The rows of a parsed organizations.yaml, by key, in key order; a Problem for a key
     that cannot be a folder name or a row without a name."""
