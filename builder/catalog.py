@@ -131,6 +131,11 @@ class Catalog:
             key: h.measured_w is not None or h.tdp_w is not None for key, h in self.hardware.items()
         }
 
+    def organization(self, key: str) -> Organization:
+        """The organization of an entries/ folder (validation makes sure it is listed;
+        otherwise it is shown by its key)."""
+        return self.organizations.get(key) or Organization(key=key, name=key)
+
     def provider_for_cloud(self, cloud: str) -> PueSeries | None:
         """The PUE series of the provider that runs a cloud (`gcp`, `aws`, `azure`)."""
         for series in self.providers.values():

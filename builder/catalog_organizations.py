@@ -47,8 +47,9 @@ def folder_for(organization: str, organizations: Mapping[str, Organization]) -> 
 
 def organizations_from(doc: Mapping[str, object]) -> dict[str, Organization]:
     """The rows of a parsed organizations.yaml, by key, in key order; a Problem for a key
-    that cannot be a folder name or a row without a name."""
+    that cannot be a folder name, a row without a name, or a name two rows give."""
     found: dict[str, Organization] = {}
+    named: dict[str, str] = {}  # each name and alias, case folded -> the key that gives it
     for key, row in Row(FILE, (), doc).rows("organizations"):
         if not _KEY.match(key):
             raise row.problem(
@@ -59,12 +60,17 @@ def organizations_from(doc: Mapping[str, object]) -> dict[str, Organization]:
         name = row.text("name")
         if not name.strip():
             raise row.problem(("name",), "is empty (give the name to show)")
-        found[key] = Organization(
+        org = Organization(
             key=key,
             name=name,
             aliases=tuple(str(alias) for alias in row.texts("aliases")),
             url=row.optional_text("url"),
         )
+        for field, text in [("name", org.name), *(("aliases", a) for a in org.aliases)]:
+            other = named.setdefault(text.casefold(), key)
+            if other != key:
+                raise row.problem((field,), f"'{text}' is already a name of '{other}'")
+        found[key] = org
     return dict(sorted(found.items()))
 
 

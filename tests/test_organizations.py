@@ -124,6 +124,11 @@ def test_an_entry_in_an_unknown_folder_is_a_located_error(
             4,
             "organizations: lab: aliases: expected a list of names, such as [a, b]",
         ),
+        (
+            "organizations:\n  meta:\n    name: Meta\n  lab:\n    name: Lab\n    aliases: [META]\n",
+            6,
+            "organizations: lab: aliases: 'META' is already a name of 'meta'",
+        ),
     ],
 )
 def test_catalog_errors_are_located(

@@ -159,7 +159,7 @@ def dataset_files(ranked: Ranked, keyed: bool) -> Iterator[Artifact]:
 def _listing(renderer: LanguagePages, ranked: Ranked, labels: dict[str, str]) -> dict[str, Any]:
     """What every ranking page shows besides its rows."""
     summaries, hardware = ranked.summaries, renderer.catalog.hardware
-    organizations = renderer.catalog.organizations
+    catalog = renderer.catalog
     total = len(summaries)
     years = sorted({s.year for s in summaries if s.year})
     return {
@@ -169,7 +169,7 @@ def _listing(renderer: LanguagePages, ranked: Ranked, labels: dict[str, str]) ->
         "pages": max(1, -(-total // PAGE_SIZE)),
         "page_link": lambda n: "" if n == 1 else f"ranking/{n}/",
         "organizations": sorted(
-            ((k, organizations[k].name) for k in {s.organization_key for s in summaries}),
+            ((k, catalog.organization(k).name) for k in {s.organization_key for s in summaries}),
             key=lambda kv: kv[1].casefold(),
         ),
         "hardware_options": sorted(
@@ -211,7 +211,7 @@ class Rows:
         return self._template.render(
             r=r,
             hardware=self._renderer.catalog.hardware[r.entry.training.hardware],
-            organization=self._renderer.catalog.organizations[organization_key(r.entry.id)],
+            organization=self._renderer.catalog.organization(organization_key(r.entry.id)),
             quality_rank=QUALITY_RANK,
             labels=self._renderer.labels,
         )
