@@ -67,12 +67,13 @@ def _inputs(r: Result) -> tuple[Any, ...]:
 
 
 def _row(
-    r: Result, domain_label: dict[str, str], organizations: Mapping[str, Organization]
+    r: Result, domain_label: dict[str, str], organizations: Mapping[str, Organization] | None = None
 ) -> dict[str, Any]:
     name, org_key, released, domain, hardware, co2e, low, high, energy, flops, id_ = _inputs(r)
+    org = (organizations or {}).get(org_key)
     return {
         "name": name,
-        "organization": organizations[org_key].name if org_key in organizations else org_key,
+        "organization": org.name if org else org_key,
         "released": _released_date(released),
         "domain": domain_label[domain or UNKNOWN_DOMAIN],
         "hardware": hardware,
@@ -252,7 +253,7 @@ def build_charts(
     each model's organization by its catalog name (`organizations`, by key)."""
     _ = translations(language).gettext
     labels = domain_labels(language)
-    rows = [_row(r, labels, organizations or {}) for r in results]
+    rows = [_row(r, labels, organizations) for r in results]
     # Log scales cannot show zero: those models stay in the table, not in these charts.
     dated = [r for r in rows if r["released"] and r["co2e_t"] > 0]
     with_flops = [r for r in rows if r["flops"] and r["energy_mwh"] > 0]
