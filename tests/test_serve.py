@@ -408,7 +408,7 @@ def test_a_catalog_edit_under_serve_is_published_then_and_by_a_later_cached_buil
     """An entry that leaves power to the hardware catalog follows an edit of that catalog,
     both in the rebuild `serve` makes and in a later `build` that reuses its cache."""
     project = _project(tmp_path / "project")
-    entry = project / "entries" / "test" / "p100-run.yaml"
+    entry = project / "entries" / "ibm" / "p100-run.yaml"
     entry.parent.mkdir(parents=True)
     entry.write_text(
         "name: P100 Run\norganization: Test\nreleased: 2019-01\ndomain: language\n"
@@ -418,14 +418,14 @@ def test_a_catalog_edit_under_serve_is_published_then_and_by_a_later_cached_buil
     )
     cache = ("--cache-dir", str(tmp_path / "cache"))
     served = start("--port", "0", *cache, project=project).start()
-    assert _power_w(served, "test/p100-run") == 271  # the catalog's measured power
+    assert _power_w(served, "ibm/p100-run") == 271  # the catalog's measured power
 
     hardware = project / "builder" / "data" / "hardware.yaml"
     text = hardware.read_text(encoding="utf-8")
     assert text.count("    measured_w: 271\n") == 1
     hardware.write_text(text.replace("    measured_w: 271\n", "    measured_w: 542\n"), "utf-8")
     deadline = time.monotonic() + REBUILD_SECONDS
-    while _power_w(served, "test/p100-run") != 542:
+    while _power_w(served, "ibm/p100-run") != 542:
         assert time.monotonic() < deadline, served.output
         time.sleep(0.5)
     served.stop()
@@ -441,4 +441,4 @@ def test_a_catalog_edit_under_serve_is_published_then_and_by_a_later_cached_buil
     )
     assert "Traceback" not in built.stderr
     rows = json.loads((project / "_site" / "data" / "leaderboard.json").read_text("utf-8"))
-    assert next(row["power_w"] for row in rows if row["id"] == "test/p100-run") == 542
+    assert next(row["power_w"] for row in rows if row["id"] == "ibm/p100-run") == 542

@@ -390,10 +390,10 @@ sources:
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
-    path = tmp_path / "entries" / "org" / name
+    path = tmp_path / "entries" / "ibm" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    return Path("entries/org") / name
+    return Path("entries/ibm") / name
 
 
 def test_oversized_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -401,7 +401,7 @@ def test_oversized_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     data = VALID.encode() + b"notes: |\n" + b"  padding text\n" * (MAX_FILE_BYTES // 15 + 1)
     path = _write(tmp_path, "big.yaml", data)
     assert _check(path) == [
-        f"entries/org/big.yaml:1:1: file is {len(data):,} bytes, over the 65,536-byte limit "
+        f"entries/ibm/big.yaml:1:1: file is {len(data):,} bytes, over the 65,536-byte limit "
         "(shorten the notes; link to long material instead)"
     ]
 
@@ -410,7 +410,7 @@ def test_byte_order_mark(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.chdir(tmp_path)
     path = _write(tmp_path, "bom.yaml", b"\xef\xbb\xbf" + VALID.encode())
     assert _check(path) == [
-        "entries/org/bom.yaml:1:1: file starts with a byte-order mark "
+        "entries/ibm/bom.yaml:1:1: file starts with a byte-order mark "
         "(save it as UTF-8 without BOM)"
     ]
 
@@ -419,7 +419,7 @@ def test_invalid_utf8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     path = _write(tmp_path, "latin1.yaml", VALID.replace("Test Org", "Caf\xe9").encode("latin-1"))
     assert _check(path) == [
-        "entries/org/latin1.yaml:2:18: invalid UTF-8 byte 0xe9 (save the file as UTF-8)"
+        "entries/ibm/latin1.yaml:2:18: invalid UTF-8 byte 0xe9 (save the file as UTF-8)"
     ]
 
 
@@ -427,7 +427,7 @@ def test_binary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     path = _write(tmp_path, "blob.yaml", b"\x89PNG\r\n\x1a\n\x00\x00")
     assert _check(path) == [
-        "entries/org/blob.yaml:1:1: file contains NUL bytes; it looks binary "
+        "entries/ibm/blob.yaml:1:1: file contains NUL bytes; it looks binary "
         "(entries are UTF-8 YAML text)"
     ]
 
@@ -437,7 +437,7 @@ def test_ids_colliding_by_suffix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     _write(tmp_path, "model.yaml", VALID.encode())
     _write(tmp_path, "model.yml", VALID.encode())
     assert _check(Path("entries")) == [
-        "entries/org/model.yml:1:1: entry files end in .yaml (rename it to model.yaml)"
+        "entries/ibm/model.yml:1:1: entry files end in .yaml (rename it to model.yaml)"
     ]
 
 
@@ -455,7 +455,7 @@ def test_valid_entry_with_scientific_notation_and_underscores(
     entries, errors = check_paths([path])
     assert errors == []
     (entry,) = entries
-    assert entry.id == "org/sci"
+    assert entry.id == "ibm/sci"
     assert entry.training.accelerator_hours == 1_000_000
     assert entry.training.flops == 4.05e22
     assert entry.parameters == 11e9
@@ -528,17 +528,17 @@ def test_alias_bomb_is_refused_at_the_first_anchor(tmp_path: Path) -> None:
 
 def test_ids_colliding_by_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    for org in ("Org", "org"):
+    for org in ("IBM", "ibm"):
         path = tmp_path / "entries" / org / "model.yaml"
         if path.parent.exists():
             pytest.skip("the file system ignores case: the two files cannot both exist")
         path.parent.mkdir(parents=True)
         path.write_text(VALID, encoding="utf-8")
     entries, errors = check_paths([Path("entries")])
-    assert [e.id for e in entries] == ["org/model"]
+    assert [e.id for e in entries] == ["ibm/model"]
     assert [e.format() for e in errors] == [
-        "entries/Org/model.yaml:1:1: 'Org' in the path is not a valid id part "
-        "(lowercase letters, digits and single hyphens) (rename it to 'org')"
+        "entries/IBM/model.yaml:1:1: 'IBM' in the path is not a valid id part "
+        "(lowercase letters, digits and single hyphens) (rename it to 'ibm')"
     ]
 
 
@@ -548,26 +548,26 @@ def test_ids_differing_only_by_case_are_refused(
     """Ids are lowercase, so only an entry built elsewhere can collide; the check still holds."""
     monkeypatch.chdir(tmp_path)
     (entry,) = check_paths([_write(tmp_path, "model.yaml", VALID.encode())])[0]
-    twin = dataclasses.replace(entry, id="Org/Model", path="entries/Org/Model.yaml")
+    twin = dataclasses.replace(entry, id="IBM/Model", path="entries/IBM/Model.yaml")
     assert [e.format() for e in check_unique_ids([entry, twin])] == [
-        "entries/org/model.yaml:1:1: id 'org/model' is already used by entries/Org/Model.yaml "
+        "entries/ibm/model.yaml:1:1: id 'ibm/model' is already used by entries/IBM/Model.yaml "
         "(rename one of the two files)"
     ]
 
 
 def test_entries_not_two_levels_deep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    for rel in ("entries/model.yaml", "entries/org/team/model.yaml", "entries/org/fine.yaml"):
+    for rel in ("entries/model.yaml", "entries/ibm/team/model.yaml", "entries/ibm/fine.yaml"):
         path = tmp_path / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(VALID, encoding="utf-8")
     entries, errors = check_paths([Path("entries")])
-    assert [e.id for e in entries] == ["org/fine"]
+    assert [e.id for e in entries] == ["ibm/fine"]
     assert [e.format() for e in errors] == [
+        "entries/ibm/team/model.yaml:1:1: entry files live at entries/<org>/<model>.yaml "
+        "(move it so its id has two parts, not 'ibm/team/model')",
         "entries/model.yaml:1:1: entry files live at entries/<org>/<model>.yaml "
         "(move it so its id has two parts, not 'model')",
-        "entries/org/team/model.yaml:1:1: entry files live at entries/<org>/<model>.yaml "
-        "(move it so its id has two parts, not 'org/team/model')",
     ]
 
 
@@ -579,7 +579,7 @@ def test_symbolic_links_are_not_followed(tmp_path: Path, monkeypatch: pytest.Mon
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "model.yaml").write_text("token: s3cr3t\n", encoding="utf-8")
-    org = tmp_path / "entries" / "org"
+    org = tmp_path / "entries" / "ibm"
     org.mkdir(parents=True)
     (org / "link.yaml").symlink_to(secret)
     (tmp_path / "entries" / "elsewhere").symlink_to(outside, target_is_directory=True)
@@ -587,7 +587,7 @@ def test_symbolic_links_are_not_followed(tmp_path: Path, monkeypatch: pytest.Mon
     assert entries == []
     lines = [e.format() for e in errors]
     assert lines[0] == (
-        "entries/org/link.yaml:1:1: entry files must be regular files, not symbolic links "
+        "entries/ibm/link.yaml:1:1: entry files must be regular files, not symbolic links "
         "(replace the link with the file itself)"
     )
     # Whether the linked folder is walked at all depends on the Python version.
@@ -615,7 +615,7 @@ def test_huge_file_is_not_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert isinstance(error, EntryError)
     assert peak < 4 * MAX_FILE_BYTES
     assert _check(path) == [
-        "entries/org/huge.yaml:1:1: file is 1,073,741,824 bytes, over the 65,536-byte limit "
+        "entries/ibm/huge.yaml:1:1: file is 1,073,741,824 bytes, over the 65,536-byte limit "
         "(shorten the notes; link to long material instead)"
     ]
 
@@ -641,6 +641,6 @@ def test_keys_are_reported_as_written(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.chdir(tmp_path)
     path = _write(tmp_path, "keys.yaml", (VALID + "true: 1\n").encode())
     assert _check(path) == [
-        "entries/org/keys.yaml:9:1: true: unknown key (allowed keys: name, organization, "
+        "entries/ibm/keys.yaml:9:1: true: unknown key (allowed keys: name, organization, "
         "released, parameters, domain, links, training, reported, sources, notes)"
     ]

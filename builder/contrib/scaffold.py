@@ -191,9 +191,15 @@ def render_entry(d: Draft, depth_to_root: int = 2) -> str:
 
 
 def entry_path(entries_dir: Path, d: Draft) -> Path:
-    """entries/<org-slug>/<model-slug>.yaml."""
+    """entries/<org>/<model-slug>.yaml, <org> the organizations catalog's key for the
+    organization named (by its name or an alias), or else the slug of the name, for a
+    new row of builder/data/organizations.yaml."""
     assert d.name and d.organization
-    return entries_dir / slugify(d.organization, "org") / f"{slugify(d.name)}.yaml"
+    from builder.catalog import load_catalog
+    from builder.catalog_organizations import folder_for
+
+    org = folder_for(d.organization, load_catalog().organizations)
+    return entries_dir / (org or slugify(d.organization, "org")) / f"{slugify(d.name)}.yaml"
 
 
 def prompt_missing(

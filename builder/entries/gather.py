@@ -16,7 +16,13 @@ from builder.catalog import Catalog
 from builder.entries.errors import BuildFailed, EntriesInvalid, EntryError
 from builder.entries.load import MAX_FILE_BYTES, entries_root_for, find_entry_files, read_entry
 from builder.entries.model import Entry
-from builder.entries.validate import Named, check_same_runs, check_unique_ids, validate_entry
+from builder.entries.validate import (
+    Named,
+    check_organization,
+    check_same_runs,
+    check_unique_ids,
+    validate_entry,
+)
 
 
 def display(path: Path) -> str:
@@ -41,13 +47,14 @@ def collect(paths: list[Path]) -> list[Path]:
 class CatalogKeys:
     """The catalog keys validation looks entries up in, read once for a whole run of
     checks (and not at all when no entry gets that far). A build that holds its
-    `Catalog` already gives it; `check` reads only the two files it needs."""
+    `Catalog` already gives it; `check` reads only the files it needs."""
 
     def __init__(self, catalog: Catalog | None = None) -> None:
         self._catalog = catalog
         self._hardware: dict[str, bool] | None = None
         self._regions: frozenset[str] | None = None
         self._peaks: dict[str, frozenset[str]] | None = None
+        self._organizations: frozenset[str] | None = None
 
     def hardware(self) -> dict[str, bool]:
         if self._hardware is None:
@@ -67,6 +74,12 @@ class CatalogKeys:
             self._peaks = c.peak_index() if c else catalog_mod.peak_index()
         return self._peaks
 
+    def organizations(self) -> frozenset[str]:
+        if self._organizations is None:
+            c, load = self._catalog, catalog_mod.organization_keys
+            self._organizations = frozenset(c.organizations) if c else load()
+        return self._organizations
+
 
 def check_file(
     path: Path, keys: CatalogKeys, data: bytes | None = None
@@ -80,7 +93,12 @@ def check_file(
     raw = read_entry(path, entries_root_for(path), shown, data)
     if isinstance(raw, EntryError):
         return [raw]
-    return validate_entry(raw, keys.hardware, keys.regions, keys.peaks)
+    checked = validate_entry(raw, keys.hardware, keys.regions, keys.peaks)
+    if isinstance(checked, Entry):
+        unknown = check_organization(checked, keys.organizations)
+        if unknown is not None:
+            return [unknown]
+    return checked
 
 
 def check_paths(paths: list[Path]) -> tuple[list[Entry], list[EntryError]]:

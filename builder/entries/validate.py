@@ -12,6 +12,8 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
+from builder.catalog_organizations import PATH as ORGANIZATIONS_FILE
+from builder.catalog_organizations import organization_key
 from builder.entries.errors import Collector, EntryError
 from builder.entries.load import RawEntry
 from builder.entries.model import (
@@ -359,6 +361,23 @@ def _to_entry(raw: RawEntry, data: dict[str, Any], lines: dict[str, int]) -> Ent
         sources=tuple(SourceRef(url=s["url"], title=s["title"]) for s in data["sources"]),
         notes=data.get("notes", ""),
         lines=lines,
+    )
+
+
+def check_organization(entry: Entry, organization_keys: KeyLookup) -> EntryError | None:
+    """An entry's folder (the first part of its id) must be a key of the organizations
+    catalog, which gives the name the leaderboard shows for it; checked once the entry is
+    valid, as ids are."""
+    folder = organization_key(entry.id)
+    if folder in organization_keys():
+        return None
+    return EntryError(
+        entry.path,
+        entry.lines.get("organization", 1),
+        1,
+        "organization",
+        f"the folder '{folder}' is not a key of {ORGANIZATIONS_FILE}",
+        f"add it to {ORGANIZATIONS_FILE}",
     )
 
 

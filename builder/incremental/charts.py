@@ -12,10 +12,12 @@ from __future__ import annotations
 import dataclasses
 import importlib.metadata
 import json
+from collections.abc import Mapping
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+from builder.catalog_organizations import Organization
 from builder.hashing import content_key
 from builder.incremental.cache import BuildCache
 from builder.incremental.cachefile import warn
@@ -67,11 +69,15 @@ class ChartWork:
         return text
 
     def files(
-        self, ranked: Ranked, output: Output, previous: ChartState | None
+        self,
+        ranked: Ranked,
+        output: Output,
+        previous: ChartState | None,
+        organizations: Mapping[str, Organization] | None = None,
     ) -> tuple[ChartFiles, list[Artifact]]:
         """The charts pages show, and the chart files to write now (the SVGs a helper
         process draws come with `finish`). `previous`: the last build's charts, when
-        its output is this one."""
+        its output is this one; `organizations`: the catalog's, which name them."""
         if self._template_job is not None:
             self.template_text = self._template_job.result()
             if self.cache and self.template_file:
@@ -86,7 +92,7 @@ class ChartWork:
         if kept is not None:
             chart_lists, self.svg_files = kept
         else:
-            chart_lists = self._draw(ranked, artifacts)
+            chart_lists = self._draw(ranked, artifacts, organizations or {})
         if self.cache:
             words = {
                 code: [(c.id, c.title, c.description) for c in chart_list]
@@ -96,12 +102,16 @@ class ChartWork:
         distribution = charts.distribution_svg(s.co2e_t for s in ranked.summaries)
         return ChartFiles(chart_lists, distribution), artifacts
 
-    def _draw(self, ranked: Ranked, artifacts: list[Artifact]) -> dict[str, list[charts.Chart]]:
+    def _draw(
+        self, ranked: Ranked, artifacts: list[Artifact], organizations: Mapping[str, Organization]
+    ) -> dict[str, list[charts.Chart]]:
         templates = json.loads(self.template_text or "{}")
         specs: dict[str, str] = {}  # by the SVG's output path
         chart_lists = {}
         for lang in LANGUAGES:
-            chart_list = charts.build_charts(ranked.results(), templates[lang.code], lang)
+            chart_list = charts.build_charts(
+                ranked.results(), templates[lang.code], lang, organizations
+            )
             for c in chart_list:
                 text = specs[f"{lang.prefix}charts/{c.id}.svg"] = script_json(c.spec)
                 artifacts.append(

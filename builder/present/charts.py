@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime
 import functools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from builder.catalog_organizations import Organization, organization_key
 from builder.conventions import (
     CHART_DOMAINS,
     SHOWN_DIGITS,
@@ -47,11 +48,12 @@ def _released_date(released: str | None) -> str | None:
 
 
 def _inputs(r: Result) -> tuple[Any, ...]:
-    """What a model's row in the charts is made of, and nothing else."""
+    """What a model's row in the charts is made of, and nothing else (the organization by
+    its key: the catalog, which names it, is an input of every chart)."""
     e = r.entry
     return (
         e.name,
-        e.organization,
+        organization_key(e.id),
         e.released,
         e.domain,
         e.training.hardware,
@@ -64,11 +66,14 @@ def _inputs(r: Result) -> tuple[Any, ...]:
     )
 
 
-def _row(r: Result, domain_label: dict[str, str]) -> dict[str, Any]:
-    name, organization, released, domain, hardware, co2e, low, high, energy, flops, id_ = _inputs(r)
+def _row(
+    r: Result, domain_label: dict[str, str], organizations: Mapping[str, Organization] | None = None
+) -> dict[str, Any]:
+    name, org_key, released, domain, hardware, co2e, low, high, energy, flops, id_ = _inputs(r)
+    org = (organizations or {}).get(org_key)
     return {
         "name": name,
-        "organization": organization,
+        "organization": org.name if org else org_key,
         "released": _released_date(released),
         "domain": domain_label[domain or UNKNOWN_DOMAIN],
         "hardware": hardware,
@@ -239,12 +244,16 @@ def _top_emitters(shared: _Shared) -> Any:
 
 
 def build_charts(
-    results: list[Result], templates: dict[str, dict[str, Any]], language: Language = SOURCE
+    results: list[Result],
+    templates: dict[str, dict[str, Any]],
+    language: Language = SOURCE,
+    organizations: Mapping[str, Organization] | None = None,
 ) -> list[Chart]:
-    """The three site-wide charts of the index page: templates with this build's rows."""
+    """The three site-wide charts of the index page: templates with this build's rows,
+    each model's organization by its catalog name (`organizations`, by key)."""
     _ = translations(language).gettext
     labels = domain_labels(language)
-    rows = [_row(r, labels) for r in results]
+    rows = [_row(r, labels, organizations) for r in results]
     # Log scales cannot show zero: those models stay in the table, not in these charts.
     dated = [r for r in rows if r["released"] and r["co2e_t"] > 0]
     with_flops = [r for r in rows if r["flops"] and (r["energy_mwh"] or 0) > 0]

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from builder.catalog_organizations import organization_key
 from builder.conventions import N_, significant
 from builder.entries.model import Input, Result
 
@@ -54,6 +55,16 @@ COLUMNS: tuple[Column, ...] = (
         "",
         N_("Organization that trained the model."),
         lambda r: r.entry.organization,
+    ),
+    Column(
+        "organization_key",
+        "string",
+        "",
+        N_(
+            "Organization key: the entry's folder below entries/, one per organization "
+            "(Meta and Meta AI share one), named in builder/data/organizations.yaml."
+        ),
+        lambda r: organization_key(r.entry.id),
     ),
     Column(
         "released",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple, Protocol
 
+from builder.catalog_organizations import organization_key
 from builder.entries.model import Result
 
 
@@ -21,7 +22,7 @@ class Summary(NamedTuple):
     id: str
     path: str  # as the user would type it, for messages
     co2e_t: float
-    organization: str
+    organization_key: str  # its entries/ folder: a key of the organizations catalog
     hardware: str
     domain: str | None
     year: int | None
@@ -38,7 +39,7 @@ def summarize(r: Result, key: str, chart: str = "", export: str = "") -> Summary
         e.id,
         e.path,
         r.co2e_t,
-        e.organization,
+        organization_key(e.id),
         e.training.hardware or "",
         e.domain,
         e.released_year,

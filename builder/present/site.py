@@ -19,6 +19,7 @@ from typing import Any
 
 from builder import __version__
 from builder.catalog import Catalog
+from builder.catalog_organizations import organization_key
 from builder.config import SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.conventions import CHART_DOMAINS, model_path
 from builder.entries.errors import BuildFailed
@@ -158,6 +159,7 @@ def dataset_files(ranked: Ranked, keyed: bool) -> Iterator[Artifact]:
 def _listing(renderer: LanguagePages, ranked: Ranked, labels: dict[str, str]) -> dict[str, Any]:
     """What every ranking page shows besides its rows."""
     summaries, hardware = ranked.summaries, renderer.catalog.hardware
+    catalog = renderer.catalog
     total = len(summaries)
     years = sorted({s.year for s in summaries if s.year})
     return {
@@ -166,7 +168,10 @@ def _listing(renderer: LanguagePages, ranked: Ranked, labels: dict[str, str]) ->
         "rows_shown": min(total, PAGE_SIZE),
         "pages": max(1, -(-total // PAGE_SIZE)),
         "page_link": lambda n: "" if n == 1 else f"ranking/{n}/",
-        "organizations": sorted({s.organization for s in summaries}, key=str.casefold),
+        "organizations": sorted(
+            ((k, catalog.organization(k).name) for k in {s.organization_key for s in summaries}),
+            key=lambda kv: kv[1].casefold(),
+        ),
         "hardware_options": sorted(
             ((k, hardware[k].name) for k in {s.hardware for s in summaries} if k),
             key=lambda kv: kv[1].casefold(),
@@ -206,6 +211,7 @@ class Rows:
         return self._template.render(
             r=r,
             hardware=self._renderer.catalog.hardware.get(r.entry.training.hardware or ""),
+            organization=self._renderer.catalog.organization(organization_key(r.entry.id)),
             quality_rank=QUALITY_RANK,
             labels=self._renderer.labels,
         )
