@@ -167,7 +167,8 @@ def test_a_compute_estimate_needs_a_peak_for_its_precision(catalog: Catalog) -> 
     text = text.replace("  flops: 3.6e21\n", "  flops: 3.6e21\n  precision: fp8\n")
     with pytest.raises(EntriesInvalid) as caught:
         check_files(
-            [(os.fspath(BASES / "allenai" / "compute-estimate.yaml"), text.encode())], catalog=catalog
+            [(os.fspath(BASES / "allenai" / "compute-estimate.yaml"), text.encode())],
+            catalog=catalog,
         )
     (error,) = caught.value.errors
     assert error.field == "training.precision"
@@ -250,15 +251,31 @@ def test_same_run_as_a_chain_is_refused(tmp_path: Path) -> None:
     _write(tmp_path, "b", training="same_run_as: allenai/c", reported="co2e_t: 1")
     _write(tmp_path, "c", reported="co2e_t: 1")
     assert _errors(tmp_path) == [
-        ("a.yaml", "training.same_run_as", "names 'allenai/b', which itself reuses the run of 'allenai/c'")
+        (
+            "a.yaml",
+            "training.same_run_as",
+            "names 'allenai/b', which itself reuses the run of 'allenai/c'",
+        )
     ]
 
 
 def test_a_chain_through_an_entry_kept_from_an_earlier_build_is_refused(tmp_path: Path) -> None:
     a = _write(tmp_path, "a", training="same_run_as: allenai/b", reported="co2e_t: 1")
     kept = [
-        Summary("allenai/b", "entries/allenai/b.yaml", 1.0, "Lab", "", None, None, "k", "", "", "allenai/c"),
-        Summary("allenai/c", "entries/allenai/c.yaml", 1.0, "Lab", "", None, None, "k", "", ""),
+        Summary(
+            "allenai/b",
+            "entries/allenai/b.yaml",
+            1.0,
+            "Lab",
+            "",
+            None,
+            None,
+            "k",
+            "",
+            "",
+            "allenai/c",
+        ),
+        Summary("allenai/c", "entries/allenai/c.yaml", 1.0, "allenai", "", None, None, "k", "", ""),
     ]
     with pytest.raises(EntriesInvalid) as caught:
         check_files([(os.fspath(a), None)], others=kept)
@@ -269,7 +286,9 @@ def test_a_chain_through_an_entry_kept_from_an_earlier_build_is_refused(tmp_path
 
 def test_the_formula_shown_starts_where_the_basis_enters(results: dict[str, Result]) -> None:
     assert formula_text(results["allenai/reported-co2e-only"]) == ["30 t CO2e, as reported"]
-    assert formula_text(results["allenai/reported-co2e"]) == ["30 t CO2e ÷ 0.3 kg CO2e/kWh = 100 MWh"]
+    assert formula_text(results["allenai/reported-co2e"]) == [
+        "30 t CO2e ÷ 0.3 kg CO2e/kWh = 100 MWh"
+    ]
     assert formula_text(results["allenai/reported-energy"]) == [
         "100 MWh × PUE 1.1 = 110 MWh",
         "110 MWh × 0.5 kg CO2e/kWh = 55 t CO2e",
