@@ -32,14 +32,14 @@ def pack(data: bytes) -> bytes:
     return _MAGIC + f"{FORMAT}\n".encode() + _checksum(data) + b"\n" + data
 
 
-def unpack(blob: bytes) -> bytes:
+def unpack(framed: bytes) -> bytes:
     """The payload of a cache file; Damaged when its header or checksum does not match."""
     head = _MAGIC + f"{FORMAT}\n".encode()
-    if not blob.startswith(head):
+    if not framed.startswith(head):
         raise Damaged("not a cache file of this version")
     end = len(head) + 32
-    check, data = blob[len(head) : end], blob[end + 1 :]
-    if blob[end : end + 1] != b"\n" or check != _checksum(data):
+    check, data = framed[len(head) : end], framed[end + 1 :]
+    if framed[end : end + 1] != b"\n" or check != _checksum(data):
         raise Damaged("its checksum does not match its content")
     return data
 
@@ -47,9 +47,9 @@ def unpack(blob: bytes) -> bytes:
 def read(path: Path) -> bytes | None:
     """The payload of a cache file; None if there is none; Damaged if it cannot be used."""
     try:
-        blob = path.read_bytes()
+        framed = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise Damaged(f"cannot be read ({exc.strerror})") from None
-    return unpack(blob)
+    return unpack(framed)
