@@ -274,6 +274,13 @@ def cmd_export_hf(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import_epoch(args: argparse.Namespace) -> int:
+    """Draft entries from Epoch AI's notable-models CSV."""
+    from builder.contrib.epoch_command import import_epoch
+
+    return import_epoch(args)
+
+
 COMMANDS = {
     "check": cmd_check,
     "build": cmd_build,
@@ -283,6 +290,7 @@ COMMANDS = {
     "schema": cmd_schema,
     "import-hf": cmd_import_hf,
     "export-hf": cmd_export_hf,
+    "import-epoch": cmd_import_epoch,
 }
 
 

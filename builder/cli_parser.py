@@ -157,6 +157,34 @@ def _add_contributor_commands(sub: argparse._SubParsersAction[argparse.ArgumentP
     imp.add_argument("--out", type=Path, help="write the draft here instead of printing it")
     imp.add_argument("--force", action="store_true", help="overwrite the --out file if it exists")
 
+    epoch = sub.add_parser(
+        "import-epoch", help="draft entries from Epoch AI's notable-models CSV (CC BY 4.0)"
+    )
+    epoch.add_argument(
+        "--csv", type=Path, help="Epoch's CSV (default: the copy in builder/data/epoch/)"
+    )
+    epoch.add_argument(
+        "--min-confidence",
+        choices=("Confident", "Likely", "Speculative", "Unknown"),
+        default="Likely",
+        help="draft only rows Epoch labels this sure or surer (default: Likely)",
+    )
+    epoch.add_argument("--only", nargs="+", metavar="NAME", help="only these models, by name")
+    epoch.add_argument(
+        "--out", type=Path, help="write each draft as OUT/<org>/<id>.yaml (default: print them)"
+    )
+    epoch.add_argument(
+        "--entries", type=Path, default=DEFAULT_ENTRIES, help="entries folder (default: entries)"
+    )
+    epoch.add_argument(
+        "--accessed", help="the date the CSV was downloaded (default: that of the shipped copy)"
+    )
+    epoch.add_argument(
+        "--diff",
+        action="store_true",
+        help="list the entries drafted from Epoch whose figures the CSV now gives differently",
+    )
+
     exp = sub.add_parser("export-hf", help="print a co2_eq_emissions block for a model card")
     exp.add_argument("id", metavar="ID", help="entry id, e.g. google/t5")
     exp.add_argument("--entries", type=Path, default=DEFAULT_ENTRIES)
