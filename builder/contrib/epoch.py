@@ -444,7 +444,7 @@ def changes(
         ("hours", hours, row.hours),
         ("flops", training.get("flops"), row.flops),
     ):
-        if field in training or (field == "hours" and "days" in training):
-            if _differs(had, has):  # type: ignore[arg-type]
-                found.append((field, had, has))
+        given = field in training or (field == "hours" and "days" in training)
+        if given and _differs(had, has):  # type: ignore[arg-type]
+            found.append((field, had, has))
     return found

@@ -81,8 +81,7 @@ def _problems(draft: Draft, catalog: Catalog) -> list[EntryError]:
         return [
             e
             for e in exc.errors
-            if not (draft.new_organization and e.field == "organization")
-            and e.severity == "error"
+            if not (draft.new_organization and e.field == "organization") and e.severity == "error"
         ]
     return []
 
@@ -136,7 +135,9 @@ def import_epoch(args: argparse.Namespace) -> int:
         if isinstance(draft, Skipped):
             tally[f"skipped, {draft.reason}"] += 1
             if args.only:
-                _say(f"{row.model}: {draft.reason}" + (f" ({draft.detail})" if draft.detail else ""))
+                _say(
+                    f"{row.model}: {draft.reason}" + (f" ({draft.detail})" if draft.detail else "")
+                )
             continue
         if draft.path.removeprefix("entries/").removesuffix(".yaml") in ids:
             tally["an entry has its id"] += 1
