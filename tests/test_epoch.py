@@ -13,20 +13,16 @@ from builder.catalog import Catalog, load_catalog
 from builder.cli import main
 from builder.compute import compute_result
 from builder.contrib.epoch import (
-    EPOCH_CSV,
-    EPOCH_URL,
     Draft,
-    EpochError,
     Skipped,
     draft_row,
     map_domain,
     map_hardware,
     map_organization,
-    read_csv,
-    read_rows,
 )
 from builder.contrib.epoch_command import _problems
 from builder.entries.gather import check_files
+from builder.epoch_rows import EPOCH_CSV, EPOCH_URL, EpochError, read_csv, read_rows
 
 HEADER = next(csv.reader(io.StringIO(EPOCH_CSV.read_text(encoding="utf-8-sig"))))
 

@@ -12,23 +12,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from builder.catalog import Catalog, load_catalog
-from builder.contrib.epoch import (
-    EPOCH_CSV,
-    SNAPSHOT_ACCESSED,
-    Draft,
-    EpochError,
-    EpochRow,
-    Skipped,
-    changes,
-    cited_row,
-    draft_row,
-    read_csv,
-    shown,
-    sure_enough,
-)
+from builder.contrib.epoch import Draft, Skipped, changes, cited_row, draft_row, shown
 from builder.entries.errors import BuildFailed, EntriesInvalid, EntryError
 from builder.entries.gather import check_files, check_paths
 from builder.entries.model import Entry
+from builder.epoch_rows import (
+    EPOCH_CSV,
+    SNAPSHOT_ACCESSED,
+    EpochError,
+    EpochRow,
+    read_csv,
+    sure_enough,
+)
 
 
 def _say(text: str) -> None:
