@@ -51,7 +51,22 @@ def _checked(paths: list[Path]) -> tuple[list[Result], list[EntryError]]:
     if errors:
         return [], errors
     results = compute_results(entries, load_catalog())
-    return results, check_all(results)
+    return results, check_all(results) + _against_epoch(results)
+
+
+def _against_epoch(results: list[Result]) -> list[EntryError]:
+    """Warnings where an entry and Epoch's row of its model disagree (none without the
+    shipped copy of Epoch's CSV)."""
+    from builder.entries import epoch_checks
+    from builder.epoch_rows import EPOCH_CSV, EpochError, read_csv
+
+    if not results:
+        return []
+    try:
+        rows = read_csv(EPOCH_CSV)
+    except EpochError:
+        return []
+    return epoch_checks.check_all(results, rows)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

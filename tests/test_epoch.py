@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,8 @@ from builder.contrib.epoch import (
 from builder.contrib.epoch_command import _problems
 from builder.entries.gather import check_files
 from builder.epoch_rows import EPOCH_CSV, EPOCH_URL, EpochError, read_csv, read_rows
+
+from .conftest import ROOT
 
 HEADER = next(csv.reader(io.StringIO(EPOCH_CSV.read_text(encoding="utf-8-sig"))))
 
@@ -260,3 +264,100 @@ def test_diff_lists_the_figures_the_csv_now_gives_differently(
     code, printed, _ = _run(capsys, *args, "--diff")
     path = entries / "meta" / "test-lm-7b.yaml"
     assert printed.splitlines() == [f"{path}: training.hours: 500 in the entry, 620 in the CSV"]
+
+
+def _entry(folder: Path, name: str, training: str, notes: str = "", cite: str = "") -> None:
+    path = folder / "entries" / "meta" / f"{name.lower()}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [f"name: {name}", "organization: Meta", "training:"]
+    lines += [f"  {line}" for line in training.splitlines()]
+    lines += ["sources:", '  - {url: "https://example.org/paper", title: "Paper, Table 1"}']
+    if cite:
+        lines.append(
+            f'  - {{url: "{EPOCH_URL}", title: "Epoch AI, notable models, row “{cite}”"}}'
+        )
+    if notes:
+        lines += ["notes: |", f"  {notes}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _epoch_warnings(folder: Path, *rows: dict[str, str]) -> list[tuple[str, str]]:
+    from builder.compute import compute_results
+    from builder.entries import epoch_checks
+    from builder.entries.gather import check_paths
+
+    entries, errors = check_paths([folder / "entries"])
+    assert not [e for e in errors if e.severity == "error"]
+    results = compute_results(entries, load_catalog())
+    found = epoch_checks.check_all(results, read_rows(_csv(*rows)))
+    return sorted((Path(w.path).stem, w.message) for w in found)
+
+
+ROW = {
+    "Model": "Alpha",
+    "Training hardware": "NVIDIA H100 SXM5 80GB",
+    "Hardware quantity": "1000",
+    "Training time (hours)": "100",
+    "Confidence": "Confident",
+}
+
+
+def test_accelerator_hours_that_differ_from_epochs_by_more_than_10_percent_are_warned(
+    tmp_path: Path,
+) -> None:
+    run = "hardware: nvidia-h100-sxm\naccelerators: 1000\nhours: {}"
+    _entry(tmp_path, "Alpha", run.format(109))  # 9% above: agrees
+    _entry(tmp_path, "Beta", run.format(88))  # 12% below
+    _entry(tmp_path, "Gamma", run.format(50), notes="**Epoch:** the row counts a restart.")
+    rows = [ROW, {**ROW, "Model": "Beta"}, {**ROW, "Model": "Gamma"}]
+    assert _epoch_warnings(tmp_path, *rows) == [
+        ("beta", "88,000 accelerator-hours, 12% below Epoch's 100,000 (1,000 × 100 h)")
+    ]
+
+
+def test_the_row_an_entry_cites_is_the_one_compared_and_speculative_rows_are_warned(
+    tmp_path: Path,
+) -> None:
+    _entry(
+        tmp_path,
+        "Alpha",
+        "hardware: nvidia-h100-sxm\naccelerators: 1000\nhours: 100",
+        cite="Alpha (large)",
+    )
+    rows = [
+        {**ROW, "Hardware quantity": "10"},  # of the same name, but not the row cited
+        {**ROW, "Model": "Alpha (large)", "Confidence": "Speculative"},
+    ]
+    assert _epoch_warnings(tmp_path, *rows) == [
+        ("alpha", "Epoch labels its row “Alpha (large)” Speculative")
+    ]
+
+
+def test_a_cluster_power_more_than_twice_from_epochs_power_draw_is_warned(tmp_path: Path) -> None:
+    run = "hardware: nvidia-h100-sxm\naccelerators: 1000\nhours: 100\npower_w: 700\npue: 1.2"
+    _entry(tmp_path, "Alpha", run)  # 0.84 MW
+    _entry(tmp_path, "Beta", run)
+    rows = [
+        {**ROW, "Training power draw (W)": "1600000"},  # 1.9x: agrees
+        {**ROW, "Model": "Beta", "Training power draw (W)": "1700000"},  # 2.02x
+    ]
+    assert _epoch_warnings(tmp_path, *rows) == [
+        (
+            "beta",
+            "the cluster draws 0.84 MW (accelerators × power × PUE), 0.49x Epoch's training "
+            "power draw of 1.7 MW",
+        )
+    ]
+
+
+def test_the_shipped_entries_agree_with_epoch_or_say_why() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "builder", "check", "entries"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Epoch" not in result.stdout
