@@ -148,6 +148,8 @@ def test_organizations_and_domains(catalog: Catalog) -> None:
     assert map_organization("Microsoft Research,OpenAI", catalog.organizations) == "microsoft"
     assert map_organization("Some New Lab,Google", catalog.organizations) == "google"
     assert map_organization("Mistral AI", catalog.organizations) == "mistral-ai"
+    assert map_organization("Microsoft Research Asia", catalog.organizations) == "microsoft"
+    assert map_organization("Carnegie Mellon University (CMU)", catalog.organizations) == "cmu"
     assert map_domain("Language,Vision,Multimodal") == "multimodal"
     assert map_domain("Biology") == "science"
     assert map_domain("Games") == "other"

@@ -118,8 +118,11 @@ def map_hardware(names: str, catalog: Catalog) -> Hardware | None:
 
 
 def map_organization(names: str, organizations: Mapping[str, Organization]) -> str:
-    """The folder of the first of Epoch's organization names that the catalog knows by
-    its key, name or an alias; else a new folder named after the first one."""
+    """The folder of Epoch's organization names: the first one that the catalog knows by
+    its key, name or an alias, or, failing that, that starts with one of those as whole
+    words ("Microsoft Research Asia": microsoft); else a new folder named after the first
+    one, by the abbreviation it gives in brackets if any ("Carnegie Mellon University
+    (CMU)": cmu)."""
     known: dict[str, str] = {}
     for key, org in organizations.items():
         for name in (key, org.name, *org.aliases):
@@ -128,7 +131,13 @@ def map_organization(names: str, organizations: Mapping[str, Organization]) -> s
     for name in candidates:
         if name.casefold() in known:
             return known[name.casefold()]
-    return slugify(candidates[0] if candidates else "unknown", suffix="org")
+    for name in candidates:
+        starts = [k for k in known if name.casefold().startswith(k + " ")]
+        if starts:
+            return known[max(starts, key=len)]
+    first = candidates[0] if candidates else "unknown"
+    short = re.search(r"\(([^()]+)\)\s*$", first)
+    return slugify(short.group(1) if short else first, suffix="org")
 
 
 def map_domain(domains: str) -> str | None:
@@ -218,8 +227,7 @@ def _notes(row: EpochRow, basis: str, hardware: Hardware, accessed: str) -> list
     lines = [
         f"Drafted from {EPOCH_CREDIT} ({EPOCH_URL}, CC BY 4.0, accessed {accessed}), "
         f"row “{row.model}”, whose confidence label is {row.confidence}. The {said} "
-        "come from that row; check each against the primary source before this entry "
-        "is merged.",
+        "come from that row, and have not been checked against the primary source yet.",
     ]
     if basis == "compute-estimate" and row.utilization and row.utilization < 1:
         lines += ["", "Utilization: the model FLOP utilization is Epoch's figure for this run."]
