@@ -4,7 +4,10 @@ basis of its draft and counts what is left, `export-hf` says which basis it expo
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,7 @@ from builder.entries.gather import check_paths
 from builder.entries.model import entry_basis
 from builder.entries.schema import BASES, BASIS_OPTIONS, ENTRY, derive_basis
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, ROOT
 
 SOURCE = ["--source-url", "https://example.org/report", "--source-title", "Report, Table 2"]
 # What each basis needs, as flags; the file each writes is entries/meta/<basis>.yaml.
@@ -422,3 +425,49 @@ def test_import_hf_of_a_card_without_a_figure_asks_for_one_basis(
     assert "# Basis: none yet; the card gives neither the emissions nor the training time." in text
     _, errors = check_paths([out])
     assert [e.message for e in errors] == ["needs the training time: add hours or days"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is POSIX only")
+def test_new_in_a_terminal_asks_the_disclosure_first(tmp_path: Path) -> None:
+    import pty
+
+    main_fd, terminal = pty.openpty()  # `new` asks only when its input is a terminal
+    answers = ["2", "Tiny LM", "Meta AI", "120", "it", "2024", "FR"]
+    answers += ["https://example.org/report", "Report, Table 2"]
+    os.write(main_fd, "".join(f"{a}\n" for a in answers).encode())
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "builder", "new", "--entries", str(tmp_path / "entries")],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdin=terminal,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(terminal)
+        os.close(main_fd)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(disclosure_question())
+    assert done.stdout.count("?") == 2  # the disclosure, then whether energy includes cooling
+    path = tmp_path / "entries" / "meta" / "tiny-lm.yaml"
+    assert done.stderr.startswith(f"Wrote {path} (basis reported-energy).")
+    (entry,), errors = check_paths([path])
+    assert errors == [] and entry_basis(entry) == "reported-energy"
+    assert (entry.reported.energy_mwh, entry.reported.energy_scope) == (120, "it")
+    assert (entry.training.region, entry.released) == ("FR", "2024")
+
+
+def test_preview_of_facility_energy_says_it_is_taken_as_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = ENERGY.replace("  energy_scope: it\n", "").replace("  same_run_as: allenai/run\n", "")
+    folder = _entries(tmp_path, energy=text)
+    assert main(["preview", str(folder / "energy.yaml")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        "  3. energy: **100** MWh — reported, for the whole facility (cooling and power "
+        "delivery included)"
+    ) in lines
+    assert "  4. CO2e: **50** t — derived: energy × grid intensity **0.5** (stated)" in lines

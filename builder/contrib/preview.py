@@ -88,7 +88,7 @@ def _energy_link(r: Result) -> str:
     if r.basis == "reported-energy" and r.pue is not None:
         how = f"reported {reported} MWh of IT equipment × {_of(r.pue)}"
     elif r.basis == "reported-energy":
-        how = "reported, the facility's"
+        how = "reported, for the whole facility (cooling and power delivery included)"
     elif r.basis == "reported-co2e":
         how = "derived: reported CO2e ÷ the stated grid intensity"
     else:
