@@ -14,7 +14,7 @@ import pytest
 
 from builder.cli import main
 from builder.contrib.prompts import Keys, disclosure_question, prompt_missing
-from builder.contrib.scaffold import Draft, basis_keys
+from builder.contrib.scaffold import KEYS, Draft, basis_keys
 from builder.entries.gather import check_paths
 from builder.entries.model import entry_basis
 from builder.entries.schema import BASES, BASIS_OPTIONS, ENTRY, derive_basis
@@ -68,6 +68,7 @@ def test_each_basis_with_its_options_stays_that_basis() -> None:
         for section in ("training", "reported")
         for name in ENTRY.fields[section].fields
     }
+    assert set(KEYS.values()) <= fields  # every answer of `new` fills in a declared key
     for basis, groups in BASES:
         assert set(BASIS_OPTIONS[basis]) <= fields, basis
         for group in groups:
@@ -471,3 +472,20 @@ def test_preview_of_facility_energy_says_it_is_taken_as_reported(
         "delivery included)"
     ) in lines
     assert "  4. CO2e: **50** t — derived: energy × grid intensity **0.5** (stated)" in lines
+
+
+def test_import_hf_with_the_time_but_no_known_hardware_asks_only_for_the_hardware(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    card = _card(tmp_path, "  emissions: 5000\n  hardware_used: 1,200 GPU-hours on our cluster\n")
+    out = tmp_path / "entries" / "meta" / "model.yaml"
+    assert _import(card, out, "--url", "https://huggingface.co/a/b") == 0
+    assert capsys.readouterr().err == (
+        f"Wrote {out}, valid as it is, basis reported-co2e; 1 thing to fill in for the "
+        "shared formula: hardware: a key of builder/data/hardware.yaml\n"
+    )
+    text = out.read_text(encoding="utf-8")
+    assert "training:\n  accelerator_hours: 1200\n  # TODO hardware: a key of" in text
+    out.write_text(text.replace("  # TODO hardware: a key", "  hardware: nvidia-v100 #"))
+    (entry,), errors = check_paths([out])
+    assert errors == [] and entry_basis(entry) == "hardware-time"

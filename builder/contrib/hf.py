@@ -20,7 +20,7 @@ from builder.contrib.bases import DISCLOSES, MEANS
 from builder.contrib.scaffold import yaml_notes, yaml_number, yaml_text, yaml_word
 from builder.conventions import format_value, significant
 from builder.entries.model import Result
-from builder.entries.schema import Basis, derive_basis
+from builder.entries.schema import BASES, Basis, derive_basis
 from builder.entries.yaml_tree import Node, ParseAbort, parse_yaml
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
@@ -84,12 +84,13 @@ class Imported:
         if self.basis != "hardware-time":
             if "training.hardware" not in given:
                 out.append(Todo("training", "hardware: a key of builder/data/hardware.yaml"))
-            out.append(
-                Todo(
-                    "training",
-                    "training time: accelerators with days or hours, or accelerator_hours",
-                )
+            timed = any(
+                all(key in given for key in group if key != "training.hardware")
+                for group in dict(BASES)["hardware-time"]
             )
+            if not timed:
+                text = "training time: accelerators with days or hours, or accelerator_hours"
+                out.append(Todo("training", text))
         if card_url is None:
             out.append(Todo("sources", "the card's address as a source (or pass --url)", True))
         return out
