@@ -23,7 +23,9 @@ from builder.entries.errors import (
 )
 
 if TYPE_CHECKING:  # builder.entries.model is light, but check imports nothing it does not use
-    from builder.entries.model import Result
+    from builder.contrib.hf import Imported
+    from builder.contrib.scaffold import Draft
+    from builder.entries.model import Entry, Result
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 _ID_PART = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # as builder.entries.load checks them
@@ -40,14 +42,40 @@ def _config(args: argparse.Namespace) -> SiteConfig:
     )
 
 
+def _runs_named(entries: Iterable[Entry]) -> list[Path]:
+    """The files of the entries that `entries` name with same_run_as but do not include,
+    found in each one's entries folder: the context its same_run_as is checked in."""
+    from builder.entries.load import entries_root_for
+
+    ids = {e.id for e in entries}
+    files = []
+    for e in entries:
+        target = e.training.same_run_as
+        parts = (target or "").split("/")
+        if target in ids or len(parts) != 2 or not all(_ID_PART.match(p) for p in parts):
+            continue
+        root = entries_root_for(Path(e.path))
+        path = root / parts[0] / f"{parts[1]}.yaml"
+        if path.is_file() and path.resolve().is_relative_to(root):
+            files.append(path)
+    return files
+
+
 def _checked(paths: list[Path]) -> tuple[list[Result], list[EntryError]]:
-    """Entries validated and computed, and every error and warning about them."""
+    """Entries validated and computed, and every error and warning about them. An entry
+    whose same_run_as names an entry outside `paths` is checked with that entry's file
+    (from its entries folder), which is not itself computed or counted."""
     from builder.catalog import load_catalog
     from builder.compute import compute_results
     from builder.entries.gather import check_paths
     from builder.entries.plausibility import check_all
 
     entries, errors = check_paths(paths)
+    named = _runs_named(entries)
+    if named:
+        asked = {e.id for e in entries}
+        entries, errors = check_paths(paths + named)
+        entries = [e for e in entries if e.id in asked]
     if errors:
         return [], errors
     results = compute_results(entries, load_catalog())
@@ -176,42 +204,76 @@ def _ask(question: str, completions: Iterable[str]) -> str:
     return input(question).strip()
 
 
-def cmd_new(args: argparse.Namespace) -> int:
-    """Write entries/<org>/<model>.yaml with comments for every field."""
+def _new_draft(args: argparse.Namespace) -> Draft:
+    """The answers `new` was given as flags, and asked for in a terminal."""
     from builder import catalog
-    from builder.contrib.scaffold import Draft, entry_path, missing, prompt_missing, render_entry
-    from builder.write import save_file
+    from builder.contrib.bases import DISCLOSES
+    from builder.contrib.prompts import Keys, prompt_missing
+    from builder.contrib.scaffold import KEYS, Draft, basis_of, missing, unused
 
+    answers = {attr: getattr(args, attr) for attr in KEYS}
     draft = Draft(
         name=args.name,
         organization=args.organization,
-        hardware=args.hardware,
-        accelerators=args.accelerators,
-        days=args.days,
-        hours=args.hours,
-        accelerator_hours=args.accelerator_hours,
+        discloses=args.discloses,
         released=args.released,
-        region=args.region,
         source_url=args.source_url,
         source_title=args.source_title,
+        **answers,
     )
-    hardware = sorted(catalog.hardware_index())
-    if missing(draft) and not args.no_input and sys.stdin.isatty():
-        prompt_missing(draft, _ask, hardware, sorted(catalog.region_keys()))
+    if missing(draft) and not unused(draft) and not args.no_input and sys.stdin.isatty():
+        peaks = catalog.peak_index()
+        keys = Keys(
+            sorted(catalog.hardware_index()),
+            sorted(key for key, precisions in peaks.items() if precisions),
+            sorted(catalog.region_keys()),
+        )
+        try:
+            prompt_missing(draft, _ask, keys)
+        except EOFError:
+            raise BuildFailed("the input ended before every question was answered") from None
+    extra, basis = unused(draft), basis_of(draft)
+    if extra and basis is not None:
+        raise BuildFailed(
+            f"{', '.join(extra)}: not used by an entry of the basis {basis} (the source "
+            f"discloses {DISCLOSES[basis]}); drop {'them' if len(extra) > 1 else 'it'}, "
+            "or give --discloses for what the source does disclose"
+        )
     still = missing(draft)
     if still:
         raise BuildFailed("missing " + ", ".join(still) + " (run in a terminal to be asked)")
+    return draft
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Write entries/<org>/<model>.yaml with the keys of what the source discloses."""
+    from builder.contrib.scaffold import basis_of, entry_path, render_entry
+    from builder.entries.gather import CatalogKeys, check_file
+    from builder.write import save_file
+
+    draft = _new_draft(args)
     path = entry_path(args.entries, draft)
     if path.exists() and not args.force:
         raise BuildFailed(f"{path} already exists (use --force to overwrite)")
+    text = render_entry(draft)
+    checked = check_file(path, CatalogKeys(), text.encode("utf-8"))
+    problems = checked if isinstance(checked, list) else []
+    # A folder not yet in the organizations catalog is the one thing left to the contributor.
+    errors = [p for p in problems if p.field != "organization" or "is not a key" not in p.message]
+    if errors:
+        _print_errors(errors)
+        print(f"Not written: the draft would have {summarize(errors)}", file=sys.stderr)
+        return EXIT_INVALID
     try:
-        save_file(path, render_entry(draft).encode("utf-8"), overwrite=args.force)
+        save_file(path, text.encode("utf-8"), overwrite=args.force)
     except FileExistsError:
         raise BuildFailed(f"{path} already exists (use --force to overwrite)") from None
     except OSError as exc:
         raise BuildFailed(f"{path}: {exc.strerror}") from None
+    _print_errors(problems)
     print(
-        f"Wrote {path}. Fill in what the sources state, then: leaderboard check {path}",
+        f"Wrote {path} (basis {basis_of(draft)}). Fill in what the sources state, "
+        f"then: leaderboard check {path}",
         file=sys.stderr,
     )
     return EXIT_OK
@@ -256,10 +318,45 @@ def cmd_import_hf(args: argparse.Namespace) -> int:
             raise BuildFailed(f"{args.out} already exists (use --force to overwrite)") from None
         except OSError as exc:
             raise BuildFailed(f"{args.out}: {exc.strerror}") from None
-        print(f"Wrote {args.out}; {len(imported.missing)} thing(s) to fill in", file=sys.stderr)
     else:
         print(draft, end="")
+    print(_import_summary(args, imported, draft), file=sys.stderr)
     return EXIT_OK
+
+
+def _import_summary(args: argparse.Namespace, imported: Imported, draft: str) -> str:
+    """What the draft's basis is, and how many things are left to fill in (and which),
+    those it is not valid without first."""
+    from builder.contrib.hf import things
+    from builder.contrib.scaffold import slugify
+    from builder.entries.gather import CatalogKeys, check_file
+
+    todo = imported.todo(args.url)
+    first = [t.text for t in todo if t.required]
+    then = [t.text for t in todo if not t.required]
+    where = f"Wrote {args.out}" if args.out else "Drafted the entry"
+    if first:
+        more = f"; then {len(then)} more for the shared formula" if then else ""
+        return (
+            f"{where}; {things(len(first))} to fill in before it is valid: "
+            + "; ".join(first)
+            + more
+        )
+    path = args.out or Path(
+        DEFAULT_ENTRIES, slugify(args.organization), slugify(args.name) + ".yaml"
+    )
+    checked = check_file(path, CatalogKeys(), draft.encode("utf-8"))
+    errors = (
+        []
+        if not isinstance(checked, list)
+        else [e for e in checked if e.field != "organization" or "is not a key" not in e.message]
+    )
+    if errors:  # a name or organization the format refuses
+        return f"{where}; it has {summarize(errors)}: run leaderboard check on it"
+    said = f"{where}, valid as it is, basis {imported.basis}"
+    if not then:
+        return said
+    return f"{said}; {things(len(then))} to fill in for the shared formula: " + "; ".join(then)
 
 
 def cmd_export_hf(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 from builder import __version__
 from builder.config import DEFAULT_ENTRIES, DEFAULT_OUT
 from builder.entries.errors import visible
+from builder.entries.schema import BASES, REPORTED
 
 DEFAULT_CACHE_DIR = Path(".cache") / "leaderboard"
 
@@ -131,11 +132,27 @@ def _add_contributor_commands(sub: argparse._SubParsersAction[argparse.ArgumentP
     new = sub.add_parser("new", help="scaffold a new entry file (prompts for what is missing)")
     new.add_argument("--name", help="model name as published")
     new.add_argument("--organization", "--org", dest="organization", help="organization")
+    new.add_argument(
+        "--discloses",
+        choices=[basis for basis, _ in BASES],
+        help="what the source discloses: hardware-time (accelerators and training time), "
+        "reported-energy (the energy used), reported-co2e (the emissions only) or "
+        "compute-estimate (the training compute only); default: what the other flags give",
+    )
     new.add_argument("--hardware", help="hardware key, e.g. nvidia-h100-sxm")
     new.add_argument("--accelerators", type=int, help="number of accelerators")
     new.add_argument("--days", type=float, help="training time in days")
     new.add_argument("--hours", type=float, help="training time in hours")
     new.add_argument("--accelerator-hours", type=float, help="total accelerator-hours instead")
+    new.add_argument("--flops", type=float, help="training compute in FLOP (compute-estimate)")
+    new.add_argument("--energy-mwh", type=float, help="reported training energy in MWh")
+    new.add_argument(
+        "--energy-scope",
+        choices=REPORTED.fields["energy_scope"].choices,
+        help="what the reported energy covers (default facility)",
+    )
+    new.add_argument("--co2e-t", type=float, help="reported emissions in t CO2e")
+    new.add_argument("--carbon-intensity", type=float, help="grid intensity the source states")
     new.add_argument("--released", help="YYYY, YYYY-MM or YYYY-MM-DD")
     new.add_argument("--region", help="grid region key, e.g. US, FR, gcp-us-central1")
     new.add_argument("--source-url", help="the paper or model card")

@@ -129,24 +129,14 @@ def test_new_scaffolds_an_entry_that_validates_once_filled_in(
     assert "Wrote " in capsys.readouterr().err
 
 
-def test_new_without_enough_answers_says_what_is_missing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code = main(["new", "--entries", str(tmp_path), "--no-input", "--name", "X"])
-    assert code == 2
-    assert capsys.readouterr().err.strip() == (
-        "error: missing --organization, --hardware, --source-url, --source-title, "
-        "--accelerators with --days or --hours (or --accelerator-hours) "
-        "(run in a terminal to be asked)"
-    )
-
-
 def test_new_prompts_with_catalog_completion(tmp_path: Path) -> None:
-    from builder.contrib.scaffold import Draft, prompt_missing
+    from builder.contrib.prompts import Keys, prompt_missing
+    from builder.contrib.scaffold import Draft
 
     asked: list[tuple[str, list[str]]] = []
     answers = iter(
         [
+            "1",  # the source discloses the accelerators and the training time
             "Tiny LM",
             "Example Lab",
             "nvidia-h10",
@@ -165,7 +155,8 @@ def test_new_prompts_with_catalog_completion(tmp_path: Path) -> None:
         return next(answers)
 
     draft = Draft()
-    prompt_missing(draft, ask, ["nvidia-h100-sxm", "nvidia-a100-80gb"], ["FR", "US"])
+    keys = Keys(["nvidia-h100-sxm", "nvidia-a100-80gb"], ["nvidia-h100-sxm"], ["FR", "US"])
+    prompt_missing(draft, ask, keys)
     assert draft.hardware == "nvidia-h100-sxm"  # the typo was asked again
     assert draft.accelerator_hours == 12000 and draft.region == "FR"
     hardware_questions = [c for q, c in asked if q.startswith("Hardware key")]
@@ -178,7 +169,8 @@ def test_preview_table() -> None:
     text = preview_markdown([result], [])
     lines = text.splitlines()
     assert lines[4] == (
-        "| T5 (`google/t5`) | 245,760 | 85.3 | 46.5 | 46.5–46.5 | 46.7 | 1.00× | high |"
+        "| T5 (`google/t5`) | hardware-time | 245,760 | 85.3 | 46.5 | 46.5–46.5 | 46.7 | 1.00× "
+        "| high |"
     )
     assert "- power_w: **310** (stated: Stated by the entry)" in lines
 
@@ -250,7 +242,9 @@ def test_import_real_card_whose_text_confirms_grams() -> None:
         "**Unit:** the card's emissions value is 1710 g, which its text "
         "confirms in kilograms (1.71 kg): 0.00171 t."
     )
-    assert any("training time" in m for m in imported.missing)
+    assert [t.text for t in imported.todo("https://huggingface.co/a/b")] == [
+        "training time: accelerators with days or hours, or accelerator_hours"
+    ]
 
 
 def test_import_real_card_in_grams_without_hardware() -> None:
@@ -258,7 +252,8 @@ def test_import_real_card_in_grams_without_hardware() -> None:
     imported = import_card(text, load_catalog())
     assert imported.co2e_t == pytest.approx(25.447577064303335e-6)
     assert imported.hardware is None
-    assert "training.hardware (a key of builder/data/hardware.yaml)" in imported.missing
+    todo = imported.todo(None)
+    assert "hardware: a key of builder/data/hardware.yaml" in [t.text for t in todo]
     assert "if this one does, the figure is 0.0254476 t" in imported.notes[0]
 
 
@@ -296,7 +291,10 @@ def test_import_hf_command_drafts_an_entry_that_validates_once_completed(tmp_pat
     assert errors == []  # the card's reported CO2e is a basis of its own
     assert entry_basis(drafted[0]) == "reported-co2e"
     out.write_text(
-        text.replace("  # TODO days: training time (model cards do not give it)\n", "  days: 2\n"),
+        text.replace(
+            "  # TODO training time: accelerators with days or hours, or accelerator_hours\n",
+            "  days: 2\n",
+        ),
         encoding="utf-8",
     )
     entries, errors = check_paths([out])
@@ -327,6 +325,7 @@ def test_export_then_import_round_trips(entry_id: str, tmp_path: Path) -> None:
     assert imported.co2e_t == pytest.approx(result.co2e_t, rel=1e-6)
     assert imported.hardware == entry.training.hardware
     assert imported.accelerators == entry.training.accelerators
+    assert (imported.days, imported.hours) == (entry.training.days, entry.training.hours)
     if entry.training.region:
         assert imported.region == entry.training.region
 
@@ -335,5 +334,5 @@ def test_export_hf_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export-hf", "google/t5"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("co2_eq_emissions:\n  emissions: 465")
-    assert "hardware_used: 512 x Google TPU v3" in out
+    assert "  hardware_used: 512 x Google TPU v3 (per chip) for 20 days\n" in out
     assert main(["export-hf", "nobody/nothing"]) == 2

@@ -127,8 +127,8 @@ def field_paths(spec: Field, prefix: str = "") -> set[str]:
     return paths
 
 
-def test_new_comments_every_declared_field_and_each_uncomments_to_a_valid_entry() -> None:
-    from builder.contrib.scaffold import Draft, render_entry
+def test_new_comments_every_field_of_its_basis_and_each_uncomments_to_a_valid_entry() -> None:
+    from builder.contrib.scaffold import Draft, basis_keys, given_keys, render_entry
 
     draft = Draft(
         name="Tiny LM",
@@ -148,17 +148,30 @@ def test_new_comments_every_declared_field_and_each_uncomments_to_a_valid_entry(
             depth = (len(match.group(1)) + len(match.group(3))) // 2
             parents[depth:] = [match.group(4)]
             written.add(".".join(parents))
-    assert written == field_paths(ENTRY) - {"sources[].url", "sources[].title"}
-    for spec in ENTRY.fields["training"].fields.values():
-        assert spec.description.split(";")[0].split(" (")[0] in text.replace("\n  # ", " ")
+    # Every declared field but those of training and reported that an entry of the
+    # draft's basis does not use (the other ways to give the duration among them).
+    used = basis_keys("hardware-time", given_keys(draft))
+    unused = {
+        f for f in field_paths(ENTRY) if "." in f and f.split(".")[0] in ("training", "reported")
+    } - used
+    assert unused == {
+        "training.hours",
+        "training.accelerator_hours",
+        "training.precision",
+        "training.utilization",
+        "reported.energy_scope",
+    }
+    assert written == field_paths(ENTRY) - {"sources[].url", "sources[].title"} - unused
+    for name, spec in ENTRY.fields["training"].fields.items():
+        if f"training.{name}" in used:
+            assert spec.description.split(";")[0].split(" (")[0] in text.replace("\n  # ", " ")
 
-    # Every field commented out but the other ways to give the duration uncomments to a
-    # valid entry, with the declared example as its value.
-    alternatives = ("  # hours:", "  # accelerator_hours:")
+    # Every field commented out uncomments to a valid entry, with the declared example as
+    # its value.
     lines = []
     for line in text.splitlines():
         match = FIELD_LINE.match(line)
-        if match and match.group(2) and not line.startswith(alternatives):
+        if match and match.group(2):
             line = match.group(1) + line[match.end(2) :]
         elif line.startswith("#   # "):
             line = "  # " + line[len("#   # ") :]

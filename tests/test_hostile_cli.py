@@ -146,7 +146,7 @@ def test_preview_escapes_markdown_and_html_in_entry_text(tmp_path: Path) -> None
     assert "\r" not in markdown
     table_rows = [line for line in markdown.splitlines() if line.startswith("| A")]
     assert len(table_rows) == 1
-    assert len(re.split(r"(?<!\\)\|", table_rows[0])) == 10  # 8 cells between 9 bars
+    assert len(re.split(r"(?<!\\)\|", table_rows[0])) == 11  # 9 cells between 10 bars
     assert "&lt;img src=https://evil.example/x.png&gt;" in markdown
 
 
@@ -160,37 +160,42 @@ def _draft_values(text: str) -> dict[str, object]:
     return parse_yaml(text, "draft.yaml").plain()  # type: ignore[no-any-return]
 
 
-def test_new_writes_every_value_as_a_safe_yaml_scalar(tmp_path: Path) -> None:
+def test_new_writes_every_value_as_a_safe_yaml_scalar(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from builder.contrib.scaffold import Draft, render_entry
+
     entries = tmp_path / "entries"
+    values = {
+        "organization": "Lab\nevil: 1",
+        "hardware": "nvidia-v100\nevil: 2",
+        "released": "2020\nevil: 3",
+        "region": "US\nevil: 4",
+        "source_url": "https://example.org/\nevil: 5",
+        "source_title": "Title}, evil: 6, {x: y",
+    }
+    flags = [f"--{k.replace('_', '-')}={v}" for k, v in values.items()]
     code = main(
         [
             "new",
             "--name",
             INJECTION,
-            "--organization",
-            "Lab\nevil: 1",
-            "--hardware",
-            "nvidia-v100\nevil: 2",
             "--accelerators",
             "8",
             "--days",
             "2",
-            "--released",
-            "2020\nevil: 3",
-            "--region",
-            "US\nevil: 4",
-            "--source-url",
-            "https://example.org/\nevil: 5",
-            "--source-title",
-            "Title}, evil: 6, {x: y",
+            *flags,
             "--entries",
             str(entries),
             "--no-input",
         ]
     )
-    assert code == 0
-    (path,) = entries.rglob("*.yaml")
-    data = _draft_values(path.read_text(encoding="utf-8"))
+    # The values are not valid, so nothing is written; each error shows its value escaped.
+    assert code == 1 and not entries.exists()
+    out = capsys.readouterr().out
+    assert "got the text '2020\\nevil: 3'" in out and "\nevil" not in out
+    draft = Draft(name=INJECTION, accelerators=8, days=2, **values)
+    data = _draft_values(render_entry(draft))
     assert set(data) == {"name", "organization", "released", "training", "sources"}
     assert data["name"] == INJECTION
     assert data["organization"] == "Lab\nevil: 1"

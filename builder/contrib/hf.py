@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from builder.catalog import Catalog
-from builder.contrib.scaffold import yaml_notes, yaml_text, yaml_word
-from builder.conventions import significant
+from builder.contrib.bases import DISCLOSES, MEANS
+from builder.contrib.scaffold import yaml_notes, yaml_number, yaml_text, yaml_word
+from builder.conventions import format_value, significant
 from builder.entries.model import Result
+from builder.entries.schema import BASES, Basis, derive_basis
 from builder.entries.yaml_tree import Node, ParseAbort, parse_yaml
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
@@ -36,6 +39,16 @@ class CardError(Exception):
         return where + self.message + (f" ({self.hint})" if self.hint else "")
 
 
+@dataclass(frozen=True)
+class Todo:
+    """Something the card did not give, and the part of the draft that asks for it:
+    `required` when the draft is not valid without it."""
+
+    where: str  # training, reported or sources
+    text: str
+    required: bool = False
+
+
 @dataclass
 class Imported:
     """What a card gave, mapped to entry fields, with notes on every doubt."""
@@ -43,9 +56,55 @@ class Imported:
     co2e_t: float | None = None
     hardware: str | None = None
     accelerators: int | None = None
+    days: float | None = None
+    hours: float | None = None
+    accelerator_hours: float | None = None
     region: str | None = None
     notes: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
+
+    def given(self) -> set[str]:
+        """The keys of the entry format the card fills in."""
+        return {key for attr, key in _KEYS.items() if getattr(self, attr) is not None}
+
+    @property
+    def basis(self) -> Basis | None:
+        """The basis of the draft: hardware-time when the card gives the hardware and its
+        time, else reported-co2e when it gives the emissions (None: neither)."""
+        return derive_basis(self.given())
+
+    def todo(self, card_url: str | None) -> list[Todo]:
+        """What is left to fill in: each thing once, as the draft asks for it."""
+        given, out = self.given(), []
+        if self.basis is None:  # either figure gives the draft a basis
+            text = (
+                "co2e_t: the card's emissions value is missing or not a number "
+                "(or give the training time)"
+            )
+            out.append(Todo("reported", text, True))
+        if self.basis != "hardware-time":
+            if "training.hardware" not in given:
+                out.append(Todo("training", "hardware: a key of builder/data/hardware.yaml"))
+            timed = any(
+                all(key in given for key in group if key != "training.hardware")
+                for group in dict(BASES)["hardware-time"]
+            )
+            if not timed:
+                text = "training time: accelerators with days or hours, or accelerator_hours"
+                out.append(Todo("training", text))
+        if card_url is None:
+            out.append(Todo("sources", "the card's address as a source (or pass --url)", True))
+        return out
+
+
+_KEYS = {
+    "co2e_t": "reported.co2e_t",
+    "hardware": "training.hardware",
+    "accelerators": "training.accelerators",
+    "days": "training.days",
+    "hours": "training.hours",
+    "accelerator_hours": "training.accelerator_hours",
+    "region": "training.region",
+}
 
 
 def _front_matter(text: str) -> tuple[Node, str]:
@@ -155,22 +214,9 @@ def import_card(text: str, catalog: Catalog) -> Imported:
         )
     if isinstance(emissions, (int, float)) and not isinstance(emissions, bool) and emissions > 0:
         out.co2e_t = _emissions_t(float(emissions), body, out.notes)
-    else:
-        out.missing.append(
-            "reported.co2e_t (the card's emissions value is missing or not a number)"
-        )
     hardware_text = str(block.get("hardware_used") or "")
     if hardware_text:
-        count = re.match(r"\s*(\d+)\s*(?:x|×|\*)\s*", hardware_text, re.IGNORECASE)
-        if count:
-            out.accelerators = int(count.group(1))
-        out.hardware = match_hardware(hardware_text, catalog)
-        out.notes.append(
-            f"The card's hardware_used is '{hardware_text}'"
-            + (f"; read as {out.hardware}." if out.hardware else "; no catalog key matched it.")
-        )
-    if out.hardware is None:
-        out.missing.append("training.hardware (a key of builder/data/hardware.yaml)")
+        _read_hardware(hardware_text, catalog, out)
     location = str(block.get("geographical_location") or "")
     if location:
         out.region = match_region(location, catalog)
@@ -181,11 +227,43 @@ def import_card(text: str, catalog: Catalog) -> Imported:
     for key in ("source", "training_type"):
         if block.get(key):
             out.notes.append(f"The card's {key} is '{block[key]}'.")
-    out.missing.append(
-        "training time: accelerators with days or hours, or accelerator_hours "
-        "(model cards do not give it)"
-    )
     return out
+
+
+_COUNT = re.compile(r"\s*(\d+)\s*(?:x|×|\*)\s*", re.IGNORECASE)
+_NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
+_ACCELERATOR_HOURS = re.compile(
+    _NUMBER + r"\s*(?:gpu|tpu|chip|accelerator)[- ]?hours?\b", re.IGNORECASE
+)
+_DURATION = re.compile(_NUMBER + r"\s*(hours?|hrs?|days?)\b", re.IGNORECASE)
+
+
+def _read_hardware(text: str, catalog: Catalog, out: Imported) -> None:
+    """The accelerator, its count and the training time that `hardware_used` gives
+    ("8 x A100 80GB for 3 days", "4 TPU v3, 1,200 TPU-hours"), with a note of the reading."""
+    count = _COUNT.match(text)
+    if count:
+        out.accelerators = int(count.group(1))
+    out.hardware = match_hardware(text, catalog)
+    read = [out.hardware] if out.hardware else []
+    total = _ACCELERATOR_HOURS.search(text)
+    duration = None if total else _DURATION.search(text)
+    if total:
+        out.accelerator_hours = float(total.group(1).replace(",", ""))
+        out.accelerators = None  # the total stands for accelerators x time
+        read.append(f"{format_value(out.accelerator_hours)} accelerator-hours")
+    elif duration and out.accelerators:
+        value = float(duration.group(1).replace(",", ""))
+        if duration.group(2).casefold().startswith("d"):
+            out.days = value
+        else:
+            out.hours = value
+        unit = "days" if out.days is not None else "h"
+        read.append(f"{out.accelerators} accelerators for {format_value(value)} {unit}")
+    out.notes.append(
+        f"The card's hardware_used is '{text}'"
+        + (f"; read as {', '.join(read)}." if read else "; no catalog key matched it.")
+    )
 
 
 _KG_IN_TEXT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:kg|kilograms?)(?=co2|\b)", re.IGNORECASE)
@@ -225,55 +303,99 @@ def _emissions_t(value: float, body: str, notes: list[str]) -> float:
     return grams_t
 
 
+def _section(name: str, lines: list[str], todo: list[Todo]) -> list[str]:
+    """A section of the draft with its TODO lines; commented out while it has no value."""
+    asks = [f"  # TODO {t.text}" for t in todo if t.where == name]
+    if lines:
+        return [f"{name}:", *lines, *asks]
+    return [f"# {name}:", *(f"#   TODO {t.text}" for t in todo if t.where == name)] if asks else []
+
+
 def draft_entry(imported: Imported, name: str, organization: str, card_url: str | None) -> str:
-    """An entry draft: what the card gave, TODO lines for what it did not."""
+    """An entry draft: what the card gave, a TODO line for each thing it did not."""
+    basis, todo = imported.basis, imported.todo(card_url)
+    said = (
+        f"Basis: {basis}, {MEANS[basis]}; the card discloses {DISCLOSES[basis]}."
+        if basis
+        else "Basis: none yet; the card gives neither the emissions nor the training time."
+    )
+    training = [
+        f"  {attr}: {yaml_number(value)}"
+        for attr in ("accelerators", "days", "hours", "accelerator_hours")
+        if (value := getattr(imported, attr)) is not None
+    ]
+    if imported.hardware:
+        training.insert(0, f"  hardware: {yaml_word(imported.hardware)}")
+    if imported.region:
+        training.append(f"  region: {yaml_word(imported.region)}")
+    reported = (
+        [f"  co2e_t: {float(significant(imported.co2e_t))!r}"]
+        if imported.co2e_t is not None
+        else []
+    )
+    source = (
+        [f'  - {{url: {yaml_text(card_url)}, title: "Model card, co2_eq_emissions"}}']
+        if card_url
+        else []
+    )
     lines = [
         "# Drafted from a Hugging Face model card. Fill in every TODO, check each figure",
         "# against the card and the paper, then run: leaderboard check <this file>",
+        *textwrap.wrap(said, width=88, initial_indent="# ", subsequent_indent="# "),
         f"name: {yaml_text(name)}",
         f"organization: {yaml_text(organization)}",
-        "training:",
-        f"  hardware: {yaml_word(imported.hardware)}"
-        if imported.hardware
-        else "  # TODO hardware: a key of builder/data/hardware.yaml",
-        f"  accelerators: {imported.accelerators}"
-        if imported.accelerators
-        else "  # TODO accelerators: count, with days or hours (or accelerator_hours)",
-        "  # TODO days: training time (model cards do not give it)",
+        *_section("training", training, todo),
+        *_section("reported", reported, todo),
+        *_section("sources", source, todo),
+        *yaml_notes(imported.notes),
     ]
-    if imported.region:
-        lines.append(f"  region: {yaml_word(imported.region)}")
-    if imported.co2e_t is not None:
-        lines += ["reported:", f"  co2e_t: {float(significant(imported.co2e_t))!r}"]
-    lines += ["sources:"]
-    lines.append(
-        f'  - {{url: {yaml_text(card_url)}, title: "Model card, co2_eq_emissions"}}'
-        if card_url
-        else "  # TODO - {url: https://huggingface.co/ORG/MODEL, "
-        'title: "Model card, co2_eq_emissions"}'
-    )
-    lines += yaml_notes(imported.notes)
-    if imported.missing:
-        lines += [f"# TODO missing: {m}" for m in imported.missing]
     return "\n".join(lines) + "\n"
 
 
+def things(n: int) -> str:
+    """'1 thing', '2 things'."""
+    return f"{n} thing" + ("" if n == 1 else "s")
+
+
+# How the builder reached each basis's figures, for the block's `source`.
+_HOW: dict[Basis, str] = {
+    "hardware-time": "with the formula of Patterson et al. 2021 (arXiv 2104.10350)",
+    "reported-energy": "times the grid intensity",
+    "reported-co2e": "",
+    "compute-estimate": "and the formula of Patterson et al. 2021 (arXiv 2104.10350)",
+}
+
+
 def export_block(r: Result, catalog: Catalog) -> str:
-    """A paste-ready `co2_eq_emissions` block with the standardized figure, in grams."""
+    """A paste-ready `co2_eq_emissions` block with the leaderboard's figure, in grams; its
+    `source` says which basis the figure comes from."""
     e = r.entry
     hw = catalog.hardware.get(e.training.hardware or "")
+    how = f", {_HOW[r.basis]}" if _HOW[r.basis] else ""
     block: dict[str, Any] = {
         "emissions": round(r.co2e_t * 1e6),
-        "source": "ML Training Emissions Leaderboard, standardized with the formula of "
-        "Patterson et al. 2021 (arXiv 2104.10350)",
+        "source": f"ML Training Emissions Leaderboard, basis {r.basis}; {MEANS[r.basis]}{how}",
         "training_type": "pre-training",
     }
     if e.training.region and e.training.region in catalog.regions:
         block["geographical_location"] = catalog.regions[e.training.region].name
-    count = f"{e.training.accelerators} x " if e.training.accelerators else ""
     if hw is not None:
-        block["hardware_used"] = f"{count}{hw.name}"
+        block["hardware_used"] = _hardware_used(r, hw.name)
     text: str = yaml.safe_dump(
         {"co2_eq_emissions": block}, sort_keys=False, allow_unicode=True, width=1000
     )
     return text
+
+
+def _hardware_used(r: Result, name: str) -> str:
+    """ "512 x Google TPU v3", with the time the entry states when its basis is
+    hardware-time ("for 20 days", "1,700,000 accelerator-hours")."""
+    t = r.entry.training
+    count = f"{t.accelerators} x " if t.accelerators else ""
+    if r.basis != "hardware-time":
+        return f"{count}{name}"
+    if t.accelerator_hours is not None:
+        return f"{name}, {yaml_number(t.accelerator_hours)} accelerator-hours"
+    if t.days is not None:
+        return f"{count}{name} for {yaml_number(t.days)} days"
+    return f"{count}{name} for {yaml_number(t.hours or 0.0)} hours"

@@ -1,15 +1,21 @@
-"""`leaderboard new`: a commented entry file from flags or prompts, ready to fill in."""
+"""`leaderboard new`: a commented entry file from flags or prompts, ready to fill in.
+
+The draft states the keys of one basis (what the source discloses) and offers, commented
+out, only the other keys an entry of that basis uses, all as builder/entries/schema.py
+declares them.
+"""
 
 from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from builder.contrib.bases import DISCLOSES
 from builder.entries.json_schema import SCHEMA_PATH
-from builder.entries.schema import ENTRY, Field
+from builder.entries.schema import BASES, BASIS_OPTIONS, ENTRY, Basis, Field, derive_basis
 
 
 @dataclass
@@ -18,16 +24,64 @@ class Draft:
 
     name: str | None = None
     organization: str | None = None
+    discloses: Basis | None = None  # None: the basis the answers give, or ask
     hardware: str | None = None
     accelerators: int | None = None
     days: float | None = None
     hours: float | None = None
     accelerator_hours: float | None = None
+    flops: float | None = None
+    energy_mwh: float | None = None
+    energy_scope: str | None = None
+    co2e_t: float | None = None
+    carbon_intensity: float | None = None
     released: str | None = None
     region: str | None = None
     source_url: str | None = None
     source_title: str | None = None
     extra_notes: list[str] = field(default_factory=list)
+
+
+# The key of the entry format each answer of a Draft fills in; its flag is the answer's
+# name with hyphens (--accelerator-hours).
+KEYS: Mapping[str, str] = {
+    "hardware": "training.hardware",
+    "accelerators": "training.accelerators",
+    "days": "training.days",
+    "hours": "training.hours",
+    "accelerator_hours": "training.accelerator_hours",
+    "flops": "training.flops",
+    "region": "training.region",
+    "carbon_intensity": "training.carbon_intensity",
+    "energy_mwh": "reported.energy_mwh",
+    "energy_scope": "reported.energy_scope",
+    "co2e_t": "reported.co2e_t",
+}
+BASIS_NAMES: tuple[Basis, ...] = tuple(basis for basis, _ in BASES)
+
+
+def flag(attr: str) -> str:
+    """The command-line flag of a Draft answer."""
+    return "--" + attr.replace("_", "-")
+
+
+def given_keys(d: Draft) -> set[str]:
+    """The keys of the entry format the answers so far fill in."""
+    return {key for attr, key in KEYS.items() if getattr(d, attr) is not None}
+
+
+def basis_of(d: Draft) -> Basis | None:
+    """The basis the draft is for: the one the source discloses, else the one its answers
+    give, else None (ask)."""
+    return d.discloses or derive_basis(given_keys(d))
+
+
+def basis_keys(basis: Basis, given: Collection[str] = ()) -> set[str]:
+    """Every key of training and reported a draft of `basis` may state: the keys of its
+    groups (of the first group complete in `given`, when one is) and its options."""
+    groups = dict(BASES)[basis]
+    complete = [group for group in groups if all(key in given for key in group)]
+    return {key for group in complete[:1] or groups for key in group} | set(BASIS_OPTIONS[basis])
 
 
 def slugify(text: str, suffix: str = "model") -> str:
@@ -39,23 +93,39 @@ def slugify(text: str, suffix: str = "model") -> str:
     return f"{slug}-{suffix}" if slug in WINDOWS_RESERVED else slug
 
 
-def missing(d: Draft) -> list[str]:
-    """Required answers still missing, as flag names."""
-    need = []
-    for attr, flag in (
-        ("name", "--name"),
-        ("organization", "--organization"),
-        ("hardware", "--hardware"),
-        ("source_url", "--source-url"),
-        ("source_title", "--source-title"),
-    ):
-        if not getattr(d, attr):
-            need.append(flag)
-    if d.accelerator_hours is None and (
-        d.accelerators is None or (d.days is None and d.hours is None)
-    ):
+def _missing_for(d: Draft, basis: Basis) -> list[str]:
+    """The answers a basis needs that are still missing, as flags."""
+    given = given_keys(d)
+    groups = dict(BASES)[basis]
+    if any(all(key in given for key in group) for group in groups):
+        return []
+    common = set.intersection(*(set(group) for group in groups))
+    by_key = {key: attr for attr, key in KEYS.items()}
+    need = [flag(by_key[key]) for key in sorted(common) if key not in given]
+    if len(groups) > 1:  # the training time, one way or another
         need.append("--accelerators with --days or --hours (or --accelerator-hours)")
     return need
+
+
+def missing(d: Draft) -> list[str]:
+    """Required answers still missing, as flag names."""
+    need = [flag(attr) for attr in ("name", "organization") if not getattr(d, attr)]
+    basis = basis_of(d)
+    if basis is None:
+        need.append("--discloses (" + ", ".join(BASIS_NAMES) + ")")
+    else:
+        need += _missing_for(d, basis)
+    need += [flag(attr) for attr in ("source_url", "source_title") if not getattr(d, attr)]
+    return need
+
+
+def unused(d: Draft) -> list[str]:
+    """Answers given that the draft's basis does not use, as flags."""
+    basis = basis_of(d)
+    if basis is None:
+        return []
+    wanted = basis_keys(basis)
+    return [flag(attr) for attr, key in KEYS.items() if key in given_keys(d) - wanted]
 
 
 _YAML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -102,8 +172,11 @@ def yaml_notes(lines: list[str]) -> list[str]:
     return [f"notes: {indicator}"] + [f"  {line}" if line else "" for line in text.split("\n")]
 
 
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(x)
+def yaml_number(x: float) -> str:
+    """A number as YAML that reads back as itself: 64, 3.5, 3.6e21."""
+    if float(x).is_integer() and abs(x) < 1e16:
+        return str(int(x))
+    return re.sub(r"e\+?0*(\d)", r"e\1", repr(float(x)))  # 3.6e+21 -> 3.6e21
 
 
 def _example(spec: Field) -> str:
@@ -112,7 +185,7 @@ def _example(spec: Field) -> str:
     if isinstance(example, float) and abs(example) >= 1e6:
         return re.sub(r"e\+?0*(\d)", r"e\1", f"{example:g}")  # 1.7e+06 -> 1.7e6
     if isinstance(example, (int, float)):
-        return _num(example)
+        return yaml_number(example)
     return yaml_word(str(example))
 
 
@@ -126,51 +199,83 @@ def _explained(spec: Field, indent: str) -> list[str]:
     )
 
 
+Keep = Callable[[str], bool]
+
+
 def _fields(
-    spec: Field, given: dict[str, list[str]], indent: str, examples: bool = False
+    spec: Field,
+    given: Mapping[str, list[str]],
+    indent: str,
+    examples: bool = False,
+    keep: Keep = lambda dotted: True,
+    prefix: str = "",
 ) -> list[str]:
     """The lines of an object's fields in declared order, each below its meaning: a given
-    one as its lines in `given`, any other commented out with its example (or, with
-    `examples`, set to it), so that deleting a '# ' gives a valid line."""
+    one as its lines in `given`, any other that `keep` (given its dotted name) keeps
+    commented out with its example (or, with `examples`, set to it), so that deleting a
+    '# ' gives a valid line."""
     lines: list[str] = []
     for field_name, sub in spec.fields.items():
-        lines += _explained(sub, indent)
+        dotted = prefix + field_name
         if field_name in given:
-            lines += given[field_name]
+            lines += _explained(sub, indent) + given[field_name]
+            continue
+        if not keep(dotted):
             continue
         mark = "" if examples else "# "
         if sub.kind == "object":
-            lines.append(f"{indent}{mark}{field_name}:")
-            nested = _fields(sub, {}, indent + "  ", examples=True)
+            nested = _fields(sub, {}, indent + "  ", True, keep, dotted + ".")
+            if not nested:
+                continue
+            lines += [*_explained(sub, indent), f"{indent}{mark}{field_name}:"]
             lines += [f"{indent}{mark}{line[len(indent) :]}" for line in nested]
         elif sub.kind == "list" or sub.example is None:
-            lines.append(f"{indent}{mark}{field_name}:")
+            lines += [*_explained(sub, indent), f"{indent}{mark}{field_name}:"]
         else:
-            lines.append(f"{indent}{mark}{field_name}: {_example(sub)}")
+            lines += [*_explained(sub, indent), f"{indent}{mark}{field_name}: {_example(sub)}"]
     return lines
 
 
+def _value(value: object) -> str:
+    if isinstance(value, (int, float)):
+        return yaml_number(value)
+    return yaml_word(str(value))
+
+
+def _sections(d: Draft, keep: Keep) -> dict[str, list[str]]:
+    """training: and reported: with the answers given, and the keys `keep` keeps below them."""
+    by_section: dict[str, dict[str, list[str]]] = {"training": {}, "reported": {}}
+    for attr, key in KEYS.items():
+        value = getattr(d, attr)
+        if value is not None:
+            section, name = key.split(".")
+            by_section[section][name] = [f"  {name}: {_value(value)}"]
+    return {
+        section: [
+            f"{section}:",
+            *_fields(ENTRY.fields[section], given, "  ", False, keep, f"{section}."),
+        ]
+        for section, given in by_section.items()
+        if given
+    }
+
+
 def render_entry(d: Draft, depth_to_root: int = 2) -> str:
-    """The entry file text: given values set, the rest commented out with what they mean,
-    all as the entry format declares them."""
-    assert d.name and d.organization and d.hardware and d.source_url and d.source_title
+    """The entry file text: given values set, and the other keys of the draft's basis
+    commented out with what they mean, all as the entry format declares them."""
+    assert d.name and d.organization and d.source_url and d.source_title
+    basis = basis_of(d)
+    assert basis is not None
+    wanted = basis_keys(basis, given_keys(d))
+
+    def keep(dotted: str) -> bool:
+        return "." not in dotted or dotted.split(".")[0] == "links" or dotted in wanted
+
     up = "../" * depth_to_root
-    training: dict[str, list[str]] = {"hardware": [f"  hardware: {yaml_word(d.hardware)}"]}
-    if d.accelerator_hours is not None:
-        training["accelerator_hours"] = [f"  accelerator_hours: {_num(d.accelerator_hours)}"]
-    else:
-        assert d.accelerators is not None
-        training["accelerators"] = [f"  accelerators: {d.accelerators}"]
-        if d.days is not None:
-            training["days"] = [f"  days: {_num(d.days)}"]
-        else:
-            training["hours"] = [f"  hours: {_num(d.hours or 0)}"]
-    if d.region:
-        training["region"] = [f"  region: {yaml_word(d.region)}"]
     given = {
         "name": [f"name: {yaml_text(d.name)}"],
         "organization": [f"organization: {yaml_text(d.organization)}"],
-        "training": ["training:", *_fields(ENTRY.fields["training"], training, "  ")],
+        **_sections(d, keep),
         "sources": [
             "sources:",
             f"  - {{url: {yaml_text(d.source_url)}, title: {yaml_text(d.source_title)}}}",
@@ -185,7 +290,14 @@ def render_entry(d: Draft, depth_to_root: int = 2) -> str:
         "# One model's training run. State only what the sources state, each with a locator",
         "# (table, section, page) in the source title; leave the rest out and a documented",
         "# default applies. Check with: leaderboard check <this file>",
-        *_fields(ENTRY, given, ""),
+        *textwrap.wrap(
+            f"Basis: {basis}. The source discloses {DISCLOSES[basis]}; the keys commented "
+            "out below are the others an entry of this basis uses.",
+            width=88,
+            initial_indent="# ",
+            subsequent_indent="# ",
+        ),
+        *_fields(ENTRY, given, "", keep=keep),
     ]
     return "\n".join(lines) + "\n"
 
@@ -200,35 +312,3 @@ def entry_path(entries_dir: Path, d: Draft) -> Path:
 
     org = folder_for(d.organization, load_catalog().organizations)
     return entries_dir / (org or slugify(d.organization, "org")) / f"{slugify(d.name)}.yaml"
-
-
-def prompt_missing(
-    d: Draft,
-    ask: Callable[[str, Iterable[str]], str],
-    hardware_keys: list[str],
-    region_keys: list[str],
-) -> None:
-    """Fill the missing answers by asking; `ask(question, completions)` returns the answer."""
-    if not d.name:
-        d.name = ask("Model name (as published): ", ())
-    if not d.organization:
-        d.organization = ask("Organization: ", ())
-    while d.hardware not in hardware_keys:
-        d.hardware = ask("Hardware key (Tab completes, e.g. nvidia-h100-sxm): ", hardware_keys)
-    if d.accelerator_hours is None and d.accelerators is None:
-        answer = ask("Accelerator count (empty if the source gives total accelerator-hours): ", ())
-        if answer.strip():
-            d.accelerators = int(answer)
-        else:
-            d.accelerator_hours = float(ask("Total accelerator-hours: ", ()))
-    if d.accelerators is not None and d.days is None and d.hours is None:
-        d.days = float(ask("Training time in days: ", ()))
-    if not d.released:
-        d.released = ask("Released (YYYY, YYYY-MM or YYYY-MM-DD; empty to skip): ", ()) or None
-    if d.region is None:
-        region = ask("Region where it trained (Tab completes; empty if unknown): ", region_keys)
-        d.region = region or None
-    if not d.source_url:
-        d.source_url = ask("Source URL: ", ())
-    if not d.source_title:
-        d.source_title = ask("Source title with a locator (e.g. 'Paper, Table 2'): ", ())

@@ -35,6 +35,50 @@ BASES: tuple[tuple[Basis, tuple[tuple[str, ...], ...]], ...] = (
     ("reported-co2e", (("reported.co2e_t",),)),
     ("compute-estimate", (("training.flops", "training.hardware"),)),
 )
+# The other keys of training and reported that an entry of each basis can use: the
+# inputs its figures read, and the figures shown beside them. `leaderboard new` offers
+# these (and no others) for a source that discloses that basis; a key of an earlier
+# basis would change the basis, and one this list leaves out changes no figure.
+_GRID = (
+    "training.region",
+    "training.carbon_intensity",
+    "training.net_carbon_intensity",
+    "training.year",
+)
+_COMPARED = ("reported.energy_mwh", "reported.co2e_t", "reported.net_co2e_t")
+BASIS_OPTIONS: Mapping[Basis, tuple[str, ...]] = {
+    "hardware-time": (
+        "training.power_w",
+        "training.pue",
+        *_GRID,
+        "training.flops",  # checked against the time: a warning when implausible
+        "training.same_run_as",
+        *_COMPARED,
+    ),
+    "reported-energy": (
+        "training.pue",  # with reported.energy_scope: it
+        *_GRID,
+        "training.same_run_as",
+        "reported.energy_scope",
+        "reported.co2e_t",
+        "reported.net_co2e_t",
+    ),
+    "reported-co2e": (
+        "training.carbon_intensity",
+        "training.net_carbon_intensity",
+        "training.same_run_as",
+        "reported.net_co2e_t",
+    ),
+    "compute-estimate": (
+        "training.precision",
+        "training.utilization",
+        "training.power_w",
+        "training.pue",
+        *_GRID,
+        "training.same_run_as",
+        "reported.net_co2e_t",  # reported energy or CO2e would make the basis a reported one
+    ),
+}
 PRECISIONS = ("fp32", "tf32", "fp16", "bf16", "fp8")
 # The precision a compute estimate assumes when the entry states none: bf16, else the
 # first of these the hardware has a peak for.
