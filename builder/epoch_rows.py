@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,3 +117,16 @@ def sure_enough(row: EpochRow, minimum: str) -> bool:
     """Whether the row's confidence label is at least `minimum`."""
     rank = {label: i for i, label in enumerate(CONFIDENCE)}
     return rank.get(row.confidence, 0) >= rank[minimum]
+
+
+# How an entry's source names the row it cites: row “GPT-4” (as import-epoch writes it)
+# or row 'GPT-4'.
+_ROW = re.compile(r"\brow (?:“([^”]+)”|'([^']+)')")
+
+
+def row_cited(url: str, title: str) -> str | None:
+    """The model name of the Epoch row a source cites, if it is Epoch's dataset."""
+    if url.rstrip("/") != EPOCH_URL:
+        return None
+    found = _ROW.search(title)
+    return (found.group(1) or found.group(2)) if found else None

@@ -24,12 +24,13 @@ from builder.catalog import Catalog
 from builder.catalog_organizations import Organization
 from builder.contrib.hf import match_hardware
 from builder.contrib.scaffold import slugify, yaml_notes, yaml_text, yaml_word
-from builder.conventions import significant
+from builder.conventions import DOMAINS, significant
 from builder.epoch_rows import (
     EPOCH_CREDIT,
     EPOCH_URL,
     SNAPSHOT_ACCESSED,
     EpochRow,
+    row_cited,
     sure_enough,
 )
 
@@ -75,20 +76,21 @@ EPOCH_HARDWARE: Mapping[str, str] = {
 }
 _AMBIGUOUS = frozenset({"NVIDIA A100", "NVIDIA V100", "NVIDIA P100"})
 
-# Epoch's domains, and the leaderboard's. A row with several takes the first listed here
-# that it names; "Multimodal" wins over the rest.
+# Epoch's domains, and the leaderboard's (by name, from the one list of them). A row with
+# several takes the first listed here that it names; "Multimodal" wins over the rest.
+_LANGUAGE, _CODE, _VISION, _MULTIMODAL, _SPEECH, _SCIENCE, _OTHER = DOMAINS
 _DOMAINS = (
-    ("Multimodal", "multimodal"),
-    ("Language", "language"),
-    ("Speech", "speech"),
-    ("Vision", "vision"),
-    ("Image generation", "vision"),
-    ("Video", "vision"),
-    ("Biology", "science"),
-    ("Medicine", "science"),
-    ("Materials science", "science"),
-    ("Earth science", "science"),
-    ("Mathematics", "science"),
+    ("Multimodal", _MULTIMODAL),
+    ("Language", _LANGUAGE),
+    ("Speech", _SPEECH),
+    ("Vision", _VISION),
+    ("Image generation", _VISION),
+    ("Video", _VISION),
+    ("Biology", _SCIENCE),
+    ("Medicine", _SCIENCE),
+    ("Materials science", _SCIENCE),
+    ("Earth science", _SCIENCE),
+    ("Mathematics", _SCIENCE),
 )
 
 NOTES_LIMIT = 400  # characters of each of Epoch's notes that a draft keeps
@@ -148,7 +150,7 @@ def map_domain(domains: str) -> str | None:
     for epoch_name, domain in _DOMAINS:
         if epoch_name in given:
             return domain
-    return "other"
+    return _OTHER
 
 
 def condensed(text: str, limit: int = NOTES_LIMIT) -> str:
@@ -307,16 +309,12 @@ def chosen(
             yield row
 
 
-_ROW = re.compile(r"row “(.+?)”")
-
-
 def cited_row(titles: Iterable[tuple[str, str]]) -> str | None:
     """The Epoch row an entry was drafted from, by its sources' (url, title) pairs."""
     for url, title in titles:
-        if url.rstrip("/") == EPOCH_URL:
-            found = _ROW.search(title)
-            if found:
-                return found.group(1)
+        name = row_cited(url, title)
+        if name is not None:
+            return name
     return None
 
 

@@ -2,7 +2,7 @@
 
 An entry and Epoch's row of the same model (the row the entry cites, or else the row of
 the same name) should agree where both give a figure:
-- accelerator-hours within 10%, where both give hardware time;
+- accelerator-hours within a tenth of Epoch's, where both give hardware time;
 - the cluster's power (accelerators × power × PUE) within 2× of Epoch's training power
   draw, where Epoch gives one;
 and an entry whose figures come from a row Epoch labels Speculative is pointed out.
@@ -18,12 +18,11 @@ from collections.abc import Iterable, Mapping
 from builder.conventions import format_number
 from builder.entries.errors import EntryError
 from builder.entries.model import Result
-from builder.epoch_rows import EPOCH_URL, EpochRow
+from builder.epoch_rows import EpochRow, row_cited
 
 HOURS_GAP = 0.10  # accelerator-hours further apart than this, as a share of Epoch's
 POWER_FACTOR = 2.0  # cluster power further than this factor from Epoch's power draw
 EXPLAINED = "**Epoch:**"
-_ROW = re.compile(r"row “(.+?)”")
 
 
 def _normal(name: str) -> str:
@@ -33,10 +32,9 @@ def _normal(name: str) -> str:
 def cited_row(r: Result) -> str | None:
     """The name of the Epoch row an entry cites, if it cites one."""
     for source in r.entry.sources:
-        if source.url.rstrip("/") == EPOCH_URL:
-            found = _ROW.search(source.title)
-            if found:
-                return found.group(1)
+        name = row_cited(source.url, source.title)
+        if name is not None:
+            return name
     return None
 
 
