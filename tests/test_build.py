@@ -96,11 +96,15 @@ def test_datapackage_describes_every_column(built_site: tuple[Path, BuildReport]
 
 def test_pages_exist_for_every_entry(built_site: tuple[Path, BuildReport]) -> None:
     out, report = built_site
-    index = (out / "index.html").read_text(encoding="utf-8")
+    # the leaderboard's rows: the index holds the first page, ranking/N/ the others
+    listing = (out / "index.html").read_text(encoding="utf-8") + "".join(
+        page.read_text(encoding="utf-8").replace('href="../../models/', 'href="./models/')
+        for page in (out / "ranking").glob("*/index.html")
+    )
     for r in report.results:
         page = out / "models" / f"{r.entry.id}.html"
         assert page.is_file()
-        assert f'href="./models/{r.entry.id}.html"' in index
+        assert f'href="./models/{r.entry.id}.html"' in listing
     for page in ("methodology", "data", "contribute", "about"):
         assert (out / page / "index.html").is_file()
     assert (out / "404.html").is_file()

@@ -17,7 +17,7 @@ REPRODUCE_WITHIN = 0.02
 EXPLAINED = "**Reported vs computed:**"
 LOCATOR = re.compile(
     r"\b(table|section|sec\.|§|appendix|page|pp?\.|figure|fig\.|card|chapter|paragraph|readme|"
-    r"footnote)",
+    r"footnote|row)",  # "row": the row of a data table, e.g. Epoch's dataset
     re.IGNORECASE,
 )
 
