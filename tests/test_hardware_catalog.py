@@ -16,8 +16,10 @@ PEAK_NOT_CONFIRMED = {
     "huawei-ascend-910",
     "nvidia-a800",
     "nvidia-gtx-1080-ti",
+    "nvidia-gtx-480",
+    "nvidia-gtx-580",
+    "nvidia-gtx-titan-black",
     "nvidia-rtx-3090",
-    "nvidia-titan-x",
 }
 
 
