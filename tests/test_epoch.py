@@ -143,6 +143,36 @@ def test_hardware_names_map_to_catalog_keys_and_guesses_are_marked(catalog: Cata
     assert second is not None and second.key == "nvidia-v100"
 
 
+def test_older_accelerators_map_to_their_own_rows(catalog: Catalog) -> None:
+    """The 2015 Maxwell GTX TITAN X is not the 2016 Pascal TITAN X, the four K40 variants
+    share one row, and the K20X (rated above the K20m) has its own."""
+    keys = {
+        name: hw.key
+        for name in (
+            "NVIDIA GeForce GTX TITAN X",
+            "NVIDIA TITAN Xp",
+            "NVIDIA Tesla K40c",
+            "NVIDIA Tesla K40t",
+            "NVIDIA Tesla K20m",
+            "NVIDIA Tesla K20X",
+            "NVIDIA Quadro RTX 5000",
+        )
+        if (hw := map_hardware(name, catalog)) is not None and not hw.guessed
+    }
+    assert keys == {
+        "NVIDIA GeForce GTX TITAN X": "nvidia-gtx-titan-x",
+        "NVIDIA TITAN Xp": "nvidia-titan-xp",
+        "NVIDIA Tesla K40c": "nvidia-k40",
+        "NVIDIA Tesla K40t": "nvidia-k40",
+        "NVIDIA Tesla K20m": "nvidia-k20",
+        "NVIDIA Tesla K20X": "nvidia-k20x",
+        "NVIDIA Quadro RTX 5000": "nvidia-quadro-rtx-5000",
+    }
+    maxwell, pascal = catalog.hardware["nvidia-gtx-titan-x"], catalog.hardware["nvidia-titan-x"]
+    assert (maxwell.released, pascal.released) == (2015, 2016)
+    assert catalog.hardware["nvidia-k20x"].tdp_w == 235 > catalog.hardware["nvidia-k20"].tdp_w
+
+
 def test_organizations_and_domains(catalog: Catalog) -> None:
     assert map_organization("Google DeepMind", catalog.organizations) == "deepmind"
     assert map_organization("Microsoft Research,OpenAI", catalog.organizations) == "microsoft"

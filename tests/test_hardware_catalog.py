@@ -15,9 +15,12 @@ from builder.catalog_rows import CatalogError
 PEAK_NOT_CONFIRMED = {
     "huawei-ascend-910",
     "nvidia-a800",
+    "nvidia-c2075",
     "nvidia-gtx-1080-ti",
+    "nvidia-gtx-480",
+    "nvidia-gtx-580",
+    "nvidia-gtx-titan-black",
     "nvidia-rtx-3090",
-    "nvidia-titan-x",
 }
 
 
