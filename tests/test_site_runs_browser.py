@@ -229,3 +229,19 @@ def test_a_phone_scrolls_the_table_not_the_page(page: Page, runs_site: tuple[str
     assert wrap.evaluate("el => el.scrollWidth > el.clientWidth")  # the table scrolls inside
     box = page.locator("#f-basis").bounding_box()
     assert box is not None and box["x"] + box["width"] <= 360
+
+
+@pytest.mark.parametrize("prefix", ["", "/zh"])
+def test_axe_reports_no_violations_with_every_basis_and_a_reused_run(
+    page: Page, runs_site: tuple[str, Path], prefix: str
+) -> None:
+    import axe_playwright_python
+
+    script = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+    page.goto(runs_site[0] + prefix + "/")
+    page.evaluate(script)
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    assert [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]] == []
