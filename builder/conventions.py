@@ -36,6 +36,16 @@ UNKNOWN_DOMAIN = N_("unknown")
 CHART_DOMAINS: tuple[str, ...] = (*DOMAINS, UNKNOWN_DOMAIN)
 
 
+# Each basis of the figures (see builder/entries/schema.py BASES, in that order) and the
+# short label the leaderboard shows for it.
+BASIS_LABELS: dict[str, str] = {
+    "hardware-time": N_("Hardware × time"),
+    "reported-energy": N_("Reported energy"),
+    "reported-co2e": N_("Reported CO2e"),
+    "compute-estimate": N_("Compute estimate"),
+}
+
+
 def model_path(entry_id: str) -> str:
     """A model page's path below a language's root, e.g. `models/google/t5.html`."""
     return f"models/{entry_id}.html"

@@ -273,9 +273,22 @@ def test_a_chain_through_an_entry_kept_from_an_earlier_build_is_refused(tmp_path
             "k",
             "",
             "",
+            "reported-co2e",
             "allenai/c",
         ),
-        Summary("allenai/c", "entries/allenai/c.yaml", 1.0, "allenai", "", None, None, "k", "", ""),
+        Summary(
+            "allenai/c",
+            "entries/allenai/c.yaml",
+            1.0,
+            "allenai",
+            "",
+            None,
+            None,
+            "k",
+            "",
+            "",
+            "reported-co2e",
+        ),
     ]
     with pytest.raises(EntriesInvalid) as caught:
         check_files([(os.fspath(a), None)], others=kept)

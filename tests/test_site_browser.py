@@ -155,8 +155,8 @@ def test_select_and_year_filters_combine_with_sorting(watched: Page, site_url: s
 def test_every_chart_draws_marks(watched: Page, site_url: str) -> None:
     watched.goto(site_url + "/")
     figures = watched.locator("figure[data-chart]")
-    assert figures.count() == 3
-    for i in range(3):
+    assert figures.count() == 4
+    for i in range(4):
         figure = figures.nth(i)
         figure.scroll_into_view_if_needed()
         watched.wait_for_function(
@@ -203,7 +203,7 @@ def test_without_javascript_the_table_reads_in_default_order(
         assert rest == [r.entry.name for r in report.results][size : 2 * size]
         page.goto(site_url + "/")
     assert not page.locator("#filters").is_visible()
-    assert page.locator("figure[data-chart] img").count() == 3  # static SVG fallbacks
+    assert page.locator("figure[data-chart] img").count() == 4  # static SVG fallbacks
     context.close()
 
 

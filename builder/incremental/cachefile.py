@@ -10,7 +10,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-FORMAT = 8
+FORMAT = 9
 _MAGIC = b"leaderboard-cache\n"
 
 

@@ -21,7 +21,7 @@ from builder.catalog_organizations import Organization
 from builder.hashing import content_key
 from builder.incremental.cache import BuildCache
 from builder.incremental.cachefile import warn
-from builder.present import charts
+from builder.present import chart_static, charts
 from builder.present.i18n import LANGUAGES, SOURCE, catalog_path
 from builder.present.pages import script_json
 from builder.present.ranked import Ranked
@@ -209,8 +209,9 @@ def _kept_charts(
 
 
 def _svg_renderer() -> str:
-    """What a static SVG depends on besides its spec: vl-convert and the charts module."""
-    return _vl_convert_version() + content_key(Path(charts.__file__).read_bytes())
+    """What a static SVG depends on besides its spec: vl-convert and the chart modules."""
+    code = b"".join(Path(m.__file__ or "").read_bytes() for m in (charts, chart_static))
+    return _vl_convert_version() + content_key(code)
 
 
 def _vl_convert_version() -> str:

@@ -1,5 +1,8 @@
 """Results -> chart specs (Altair -> Vega-Lite dicts), their static SVG fallbacks, and rank strips.
 
+The static rendering is in `builder.present.chart_static`; the sums of the per-year
+chart in `builder.present.sums` (each training run counted once).
+
 Specs are data: each chart is declared once and the rows are injected as
 values, so the spec is stable byte for byte for the same input. Nothing here
 writes files.
@@ -7,7 +10,6 @@ writes files.
 
 from __future__ import annotations
 
-import datetime
 import functools
 import math
 from collections.abc import Callable, Iterable, Mapping
@@ -25,6 +27,10 @@ from builder.conventions import (
 )
 from builder.entries.model import Result
 from builder.hashing import content_key
+from builder.present import sums
+from builder.present.chart_static import javascript_bundle as javascript_bundle
+from builder.present.chart_static import static_spec as static_spec
+from builder.present.chart_static import static_svg as static_svg
 from builder.present.i18n import SOURCE, Language, formats, translations
 
 TOP_EMITTERS = 15
@@ -63,13 +69,14 @@ def _inputs(r: Result) -> tuple[Any, ...]:
         r.energy_mwh,
         e.training.flops,
         e.id,
+        e.training.same_run_as,
     )
 
 
 def _row(
     r: Result, domain_label: dict[str, str], organizations: Mapping[str, Organization] | None = None
 ) -> dict[str, Any]:
-    name, org_key, released, domain, hardware, co2e, low, high, energy, flops, id_ = _inputs(r)
+    name, org_key, released, domain, hardware, co2e, low, high, energy, flops, id_, _ = _inputs(r)
     org = (organizations or {}).get(org_key)
     return {
         "name": name,
@@ -128,7 +135,7 @@ class _Shared:
 
 
 def spec_templates(language: Language = SOURCE) -> dict[str, dict[str, Any]]:
-    """The three chart specs without data (Altair -> Vega-Lite); rows are injected later."""
+    """The four chart specs without data (Altair -> Vega-Lite); rows are injected later."""
     import altair as alt
 
     _ = translations(language).gettext
@@ -147,10 +154,12 @@ def spec_templates(language: Language = SOURCE) -> dict[str, dict[str, Any]]:
         ],
     )
     by_date = _co2e_by_date(shared)
+    by_year = _co2e_by_year(shared)
     by_flops = _energy_vs_compute(shared)
     top = _top_emitters(shared)
     return {
         "co2e-by-date": by_date.to_dict(validate=False),
+        "co2e-by-year": by_year.to_dict(validate=False),
         "energy-vs-compute": by_flops.to_dict(validate=False),
         "top-emitters": top.to_dict(validate=False),
     }
@@ -187,6 +196,37 @@ def _co2e_by_date(shared: _Shared) -> Any:
             alt.Tooltip("co2e_t:Q", title=_("t CO2e"), format=f",.{SHOWN_DIGITS}~r"),
         ],
     )
+
+
+def _co2e_by_year(shared: _Shared) -> Any:
+    """Training emissions summed per release year (rows: year, co2e_t, runs)."""
+    import altair as alt
+
+    _ = shared.gettext
+    return (
+        alt.Chart(shared.rows)
+        .mark_bar(color="#3f8f66")
+        .encode(
+            x=alt.X("year:O", title=_("Release year"), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("co2e_t:Q", title=_("Training emissions (t CO2e), summed")),
+            tooltip=[
+                alt.Tooltip("year:O", title=_("Release year")),
+                alt.Tooltip("co2e_t:Q", title=_("t CO2e"), format=f",.{SHOWN_DIGITS}~r"),
+                alt.Tooltip("runs:Q", title=_("Training runs")),
+            ],
+        )
+        .properties(width="container", height=300)
+        .configure(**_base_config())
+    )
+
+
+def year_rows(results: list[Result]) -> list[dict[str, Any]]:
+    """The per-year chart's rows: CO2e summed per release year, each training run once."""
+    figures = [(r.entry.released_year, r.co2e_t, r.entry.training.same_run_as) for r in results]
+    return [
+        {"year": y.year, "co2e_t": significant(y.co2e_t), "runs": y.runs}
+        for y in sums.by_year(figures)
+    ]
 
 
 def _energy_vs_compute(shared: _Shared) -> Any:
@@ -249,7 +289,7 @@ def build_charts(
     language: Language = SOURCE,
     organizations: Mapping[str, Organization] | None = None,
 ) -> list[Chart]:
-    """The three site-wide charts of the index page: templates with this build's rows,
+    """The four site-wide charts of the index page: templates with this build's rows,
     each model's organization by its catalog name (`organizations`, by key)."""
     _ = translations(language).gettext
     labels = domain_labels(language)
@@ -257,7 +297,12 @@ def build_charts(
     # Log scales cannot show zero: those models stay in the table, not in these charts.
     dated = [r for r in rows if r["released"] and r["co2e_t"] > 0]
     with_flops = [r for r in rows if r["flops"] and (r["energy_mwh"] or 0) > 0]
-    top = sorted(rows, key=lambda r: (-r["co2e_t"], r["name"]))[:TOP_EMITTERS]
+    # A model that reuses another's training run would show that run a second time.
+    own_runs = [
+        row for row, r in zip(rows, results, strict=True) if not r.entry.training.same_run_as
+    ]
+    top = sorted(own_runs, key=lambda r: (-r["co2e_t"], r["name"]))[:TOP_EMITTERS]
+    years = year_rows(results)
 
     def filled(chart_id: str, values: list[dict[str, Any]]) -> dict[str, Any]:
         return {**templates[chart_id], "datasets": {"rows": values}}
@@ -274,6 +319,17 @@ def build_charts(
             filled("co2e-by-date", dated),
         ),
         Chart(
+            "co2e-by-year",
+            _("Emissions per release year"),
+            _(
+                "Bar chart of the training emissions in tonnes CO2e of the models released "
+                "each year, summed over %(runs)s training runs. Each run is counted once: a "
+                "model that reuses another model's training run is not added again."
+            )
+            % {"runs": sum(y["runs"] for y in years)},
+            filled("co2e-by-year", years),
+        ),
+        Chart(
             "energy-vs-compute",
             _("Energy against training compute"),
             _(
@@ -288,105 +344,13 @@ def build_charts(
             _("The %(count)s largest emitters") % {"count": len(top)},
             _(
                 "Bar chart of the %(count)s models with the largest standardized training "
-                "emissions, each with a line showing its low-high range."
+                "emissions, each with a line showing its low-high range. Each training run "
+                "shows once: a model that reuses another model's run is left out."
             )
             % {"count": len(top)},
             filled("top-emitters", top),
         ),
     ]
-
-
-# A static scatter plot keeps one point per cell of this many pixels and colour.
-STATIC_CELL_PX = 2
-
-
-def _position(channel: dict[str, Any], value: Any) -> float | None:
-    """Where a value falls along a continuous channel, in the units its scale is linear in."""
-    try:
-        if channel.get("type") == "temporal":
-            return float(datetime.date.fromisoformat(value).toordinal())
-        number = float(value)
-        if channel.get("scale", {}).get("type") == "log":
-            return math.log10(number) if number > 0 else None
-        return number
-    except (TypeError, ValueError):
-        return None
-
-
-def _thinned(
-    rows: list[dict[str, Any]], enc: dict[str, Any], size: tuple[float, float]
-) -> list[dict[str, Any]]:
-    """The rows a reader can tell apart on a static scatter plot of `size` pixels.
-
-    Points drawn within the same STATIC_CELL_PX cell in the same colour hide one
-    another (a circle here is about 9 px wide), so only the last drawn of them is
-    kept. The number of points drawn is then bounded by the image's cells and colours,
-    not by the number of models.
-    """
-    x, y = enc["x"], enc["y"]
-    colour = enc.get("color", {}).get("field")
-    placed = [(_position(x, r.get(x["field"])), _position(y, r.get(y["field"]))) for r in rows]
-    xs = [px for px, _ in placed if px is not None]
-    ys = [py for _, py in placed if py is not None]
-    if not xs or not ys:
-        return rows
-    x0, y0 = min(xs), min(ys)
-    sx = (max(xs) - x0) * STATIC_CELL_PX / size[0] or 1.0
-    sy = (max(ys) - y0) * STATIC_CELL_PX / size[1] or 1.0
-    last: dict[tuple[int, int, Any], int] = {}
-    for i, (px, py) in enumerate(placed):
-        if px is not None and py is not None:
-            last[(int((px - x0) / sx), int((py - y0) / sy), rows[i].get(colour))] = i
-    kept = sorted(last.values())
-    fields = [c["field"] for c in (x, y, enc.get("color", {})) if "field" in c]
-    return [{f: rows[i].get(f) for f in fields} for i in kept]
-
-
-def static_spec(spec: dict[str, Any], width: int = 720) -> dict[str, Any]:
-    """A spec as drawn into a static image: fixed width, and nothing an image cannot use.
-
-    Links, tooltips and the pointer do nothing in an <img>, and ARIA attributes on
-    every mark are unread there (the <img> has its own text alternative), so they are
-    left out; a scatter plot keeps only the points a reader can tell apart.
-    """
-    config = {**spec.get("config", {}), "aria": False}
-    # "container" width means nothing offline: the static rendering has a fixed width.
-    static: dict[str, Any] = {**spec, "width": width, "config": config}
-    if "layer" in static:
-        static["layer"] = [dict(layer) for layer in static["layer"]]
-    for part in [static, *static.get("layer", [])]:
-        if "encoding" in part:
-            part["encoding"] = {
-                k: v for k, v in part["encoding"].items() if k not in ("href", "tooltip")
-            }
-        if isinstance(part.get("mark"), dict):
-            part["mark"] = {k: v for k, v in part["mark"].items() if k != "cursor"}
-    enc = static.get("encoding", {})
-    mark = static.get("mark")
-    is_scatter = (mark.get("type") if isinstance(mark, dict) else mark) in ("circle", "point")
-    continuous = ("quantitative", "temporal")
-    rows = static.get("datasets", {}).get("rows")
-    if is_scatter and rows and all(enc.get(c, {}).get("type") in continuous for c in "xy"):
-        height = static.get("height", 300)
-        size = (float(width), float(height if isinstance(height, int | float) else 300))
-        static["datasets"] = {**static["datasets"], "rows": _thinned(rows, enc, size)}
-    return static
-
-
-def static_svg(spec: dict[str, Any], width: int = 720) -> str:
-    """A static SVG of a chart's spec, for readers without JavaScript (rendered offline)."""
-    import vl_convert
-
-    svg: str = vl_convert.vegalite_to_svg(static_spec(spec, width))
-    return svg
-
-
-def javascript_bundle() -> str:
-    """vega, vega-lite and vega-embed as one classic script, no CDN references."""
-    import vl_convert
-
-    bundle: str = vl_convert.javascript_bundle()  # type: ignore[call-arg]
-    return bundle
 
 
 # The rank strip's axis is fixed, so a model page depends on its own figures and rank only.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.catalog_organizations import organization_key
-from builder.conventions import N_, significant
+from builder.conventions import BASIS_LABELS, N_, significant
 from builder.entries.model import Input, Result
 
 Value = str | int | float | None
@@ -29,6 +29,7 @@ class Column:
     unit: str
     description: str
     get: Callable[[Result], Value]
+    values: tuple[str, ...] = ()  # the only values it may hold, when there is such a list
 
 
 def _value(i: Input | None) -> float | None:
@@ -92,16 +93,24 @@ COLUMNS: tuple[Column, ...] = (
         "string",
         "",
         N_(
-            "Where the entry enters the chain compute → accelerator-hours → energy → CO2e: "
-            "hardware-time, reported-energy, reported-co2e or compute-estimate."
+            "Where the entry's figures enter the chain compute → accelerator-hours → energy → "
+            "CO2e, derived from the keys the entry gives: hardware-time (accelerators × time or "
+            "accelerator-hours, on a catalog accelerator), reported-energy (the energy its "
+            "source reports), reported-co2e (the CO2e its source reports) or compute-estimate "
+            "(training FLOP ÷ (peak FLOP/s × utilization))."
         ),
         lambda r: r.basis,
+        tuple(BASIS_LABELS),
     ),
     Column(
         "same_run_as",
         "string",
         "",
-        N_("Id of the entry whose training run this model reuses; counted once, there."),
+        N_(
+            "Id of the entry whose training run this model reuses (a tuned or renamed model), "
+            "empty for a run of its own. Its figures are that run's: the site's total and "
+            "per-year sums count them once, with that entry, and skip this row."
+        ),
         lambda r: r.entry.training.same_run_as,
     ),
     Column(
@@ -129,7 +138,10 @@ COLUMNS: tuple[Column, ...] = (
         "utilization",
         "number",
         "",
-        N_("Model FLOP utilization a compute estimate assumed (0-1)."),
+        N_(
+            "Model FLOP utilization (0-1) a compute estimate assumed: stated by the source or "
+            "the catalog default; empty for the other bases."
+        ),
         lambda r: significant(_value(r.utilization)),
     ),
     Column(
@@ -384,10 +396,18 @@ def datapackage(base_url: str, version: str) -> dict[str, Any]:
             "name": c.name,
             "type": c.type,
             "description": c.description + (f" Unit: {c.unit}." if c.unit else ""),
+            **({"constraints": {"enum": list(c.values)}} if c.values else {}),
         }
         for c in COLUMNS
     ]
-    schema = {"fields": fields, "primaryKey": ["id"], "missingValues": [""]}
+    # same_run_as names a row of the same table (resource "" is the table itself)
+    reuses = {"fields": ["same_run_as"], "reference": {"resource": "", "fields": ["id"]}}
+    schema = {
+        "fields": fields,
+        "primaryKey": ["id"],
+        "foreignKeys": [reuses],
+        "missingValues": [""],
+    }
     return {
         "name": "ml-training-emissions",
         "title": "ML training emissions leaderboard",

@@ -29,6 +29,7 @@ class Summary(NamedTuple):
     key: str  # what its row, dataset lines and pages are made from
     chart: str  # hash of what the charts show of it (empty without a cache)
     export: str  # hash of its dataset lines (empty without a cache)
+    basis: str  # where its figures enter the chain (builder/entries/schema.py BASES)
     same_run_as: str | None = None  # the id whose training run it reuses, checked across entries
 
 
@@ -46,6 +47,7 @@ def summarize(r: Result, key: str, chart: str = "", export: str = "") -> Summary
         key,
         chart,
         export,
+        r.basis,
         e.training.same_run_as,
     )
 

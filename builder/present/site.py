@@ -21,10 +21,10 @@ from builder import __version__
 from builder.catalog import Catalog
 from builder.catalog_organizations import organization_key
 from builder.config import SITE_DIR, TEMPLATES_DIR, SiteConfig
-from builder.conventions import CHART_DOMAINS, model_path
+from builder.conventions import BASIS_LABELS, CHART_DOMAINS, model_path
 from builder.entries.errors import BuildFailed
 from builder.hashing import content_key
-from builder.present import charts
+from builder.present import charts, sums
 from builder.present import dataset as export
 from builder.present.i18n import (
     LANGUAGES,
@@ -181,13 +181,21 @@ def _listing(renderer: LanguagePages, ranked: Ranked, labels: dict[str, str]) ->
             key=lambda kv: CHART_DOMAINS.index(kv[0]),
         ),
         "years": (years[0], years[-1]) if years else (2000, 2030),
+        # each basis the entries have, in BASIS_LABELS order, with its label's message id
+        "bases": [
+            (b, label) for b, label in BASIS_LABELS.items() if b in {s.basis for s in summaries}
+        ],
+        # the CO2e of every listed model, each training run once (see builder.present.sums)
+        "run_total": sums.total((s.year, s.co2e_t, s.same_run_as) for s in summaries),
     }
 
 
 class Rows:
     """One language's leaderboard rows: each row's hash, and its HTML when asked for.
 
-    A row an earlier build made keeps its hash and is not made again (see `Ranked`).
+    A row an earlier build made keeps its hash and is not made again (see `Ranked`),
+    except the row of a model that reuses another's run: it names that model, whose
+    name may have changed since.
     """
 
     def __init__(self, renderer: LanguagePages, ranked: Ranked, keyed: bool) -> None:
@@ -195,10 +203,11 @@ class Rows:
         self.code = renderer.language.code
         self._template = renderer.env.get_template("_row.html")
         self._renderer = renderer
+        self._rank_of = {s.id: i for i, s in enumerate(ranked.summaries) if not s.same_run_as}
         self.made: dict[int, str] = {}
         self.hashes: list[str] = []
-        for i in range(len(ranked)):
-            row_hash = ranked.row_hash(self.code, i)
+        for i, s in enumerate(ranked.summaries):
+            row_hash = None if s.same_run_as else ranked.row_hash(self.code, i)
             if row_hash is None:
                 html = self.made[i] = self._render(i)
                 row_hash = content_key(html.encode()) if keyed else ""
@@ -208,12 +217,17 @@ class Rows:
 
     def _render(self, i: int) -> str:
         r = self.ranked.result(i)
+        run = r.entry.training.same_run_as
+        # validation guarantees the run's entry exists and has a run of its own
+        run_name = self.ranked.result(self._rank_of[run]).entry.name if run else None
         return self._template.render(
             r=r,
             hardware=self._renderer.catalog.hardware.get(r.entry.training.hardware or ""),
             organization=self._renderer.catalog.organization(organization_key(r.entry.id)),
             quality_rank=QUALITY_RANK,
             labels=self._renderer.labels,
+            basis_labels=BASIS_LABELS,
+            run_name=run_name,
         )
 
     def html(self, i: int) -> str:
@@ -258,7 +272,7 @@ def _ranking_pages(
     total, prefix = listing["total"], renderer.language.prefix
     # What a ranking page shows besides its rows (the site-wide inputs are the cache's key).
     listing_key = repr([listing[k] for k in ("total", "organizations", "hardware_options")])
-    listing_key += repr([listing[k] for k in ("domains", "years", "pages")])
+    listing_key += repr([listing[k] for k in ("domains", "years", "pages", "bases", "run_total")])
     charts_key = repr([(c.id, c.title, c.description) for c in chart_list])
     for number in range(1, listing["pages"] + 1):
         first = (number - 1) * PAGE_SIZE

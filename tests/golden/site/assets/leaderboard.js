@@ -58,6 +58,7 @@
       org: String(data.get("org") || ""),
       hw: String(data.get("hw") || ""),
       domain: String(data.get("domain") || ""),
+      basis: String(data.get("basis") || ""),
       from: String(data.get("from") || ""),
       to: String(data.get("to") || "")
     };
@@ -69,6 +70,7 @@
       (!f.org || row.dataset.org === f.org) &&
       (!f.hw || row.dataset.hw === f.hw) &&
       (!f.domain || row.dataset.domain === f.domain) &&
+      (!f.basis || row.dataset.basis === f.basis) &&
       ((from === -Infinity && to === Infinity) || (year !== null && year >= from && year <= to));
   }
 
@@ -135,7 +137,7 @@
 
   function readUrl() {
     var params = new URLSearchParams(location.search);
-    ["q", "org", "hw", "domain", "from", "to"].forEach(function (k) {
+    ["q", "org", "hw", "domain", "basis", "from", "to"].forEach(function (k) {
       var el = form.elements[k];
       if (el && params.has(k)) el.value = params.get(k);
     });

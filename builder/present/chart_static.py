@@ -1,0 +1,104 @@
+"""Chart specs as drawn into static images (the SVG fallbacks), and the vega bundle.
+
+A static image cannot follow links or show tooltips, and a scatter plot of thousands of
+models would draw most of its points over one another: `static_spec` leaves out what an
+image cannot use and keeps only the points a reader can tell apart.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from typing import Any
+
+# A static scatter plot keeps one point per cell of this many pixels and colour.
+STATIC_CELL_PX = 2
+
+
+def _position(channel: dict[str, Any], value: Any) -> float | None:
+    """Where a value falls along a continuous channel, in the units its scale is linear in."""
+    try:
+        if channel.get("type") == "temporal":
+            return float(datetime.date.fromisoformat(value).toordinal())
+        number = float(value)
+        if channel.get("scale", {}).get("type") == "log":
+            return math.log10(number) if number > 0 else None
+        return number
+    except (TypeError, ValueError):
+        return None
+
+
+def _thinned(
+    rows: list[dict[str, Any]], enc: dict[str, Any], size: tuple[float, float]
+) -> list[dict[str, Any]]:
+    """The rows a reader can tell apart on a static scatter plot of `size` pixels.
+
+    Points drawn within the same STATIC_CELL_PX cell in the same colour hide one
+    another (a circle here is about 9 px wide), so only the last drawn of them is
+    kept. The number of points drawn is then bounded by the image's cells and colours,
+    not by the number of models.
+    """
+    x, y = enc["x"], enc["y"]
+    colour = enc.get("color", {}).get("field")
+    placed = [(_position(x, r.get(x["field"])), _position(y, r.get(y["field"]))) for r in rows]
+    xs = [px for px, _ in placed if px is not None]
+    ys = [py for _, py in placed if py is not None]
+    if not xs or not ys:
+        return rows
+    x0, y0 = min(xs), min(ys)
+    sx = (max(xs) - x0) * STATIC_CELL_PX / size[0] or 1.0
+    sy = (max(ys) - y0) * STATIC_CELL_PX / size[1] or 1.0
+    last: dict[tuple[int, int, Any], int] = {}
+    for i, (px, py) in enumerate(placed):
+        if px is not None and py is not None:
+            last[(int((px - x0) / sx), int((py - y0) / sy), rows[i].get(colour))] = i
+    kept = sorted(last.values())
+    fields = [c["field"] for c in (x, y, enc.get("color", {})) if "field" in c]
+    return [{f: rows[i].get(f) for f in fields} for i in kept]
+
+
+def static_spec(spec: dict[str, Any], width: int = 720) -> dict[str, Any]:
+    """A spec as drawn into a static image: fixed width, and nothing an image cannot use.
+
+    Links, tooltips and the pointer do nothing in an <img>, and ARIA attributes on
+    every mark are unread there (the <img> has its own text alternative), so they are
+    left out; a scatter plot keeps only the points a reader can tell apart.
+    """
+    config = {**spec.get("config", {}), "aria": False}
+    # "container" width means nothing offline: the static rendering has a fixed width.
+    static: dict[str, Any] = {**spec, "width": width, "config": config}
+    if "layer" in static:
+        static["layer"] = [dict(layer) for layer in static["layer"]]
+    for part in [static, *static.get("layer", [])]:
+        if "encoding" in part:
+            part["encoding"] = {
+                k: v for k, v in part["encoding"].items() if k not in ("href", "tooltip")
+            }
+        if isinstance(part.get("mark"), dict):
+            part["mark"] = {k: v for k, v in part["mark"].items() if k != "cursor"}
+    enc = static.get("encoding", {})
+    mark = static.get("mark")
+    is_scatter = (mark.get("type") if isinstance(mark, dict) else mark) in ("circle", "point")
+    continuous = ("quantitative", "temporal")
+    rows = static.get("datasets", {}).get("rows")
+    if is_scatter and rows and all(enc.get(c, {}).get("type") in continuous for c in "xy"):
+        height = static.get("height", 300)
+        size = (float(width), float(height if isinstance(height, int | float) else 300))
+        static["datasets"] = {**static["datasets"], "rows": _thinned(rows, enc, size)}
+    return static
+
+
+def static_svg(spec: dict[str, Any], width: int = 720) -> str:
+    """A static SVG of a chart's spec, for readers without JavaScript (rendered offline)."""
+    import vl_convert
+
+    svg: str = vl_convert.vegalite_to_svg(static_spec(spec, width))
+    return svg
+
+
+def javascript_bundle() -> str:
+    """vega, vega-lite and vega-embed as one classic script, no CDN references."""
+    import vl_convert
+
+    bundle: str = vl_convert.javascript_bundle()  # type: ignore[call-arg]
+    return bundle
