@@ -32,7 +32,7 @@ from builder.present.i18n import (
     strip_prefix,
     translations,
 )
-from builder.present.model_page import formula_text
+from builder.present.model_page import basis_words, chain, formula_text, used_inputs
 
 if TYPE_CHECKING:
     import markdown
@@ -401,8 +401,11 @@ class LanguagePages:
         )
         return full, html.encode("utf-8")
 
-    def model_page(self, r: Result, rank: int, total: int) -> tuple[str, bytes]:
-        """A model's page."""
+    def model_page(
+        self, r: Result, rank: int, total: int, same_run: tuple[str, str] | None = None
+    ) -> tuple[str, bytes]:
+        """A model's page; `same_run` is the id and name of the entry whose training run
+        it reuses, when it names one."""
         path = model_path(r.entry.id)
         notes = r.entry.notes
         if not notes:
@@ -411,11 +414,17 @@ class LanguagePages:
             notes_html = render_markdown(notes)
         elif (notes_html := self.notes_memo.get(notes, "")) == "":
             notes_html = self.notes_memo[notes] = render_markdown(notes)
+        used = used_inputs(r)
         return self.render(
             path,
             "model.html",
             r=r,
             notes_html=Markup(notes_html),
+            basis=basis_words(r, self.gettext, self.language),
+            chain=chain(r, self.gettext, self.fmt.number),
+            inputs_used=len(used),
+            inputs_defaulted=sum(1 for i in used if i.provenance == "default"),
+            same_run=same_run,
             formula=formula_text(r, self.language),
             inputs=[(i, i.explain(self.gettext, self.fmt.value, self.places)) for i in r.inputs],
             hardware=self.catalog.hardware.get(r.entry.training.hardware or ""),
