@@ -23,6 +23,7 @@ from builder.config import DEFAULT_TITLE, SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.conventions import CHART_DOMAINS, FLAG_PERCENT, N_, is_flagged, model_path
 from builder.entries.model import Result
 from builder.present import charts
+from builder.present.examples import FOLLOWS, STATES, WIDENS, worked_examples
 from builder.present.i18n import (
     LANGUAGES,
     SOURCE,
@@ -400,6 +401,25 @@ class LanguagePages:
             **context,
         )
         return full, html.encode("utf-8")
+
+    def worked_examples(self) -> list[dict[str, Any]]:
+        """Each basis's worked example as the methodology page shows it, computed now."""
+        _, n, u = self.gettext, self.fmt.number, self.catalog.utilization
+        assert u is not None  # catalog_from requires utilization.yaml
+        share = {"value": n(u.value), "low": n(u.low), "high": n(u.high)}
+        return [
+            {
+                "example": example,
+                "r": r,
+                "states": Markup(_(STATES[example.basis])),
+                "follows": Markup(_(FOLLOWS[example.basis])),
+                "widens": Markup(_(WIDENS[example.basis])) % share,
+                "basis": basis_words(r, _, self.language),
+                "chain": chain(r, self.gettext, self.fmt.number),
+                "formula": formula_text(r, self.language),
+            }
+            for example, r in worked_examples(self.catalog)
+        ]
 
     def model_page(
         self, r: Result, rank: int, total: int, same_run: tuple[str, str] | None = None

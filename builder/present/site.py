@@ -324,6 +324,7 @@ def _site_pages(renderer: LanguagePages) -> Iterator[Artifact]:
             "methodology.html",
             page=pages["methodology"],
             catalog=renderer.catalog,
+            examples=renderer.worked_examples,
         )
     if "data" in pages:
         yield page("data/index.html", "data.html", page=pages["data"], columns=export.COLUMNS)
