@@ -16,7 +16,7 @@ from builder.entries.errors import EntriesInvalid
 from builder.entries.gather import check_files, check_paths, collect
 from builder.entries.model import Result
 from builder.entries.plausibility import check_bounds
-from builder.present.pages import formula_text
+from builder.present.model_page import formula_text
 from builder.present.ranked import Summary
 from builder.utilization import Utilization
 

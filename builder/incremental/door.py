@@ -36,7 +36,7 @@ from builder.incremental.ranking import Ranking
 from builder.present import charts
 from builder.present.dataset import row_texts
 from builder.present.i18n import LANGUAGES
-from builder.present.ranked import Listing, Ranked, Summary, page_key, rank_order, summarize
+from builder.present.ranked import Listing, Ranked, Summary, page_keys, rank_order, summarize
 from builder.present.site import Artifact
 from builder.write import Manifest, Output
 
@@ -149,11 +149,12 @@ class Door:
         if output.fresh:
             return total * len(prefixes)
         previous = output.previous or {}
+        keys = page_keys(ranked.summaries)
         return sum(
             1
             for prefix in prefixes
-            for rank, s in enumerate(ranked.summaries, start=1)
-            if previous.get(prefix + model_path(s.id), ("",))[0] != page_key(s, rank, total)
+            for s, key in zip(ranked.summaries, keys, strict=True)
+            if previous.get(prefix + model_path(s.id), ("",))[0] != key
         )
 
     def commit(self, output: Output) -> Manifest:

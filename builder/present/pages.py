@@ -23,6 +23,7 @@ from builder.config import DEFAULT_TITLE, SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.conventions import CHART_DOMAINS, FLAG_PERCENT, N_, is_flagged, model_path
 from builder.entries.model import Result
 from builder.present import charts
+from builder.present.examples import FOLLOWS, STATES, WIDENS, worked_examples
 from builder.present.i18n import (
     LANGUAGES,
     SOURCE,
@@ -32,6 +33,7 @@ from builder.present.i18n import (
     strip_prefix,
     translations,
 )
+from builder.present.model_page import basis_words, chain, formula_text, used_inputs
 
 if TYPE_CHECKING:
     import markdown
@@ -320,61 +322,6 @@ def relroot(path: str) -> str:
     return "../" * depth if depth else "./"
 
 
-def formula_text(r: Result, language: Language = SOURCE) -> list[str]:
-    """The formula with this model's numbers, one step a line, from where the basis enters."""
-    n = formats(language).number
-    _ = translations(language).gettext
-    lines = _energy_lines(r, n)
-    if r.basis == "reported-co2e":
-        if r.energy_mwh is not None and r.carbon_intensity is not None:
-            lines.append(
-                f"{n(r.co2e_t, 4)} t CO2e ÷ {n(r.carbon_intensity.value, 3)} "
-                f"kg CO2e/kWh = {n(r.energy_mwh, 4)} MWh"
-            )
-        else:
-            lines.append(_("%(co2e)s t CO2e, as reported") % {"co2e": n(r.co2e_t, 4)})
-    elif r.energy_mwh is not None and r.carbon_intensity is not None:
-        lines.append(
-            f"{n(r.energy_mwh, 4)} MWh × {n(r.carbon_intensity.value, 3)} "
-            f"kg CO2e/kWh = {n(r.co2e_t, 4)} t CO2e"
-        )
-    if r.net_co2e_t is not None and r.net_carbon_intensity is not None:
-        lines.append(
-            _("%(mwh)s MWh × %(intensity)s kg CO2e/kWh (net) = %(co2e)s t CO2e net")
-            % {
-                "mwh": n(r.energy_mwh, 4),
-                "intensity": n(r.net_carbon_intensity, 3),
-                "co2e": n(r.net_co2e_t, 4),
-            }
-        )
-    return lines
-
-
-def _energy_lines(r: Result, n: Callable[..., str]) -> list[str]:
-    """The steps to the energy: compute to accelerator-hours (a compute estimate),
-    accelerator-hours to energy, or the reported energy times the PUE."""
-    lines = []
-    hours, power, pue, u = r.accelerator_hours, r.power_w, r.pue, r.utilization
-    peak = dict(hours.args).get("peak") if hours is not None else None
-    if u is not None and hours is not None and isinstance(peak, (int, float)):
-        lines.append(
-            f"{n(r.entry.training.flops)} FLOP ÷ ({n(peak / 1e12)} TFLOP/s × {n(u.value, 3)}) "
-            f"÷ 3600 s = {n(hours.value, 4)} h"
-        )
-    if hours is not None and power is not None and pue is not None and r.energy_mwh is not None:
-        lines.append(
-            f"{n(hours.value, 4)} h × {n(power.value, 4)} W "
-            f"÷ 1000 × PUE {n(pue.value, 3)} = {n(r.energy_mwh * 1000, 4)} kWh "
-            f"= {n(r.energy_mwh, 4)} MWh"
-        )
-    elif pue is not None and r.entry.reported.energy_mwh is not None:
-        lines.append(
-            f"{n(r.entry.reported.energy_mwh, 4)} MWh × PUE {n(pue.value, 3)} "
-            f"= {n(r.energy_mwh, 4)} MWh"
-        )
-    return lines
-
-
 class LanguagePages:
     """Renders the pages of one language: its templates, words, numbers and links."""
 
@@ -455,8 +402,30 @@ class LanguagePages:
         )
         return full, html.encode("utf-8")
 
-    def model_page(self, r: Result, rank: int, total: int) -> tuple[str, bytes]:
-        """A model's page."""
+    def worked_examples(self) -> list[dict[str, Any]]:
+        """Each basis's worked example as the methodology page shows it, computed now."""
+        _, n, u = self.gettext, self.fmt.number, self.catalog.utilization
+        assert u is not None  # catalog_from requires utilization.yaml
+        share = {"value": n(u.value), "low": n(u.low), "high": n(u.high)}
+        return [
+            {
+                "example": example,
+                "r": r,
+                "states": Markup(_(STATES[example.basis])),
+                "follows": Markup(_(FOLLOWS[example.basis])),
+                "widens": Markup(_(WIDENS[example.basis])) % share,
+                "basis": basis_words(r, _, self.language),
+                "chain": chain(r, self.gettext, self.fmt.number),
+                "formula": formula_text(r, self.language),
+            }
+            for example, r in worked_examples(self.catalog)
+        ]
+
+    def model_page(
+        self, r: Result, rank: int, total: int, same_run: tuple[str, str] | None = None
+    ) -> tuple[str, bytes]:
+        """A model's page; `same_run` is the id and name of the entry whose training run
+        it reuses, when it names one."""
         path = model_path(r.entry.id)
         notes = r.entry.notes
         if not notes:
@@ -465,11 +434,17 @@ class LanguagePages:
             notes_html = render_markdown(notes)
         elif (notes_html := self.notes_memo.get(notes, "")) == "":
             notes_html = self.notes_memo[notes] = render_markdown(notes)
+        used = used_inputs(r)
         return self.render(
             path,
             "model.html",
             r=r,
             notes_html=Markup(notes_html),
+            basis=basis_words(r, self.gettext, self.language),
+            chain=chain(r, self.gettext, self.fmt.number),
+            inputs_used=len(used),
+            inputs_defaulted=sum(1 for i in used if i.provenance == "default"),
+            same_run=same_run,
             formula=formula_text(r, self.language),
             inputs=[(i, i.explain(self.gettext, self.fmt.value, self.places)) for i in r.inputs],
             hardware=self.catalog.hardware.get(r.entry.training.hardware or ""),

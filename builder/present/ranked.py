@@ -52,9 +52,29 @@ def summarize(r: Result, key: str, chart: str = "", export: str = "") -> Summary
     )
 
 
-def page_key(s: Summary, rank: int, total: int) -> str:
-    """What a model page is made from: its entry's file, its rank and the number of entries."""
-    return f"{s.key}|{rank}|{total}"
+def page_key(s: Summary, rank: int, total: int, run: Summary | None = None) -> str:
+    """What a model page is made from: its entry's file, its rank and the number of
+    entries, and the file of the entry whose training run it reuses (`run`: its name shows)."""
+    return f"{s.key}|{rank}|{total}" + (f"|{run.key}" if run is not None else "")
+
+
+def runs_named(summaries: list[Summary]) -> dict[str, int]:
+    """Each entry's rank index (from 0) of the entry whose run it reuses, by its id."""
+    index = {s.id: i for i, s in enumerate(summaries)}
+    return {
+        s.id: index[s.same_run_as]
+        for s in summaries
+        if s.same_run_as is not None and s.same_run_as in index
+    }
+
+
+def page_keys(summaries: list[Summary]) -> list[str]:
+    """The key of each model page, in rank order (see `page_key`)."""
+    runs, total = runs_named(summaries), len(summaries)
+    return [
+        page_key(s, i + 1, total, summaries[runs[s.id]] if s.id in runs else None)
+        for i, s in enumerate(summaries)
+    ]
 
 
 def rank_order(s: Summary) -> tuple[float, str]:

@@ -41,7 +41,7 @@ from builder.present.pages import (
     robots_txt,
     sitemap,
 )
-from builder.present.ranked import Ranked, page_key
+from builder.present.ranked import Ranked, page_keys, runs_named
 
 # The key of the pages made from the site-wide inputs alone (code, templates, catalogs,
 # settings): a build keeps a last output only while those are unchanged.
@@ -249,19 +249,27 @@ def language_files(
         yield _rows_file(f"{prefix}data/rows.json", rows)
     rows.made.clear()  # done with: at 10,000 entries, 10 MB the model pages need not keep
     total = len(ranked)
+    runs = runs_named(ranked.summaries)
+    keys = page_keys(ranked.summaries) if keyed else None
     for i, s in enumerate(ranked.summaries):
-        made_from = page_key(s, i + 1, total) if keyed else None
         yield Artifact(
             prefix + model_path(s.id),
-            made_from,
-            functools.partial(_model_page, renderer, ranked, i, total),
+            keys[i] if keys is not None else None,
+            functools.partial(_model_page, renderer, ranked, i, total, runs.get(s.id)),
             "model",
         )
     yield from _site_pages(renderer)
 
 
-def _model_page(renderer: LanguagePages, ranked: Ranked, i: int, total: int) -> bytes:
-    return renderer.model_page(ranked.result(i), i + 1, total)[1]
+def _model_page(
+    renderer: LanguagePages, ranked: Ranked, i: int, total: int, run: int | None = None
+) -> bytes:
+    """The page of the entry ranked `i`; `run`: the rank of the entry whose run it reuses."""
+    same_run = None
+    if run is not None:
+        named = ranked.result(run).entry
+        same_run = (named.id, named.name)
+    return renderer.model_page(ranked.result(i), i + 1, total, same_run)[1]
 
 
 def _ranking_pages(
@@ -330,6 +338,7 @@ def _site_pages(renderer: LanguagePages) -> Iterator[Artifact]:
             "methodology.html",
             page=pages["methodology"],
             catalog=renderer.catalog,
+            examples=renderer.worked_examples,
         )
     if "data" in pages:
         yield page("data/index.html", "data.html", page=pages["data"], columns=export.COLUMNS)
