@@ -58,7 +58,7 @@ _FORMAT = FORMAT
 FILES, INDEX, OUTPUT = (f"{name}.v{FORMAT}.marshal" for name in ("files", "index", "output"))
 _OLD_NAMES = ("state.pickle", "files.marshal", "index.marshal", "output.marshal")
 SHARDS = 64
-KEY_FIELD = Summary._fields.index("key")  # where an index entry's summary keeps its key
+KEY_FIELD = Summary._fields.index("inputs_hash")  # where an index entry's summary keeps it
 SETTLE_NS = 2_000_000_000  # FAT keeps modification times to 2 s; others are finer
 # size, modification time, change time, inode, device: what `lstat` says of a file
 Signature = tuple[int, int, int, int, int]

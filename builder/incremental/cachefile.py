@@ -10,7 +10,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-FORMAT = 9
+FORMAT = 10
 _MAGIC = b"leaderboard-cache\n"
 
 

@@ -107,7 +107,7 @@ class Door:
                 summary = Summary._make(known[1])
                 found.kept.append(summary)
                 for code, row_hash in known[2].items():
-                    found.row_hashes[f"{code}|{summary.key}"] = row_hash
+                    found.row_hashes[f"{code}|{summary.inputs_hash}"] = row_hash
             else:
                 found.changed.append((path, file_hash))
                 if data is not None:
@@ -172,7 +172,7 @@ class Door:
         if self.cache is None or not isinstance(ranked, Ranking):
             return
         codes = [lang.code for lang in LANGUAGES]
-        by_key = {s.key: s for s in ranked.summaries if s.key in self._paths}
+        by_key = {s.inputs_hash: s for s in ranked.summaries if s.inputs_hash in self._paths}
         made: dict[str, Record] = {}
         for key, path in self._paths.items():
             rows = {code: ranked.rows_made[f"{code}|{key}"] for code in codes}
@@ -190,10 +190,12 @@ class Door:
 def publish(artifacts: Iterable[Artifact], output: Output) -> None:
     """Each artifact into the output, made only when the output does not hold it already."""
     for artifact in artifacts:
-        if artifact.key is not None and output.unchanged(artifact.path, artifact.key):
+        if artifact.inputs_hash is not None and output.unchanged(
+            artifact.path, artifact.inputs_hash
+        ):
             if artifact.kind != "file":
                 output.reused += 1
             continue
-        output.put(artifact.path, artifact.make(), artifact.key)
+        output.put(artifact.path, artifact.make(), artifact.inputs_hash)
         if artifact.kind == "model":
             output.rendered += 1

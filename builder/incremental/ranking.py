@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from builder.incremental.cache import Records
 
 # A row, a dataset line, an entry's record: known by "hash of the entry file|id"
-# (`Summary.key`), and rows also by their language: "<code>|<key>".
+# (`Summary.inputs_hash`), and rows also by their language: "<code>|<key>".
 
 
 class RecordMissing(BuildFailed):
@@ -61,7 +61,7 @@ class Ranking:
 
     def result(self, i: int) -> Result:
         """The full result of the entry ranked `i + 1`."""
-        key = self.summaries[i].key
+        key = self.summaries[i].inputs_hash
         found = self.results_made.get(key)
         if found is None:
             found = self._record(i)[0]
@@ -74,16 +74,19 @@ class Ranking:
         return self._all
 
     def row_hash(self, code: str, i: int) -> str | None:
-        return self.row_hashes.get(f"{code}|{self.summaries[i].key}")
+        return self.row_hashes.get(f"{code}|{self.summaries[i].inputs_hash}")
+
+    def computed(self, i: int) -> bool:
+        return self.summaries[i].inputs_hash in self.results_made
 
     def made_row(self, code: str, i: int, html: str, row_hash: str) -> None:
-        row_id = f"{code}|{self.summaries[i].key}"
+        row_id = f"{code}|{self.summaries[i].inputs_hash}"
         self.rows_made[row_id] = html
         self.row_hashes[row_id] = row_hash
 
     def stored_row(self, code: str, i: int) -> str | None:
         """The row a build made of the entry ranked `i + 1`, in language `code`, or None."""
-        key = self.summaries[i].key
+        key = self.summaries[i].inputs_hash
         made = self.rows_made.get(f"{code}|{key}")
         if made is not None or key in self.results_made:
             return made
@@ -91,7 +94,7 @@ class Ranking:
 
     def export(self, i: int) -> tuple[str, str] | None:
         """The dataset lines of the entry ranked `i + 1` a build made, or None."""
-        key = self.summaries[i].key
+        key = self.summaries[i].inputs_hash
         made = self.exports_made.get(key)
         if made is not None or key in self.results_made:
             return made
@@ -99,7 +102,7 @@ class Ranking:
 
     def _record(self, i: int) -> tuple[Result, dict[str, str], tuple[str, str]]:
         s = self.summaries[i]
-        record = self.records.get(s.key)
+        record = self.records.get(s.inputs_hash)
         if record is None:  # the index keeps an entry only while its record's file is intact
             raise RecordMissing(
                 f"{self.records.folder}: what the last build kept of {s.path} cannot be read"

@@ -26,7 +26,7 @@ class Summary(NamedTuple):
     hardware: str
     domain: str | None
     year: int | None
-    key: str  # what its row, dataset lines and pages are made from
+    inputs_hash: str  # of what its row, dataset lines and pages are made from
     chart: str  # hash of what the charts show of it (empty without a cache)
     export: str  # hash of its dataset lines (empty without a cache)
     basis: str  # where its figures enter the chain (builder/entries/schema.py BASES)
@@ -55,7 +55,7 @@ def summarize(r: Result, key: str, chart: str = "", export: str = "") -> Summary
 def page_key(s: Summary, rank: int, total: int, run: Summary | None = None) -> str:
     """What a model page is made from: its entry's file, its rank and the number of
     entries, and the file of the entry whose training run it reuses (`run`: its name shows)."""
-    return f"{s.key}|{rank}|{total}" + (f"|{run.key}" if run is not None else "")
+    return f"{s.inputs_hash}|{rank}|{total}" + (f"|{run.inputs_hash}" if run is not None else "")
 
 
 def runs_named(summaries: list[Summary]) -> dict[str, int]:
@@ -100,6 +100,11 @@ class Ranked(Protocol):
 
     def row_hash(self, code: str, i: int) -> str | None: ...
 
+    def computed(self, i: int) -> bool:
+        """Whether this build computed the entry ranked `i + 1` (its file is new or
+        changed), rather than keeping what an earlier build made of it."""
+        ...
+
     def stored_row(self, code: str, i: int) -> str | None: ...
 
     def made_row(self, code: str, i: int, html: str, row_hash: str) -> None: ...
@@ -125,6 +130,9 @@ class Listing:
 
     def row_hash(self, code: str, i: int) -> str | None:
         return None
+
+    def computed(self, i: int) -> bool:
+        return True
 
     def stored_row(self, code: str, i: int) -> str | None:
         return None

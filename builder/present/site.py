@@ -54,12 +54,12 @@ ROOT_TOKEN = "<ROOT>"  # where a row's links start; each page puts its own way t
 class Artifact:
     """One file of the site: its path, what it is made from, and how to make it.
 
-    `key` None: the file's content is its key. `kind` "page" or "model" counts the file
+    `inputs_hash` None: the file's content is its own. `kind` "page" or "model" counts the file
     in the build's report as a page (a model page) made or left as it was.
     """
 
     path: str
-    key: str | None
+    inputs_hash: str | None  # of what the file is made from
     make: Callable[[], bytes]
     kind: str = "file"
 
@@ -194,8 +194,8 @@ class Rows:
     """One language's leaderboard rows: each row's hash, and its HTML when asked for.
 
     A row an earlier build made keeps its hash and is not made again (see `Ranked`),
-    except the row of a model that reuses another's run: it names that model, whose
-    name may have changed since.
+    except the row of a model that reuses another's run when this build computed that
+    run's entry afresh: the row names it, and its name may have changed.
     """
 
     def __init__(self, renderer: LanguagePages, ranked: Ranked, keyed: bool) -> None:
@@ -207,7 +207,10 @@ class Rows:
         self.made: dict[int, str] = {}
         self.hashes: list[str] = []
         for i, s in enumerate(ranked.summaries):
-            row_hash = None if s.same_run_as else ranked.row_hash(self.code, i)
+            # a reused run's row shows the run's name: made again when the run's entry was
+            run = self._rank_of.get(s.same_run_as) if s.same_run_as else None
+            stale = run is not None and ranked.computed(run)
+            row_hash = None if stale else ranked.row_hash(self.code, i)
             if row_hash is None:
                 html = self.made[i] = self._render(i)
                 row_hash = content_key(html.encode()) if keyed else ""
