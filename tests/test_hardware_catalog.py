@@ -13,7 +13,6 @@ from builder.catalog_rows import CatalogError
 
 # Rows whose peak FLOP/s no readable source confirmed; each note says so.
 PEAK_NOT_CONFIRMED = {
-    "huawei-ascend-910",
     "nvidia-a800",
     "nvidia-c2075",
     "nvidia-gtx-1080-ti",
