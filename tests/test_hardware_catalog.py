@@ -18,7 +18,6 @@ PEAK_NOT_CONFIRMED = {
     "nvidia-gtx-480",
     "nvidia-gtx-580",
     "nvidia-gtx-titan-black",
-    "nvidia-rtx-3090",
 }
 
 
