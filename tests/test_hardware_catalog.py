@@ -15,7 +15,6 @@ from builder.catalog_rows import CatalogError
 PEAK_NOT_CONFIRMED = {
     "nvidia-a800",
     "nvidia-c2075",
-    "nvidia-gtx-titan-black",
 }
 
 
