@@ -14,7 +14,6 @@ from builder.catalog_rows import CatalogError
 # Rows whose peak FLOP/s no readable source confirmed; each note says so.
 PEAK_NOT_CONFIRMED = {
     "nvidia-a800",
-    "nvidia-c2075",
 }
 
 
