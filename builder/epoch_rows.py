@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,3 +131,13 @@ def row_cited(url: str, title: str) -> str | None:
         return None
     found = _ROW.search(title)
     return (found.group(1) or found.group(2)) if found else None
+
+
+def cited_row(titles: Iterable[tuple[str, str]]) -> str | None:
+    """The Epoch row an entry cites (drafted from or compared with), by its sources'
+    (url, title) pairs; None if it cites none."""
+    for url, title in titles:
+        name = row_cited(url, title)
+        if name is not None:
+            return name
+    return None

@@ -30,7 +30,6 @@ from builder.epoch_rows import (
     EPOCH_URL,
     SNAPSHOT_ACCESSED,
     EpochRow,
-    row_cited,
     sure_enough,
 )
 
@@ -325,15 +324,6 @@ def chosen(
             continue
         if sure_enough(row, min_confidence):
             yield row
-
-
-def cited_row(titles: Iterable[tuple[str, str]]) -> str | None:
-    """The Epoch row an entry was drafted from, by its sources' (url, title) pairs."""
-    for url, title in titles:
-        name = row_cited(url, title)
-        if name is not None:
-            return name
-    return None
 
 
 def _differs(a: float | None, b: float | None) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from builder.catalog import Catalog, load_catalog
-from builder.contrib.epoch import Draft, Skipped, changes, cited_row, draft_row, shown
+from builder.contrib.epoch import Draft, Skipped, changes, draft_row, shown
 from builder.entries.errors import BuildFailed, EntriesInvalid, EntryError
 from builder.entries.gather import check_files, check_paths
 from builder.entries.model import Entry
@@ -21,6 +21,7 @@ from builder.epoch_rows import (
     SNAPSHOT_ACCESSED,
     EpochError,
     EpochRow,
+    cited_row,
     read_csv,
     sure_enough,
 )

@@ -12,37 +12,30 @@ silences the first two warnings.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 
 from builder.conventions import format_number
 from builder.entries.errors import EntryError
 from builder.entries.model import Result
-from builder.epoch_rows import EpochRow, row_cited
+from builder.entries.plausibility import normal_name
+from builder.epoch_rows import EpochRow
+from builder.epoch_rows import cited_row as cited_by
 
 HOURS_GAP = 0.10  # accelerator-hours further apart than this, as a share of Epoch's
 POWER_FACTOR = 2.0  # cluster power further than this factor from Epoch's power draw
 EXPLAINED = "**Epoch:**"
 
 
-def _normal(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", name.casefold())
-
-
 def cited_row(r: Result) -> str | None:
     """The name of the Epoch row an entry cites, if it cites one."""
-    for source in r.entry.sources:
-        name = row_cited(source.url, source.title)
-        if name is not None:
-            return name
-    return None
+    return cited_by((s.url, s.title) for s in r.entry.sources)
 
 
 def row_of(r: Result, rows: Mapping[str, EpochRow]) -> EpochRow | None:
     """Epoch's row of the entry's model: the one it cites, else the one of its name.
     `rows`: by normalized model name."""
     cited = cited_row(r)
-    return rows.get(_normal(cited if cited is not None else r.entry.name))
+    return rows.get(normal_name(cited if cited is not None else r.entry.name))
 
 
 def _warn(r: Result, field: str, message: str, hint: str) -> EntryError:
@@ -120,7 +113,7 @@ def check_result(r: Result, row: EpochRow) -> list[EntryError]:
 
 def check_all(results: Iterable[Result], rows: Iterable[EpochRow]) -> list[EntryError]:
     """Every warning of the comparison with Epoch's rows."""
-    by_name = {_normal(row.model): row for row in rows}
+    by_name = {normal_name(row.model): row for row in rows}
     warnings = []
     for r in results:
         row = row_of(r, by_name)

@@ -21,7 +21,8 @@ REPORTED_GAP = 0.25
 EXPLAINED = "**Reported vs computed:**"
 
 
-def _normal(name: str) -> str:
+def normal_name(name: str) -> str:
+    """A name as compared for sameness: lowercase letters and digits only."""
     return re.sub(r"[^a-z0-9]+", "", name.casefold())
 
 
@@ -168,11 +169,11 @@ def check_duplicates(entries: list[Entry]) -> list[EntryError]:
     by_name: dict[str, list[Entry]] = defaultdict(list)
     by_run: dict[tuple[str, str, float], list[Entry]] = defaultdict(list)
     for e in sorted(entries, key=lambda x: x.id):
-        by_name[_normal(e.name)].append(e)
+        by_name[normal_name(e.name)].append(e)
         t = e.training
         hours = t.accelerator_hours or (t.accelerators or 0) * (t.hours or (t.days or 0) * 24)
         if t.hardware is not None and hours and t.same_run_as is None:
-            by_run[(_normal(e.organization), t.hardware, round(hours))].append(e)
+            by_run[(normal_name(e.organization), t.hardware, round(hours))].append(e)
     for group, what in (
         (by_name, "the same name as"),
         (by_run, "the same organization, hardware and accelerator-hours as"),
