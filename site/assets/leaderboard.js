@@ -271,7 +271,11 @@
       button.addEventListener("click", function () {
         var key = th.dataset.key;
         if (state.key === key) state.dir = state.dir === "asc" ? "desc" : "asc";
-        else { state.key = key; state.dir = th.dataset.type === "number" ? "desc" : "asc"; }
+        else {
+          // numbers largest first, text and ranks (data-first="asc") from the top
+          state.key = key;
+          state.dir = th.dataset.first || (th.dataset.type === "number" ? "desc" : "asc");
+        }
         state.page = 1;
         render();
         writeUrl();
