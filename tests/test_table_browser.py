@@ -162,6 +162,9 @@ def test_the_column_chooser_changes_columns_and_the_url_keeps_them(
     page.locator("#columns summary").click()
     expect(page.get_by_role("checkbox", name="Energy (MWh)")).to_be_checked()
     expect(page.get_by_role("checkbox", name="Basis")).not_to_be_checked()
+    page.keyboard.press("Escape")  # the list closes, the focus back on its button
+    expect(page.get_by_role("checkbox", name="Basis")).to_be_hidden()
+    expect(page.locator("#columns summary")).to_be_focused()
     page.get_by_role("button", name="Clear", exact=True).click()  # clears filters, not columns
     expect(page.locator("#leaderboard tbody tr")).to_have_count(200)
     assert _shown_headers(page) == expected
