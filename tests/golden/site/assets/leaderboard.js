@@ -294,6 +294,13 @@
         writeUrl();
       });
     });
+    if (chooser) {
+      chooser.addEventListener("keydown", function (event) {  // Escape closes the list
+        if (event.key !== "Escape" || !chooser.open) return;
+        chooser.open = false;
+        chooser.querySelector("summary").focus();
+      });
+    }
     if (wrap) wrap.addEventListener("scroll", edges, { passive: true });
     window.addEventListener("resize", edges);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
