@@ -65,6 +65,10 @@ def is_flagged(ratio: float | None) -> bool:
 FIGURE_DIGITS = 6
 # ...and of a figure written for people (pages, previews, messages).
 SHOWN_DIGITS = 3
+# A figure shown with a range is an estimate: it keeps SHOWN_DIGITS significant digits, its
+# bounds RANGE_DIGITS, whole digits included (11,028 reads 11,000; 2,323–15,049 reads
+# 2,300–15,000), so no digit claims more than the range allows.
+RANGE_DIGITS = 2
 
 
 @overload
@@ -108,3 +112,12 @@ def format_number(x: float | None, digits: int = SHOWN_DIGITS) -> str:
 def format_value(value: float) -> str:
     """A count with thousands separators, or a measured value to FIGURE_DIGITS digits."""
     return f"{value:,}" if isinstance(value, int) else format_number(value, FIGURE_DIGITS)
+
+
+def format_estimate(x: float | None, digits: int = SHOWN_DIGITS) -> str:
+    """A figure that carries a range: `digits` significant digits, whole digits too.
+
+    Unlike format_number, which keeps every whole digit (123,456), an estimate drops what
+    its range makes meaningless: 11,028 at three digits is `11,000`.
+    """
+    return format_number(significant(x, digits), digits)

@@ -449,7 +449,9 @@ def test_rows_json_written_row_by_row_is_what_json_dumps_writes(rows: list[str])
     from builder.present.site import ROOT_TOKEN, _rows_file
 
     rows = [f"<tr> {text} <a href='{ROOT_TOKEN}models/x.html'>x</a>\n" for text in rows]
-    made = SimpleNamespace(hashes=[""] * len(rows), html=rows.__getitem__)
+    made = SimpleNamespace(
+        hashes=[""] * len(rows), ranked_html=rows.__getitem__, ranks_key=lambda shown: ""
+    )
     artifact = _rows_file("data/rows.json", made)  # type: ignore[arg-type]
     written = artifact.make()
     every = [html.replace(ROOT_TOKEN, "./").strip() for html in rows]

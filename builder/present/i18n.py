@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from builder.config import PACKAGE_DIR
-from builder.conventions import FIGURE_DIGITS, SHOWN_DIGITS, format_number
+from builder.conventions import FIGURE_DIGITS, SHOWN_DIGITS, format_estimate, format_number
 from builder.entries.errors import ProjectFileInvalid
 
 if TYPE_CHECKING:  # Babel loads only when pages are rendered: `check` stays quick
@@ -268,6 +268,11 @@ class Formats:
         here): model pages hold dozens of numbers.
         """
         return self._symbols(format_number(x, digits))
+
+    def estimate(self, x: float | None, digits: int = SHOWN_DIGITS) -> str:
+        """A figure that carries a range (see conventions.format_estimate), as the language
+        writes numbers: `digits` significant digits, whole digits included."""
+        return self._symbols(format_estimate(x, digits))
 
     def _symbols(self, text: str) -> str:
         if self.group == "," and self.decimal == ".":

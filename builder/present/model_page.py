@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from builder.conventions import N_
+from builder.conventions import N_, RANGE_DIGITS, SHOWN_DIGITS, significant
 from builder.entries.model import Input, Result
 from builder.present.i18n import SOURCE, Language, formats, translations
 
@@ -140,12 +140,13 @@ def _amount(
     """A link's value and range with the unit, as the language writes them."""
     if value is None:
         return "—", ""
-    shown = _(unit) % {"value": n(value)}
     if low is None or high is None or low == high:
-        return shown, ""
+        return _(unit) % {"value": n(value)}, ""
+    # an estimate: its digits no finer than its range (see conventions.RANGE_DIGITS)
+    shown = _(unit) % {"value": n(significant(value, SHOWN_DIGITS))}
     return shown, _(N_("range %(low)s–%(high)s")) % {
-        "low": n(low),
-        "high": _(unit) % {"value": n(high)},
+        "low": n(significant(low, RANGE_DIGITS), RANGE_DIGITS),
+        "high": _(unit) % {"value": n(significant(high, RANGE_DIGITS), RANGE_DIGITS)},
     }
 
 

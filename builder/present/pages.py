@@ -34,6 +34,7 @@ from builder.present.i18n import (
     translations,
 )
 from builder.present.model_page import basis_words, chain, formula_text, used_inputs
+from builder.present.ranks import AXIS_DECADES, axis_position
 
 if TYPE_CHECKING:
     import markdown
@@ -232,6 +233,9 @@ def _environment(
     env.globals["_"] = gettext
     fmt = formats(language)
     env.filters["num"] = fmt.number
+    env.filters["estimate"] = fmt.estimate
+    env.filters["axis_x"] = axis_position
+    env.globals["axis_decades"] = AXIS_DECADES
     env.filters["released"] = fmt.released
     env.filters["ratio"] = format_ratio
     env.filters["shown_url"] = shown_url

@@ -31,6 +31,8 @@ class Summary(NamedTuple):
     export: str  # hash of its dataset lines (empty without a cache)
     basis: str  # where its figures enter the chain (builder/entries/schema.py BASES)
     same_run_as: str | None = None  # the id whose training run it reuses, checked across entries
+    co2e_t_low: float = 0.0  # the CO2e range, for the ranks that show ties
+    co2e_t_high: float = 0.0
 
 
 def summarize(r: Result, key: str, chart: str = "", export: str = "") -> Summary:
@@ -49,6 +51,8 @@ def summarize(r: Result, key: str, chart: str = "", export: str = "") -> Summary
         export,
         r.basis,
         e.training.same_run_as,
+        r.co2e_t_low,
+        r.co2e_t_high,
     )
 
 

@@ -12,7 +12,7 @@ import functools
 import gettext
 import io
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from builder.present.i18n import (
     SOURCE,
     Language,
     check_complete,
+    formats,
     reset_missing,
     translations,
 )
@@ -42,12 +43,15 @@ from builder.present.pages import (
     sitemap,
 )
 from builder.present.ranked import Ranked, page_keys, runs_named
+from builder.present.ranks import Spread, rank_ranges
 
 # The key of the pages made from the site-wide inputs alone (code, templates, catalogs,
 # settings): a build keeps a last output only while those are unchanged.
 SITE_WIDE = "site-wide"
 PAGE_SIZE = 200  # leaderboard rows per static page; with JavaScript, all rows sort and filter
 ROOT_TOKEN = "<ROOT>"  # where a row's links start; each page puts its own way to the root
+# where a row's rank range and best rank go: they depend on every other row (see ranks.py)
+RANK_TOKEN, BEST_TOKEN = "<RANK>", "<RANK-BEST>"
 
 
 @dataclass(frozen=True)
@@ -204,6 +208,10 @@ class Rows:
         self._template = renderer.env.get_template("_row.html")
         self._renderer = renderer
         self._rank_of = {s.id: i for i, s in enumerate(ranked.summaries) if not s.same_run_as}
+        self.ranks = rank_ranges(
+            [Spread(s.id, s.co2e_t_low, s.co2e_t_high, s.same_run_as) for s in ranked.summaries]
+        )
+        self._integer = formats(renderer.language).integer
         self.made: dict[int, str] = {}
         self.hashes: list[str] = []
         for i, s in enumerate(ranked.summaries):
@@ -238,6 +246,23 @@ class Rows:
         if found is None:
             found = self.ranked.stored_row(self.code, i)
         return found if found is not None else self._render(i)
+
+    def ranked_html(self, i: int) -> str:
+        """The row with its rank range, e.g. `3–7`, or one rank where nothing overlaps."""
+        best, worst = self.ranks[i]
+        shown = (
+            self._integer(best)
+            if best == worst
+            else f"{self._integer(best)}–{self._integer(worst)}"
+        )
+        # sorts by best rank, then worst
+        return (
+            self.html(i).replace(RANK_TOKEN, shown).replace(BEST_TOKEN, str(best * 10**6 + worst))
+        )
+
+    def ranks_key(self, shown: Iterable[int]) -> str:
+        """What the rank cells of rows `shown` are made from."""
+        return ",".join(f"{self.ranks[i][0]}-{self.ranks[i][1]}" for i in shown)
 
 
 def language_files(
@@ -290,11 +315,11 @@ def _ranking_pages(
         shown = range(first, min(total, first + PAGE_SIZE))
         path = "index.html" if number == 1 else f"ranking/{number}/index.html"
         words = charts_key if number == 1 else ""
-        hashes = "".join(rows.hashes[i] for i in shown)
+        hashes = "".join(rows.hashes[i] for i in shown) + rows.ranks_key(shown)
         key = content_key(f"{number}|{listing_key}|{words}|{hashes}".encode())
 
         def make(path: str = path, number: int = number, shown: range = shown) -> bytes:
-            chunk = "".join(rows.html(i) for i in shown).replace(ROOT_TOKEN, relroot(path))
+            chunk = "".join(rows.ranked_html(i) for i in shown).replace(ROOT_TOKEN, relroot(path))
             extra: dict[str, Any] = listing | {
                 "rows_html": chunk,
                 "page_number": number,
@@ -319,12 +344,13 @@ def _rows_file(path: str, rows: Rows) -> Artifact:
         buffer.write(b'{"rows": [')
         for i in range(len(rows.hashes)):
             buffer.write(b", " if i else b"")
-            html = rows.html(i).replace(ROOT_TOKEN, "./").strip()
+            html = rows.ranked_html(i).replace(ROOT_TOKEN, "./").strip()
             buffer.write(json.dumps(html, ensure_ascii=False).encode())
         buffer.write(b"]}")
         return buffer.getvalue()
 
-    return Artifact(path, content_key("".join(rows.hashes).encode()), make)
+    key = "".join(rows.hashes) + rows.ranks_key(range(len(rows.hashes)))
+    return Artifact(path, content_key(key.encode()), make)
 
 
 def _site_pages(renderer: LanguagePages) -> Iterator[Artifact]:

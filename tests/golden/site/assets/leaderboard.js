@@ -1,7 +1,8 @@
 // Sorting, filtering and paging of the leaderboard table. The HTML already lists the
-// models in the default order (CO2e, largest first), PAGE rows a page; this script sorts
-// and filters all of them (fetching every row from data/rows.json when the page holds
-// only the first PAGE), shows one page at a time, and keeps the view in the URL.
+// models in the default order (CO2e, largest first), PAGE rows a page, with every column;
+// this script sorts and filters all of them (fetching every row from data/rows.json when
+// the page holds only the first PAGE), shows one page at a time and the chosen columns
+// (the core ones unless the reader picks others), and keeps the view in the URL.
 (function () {
   "use strict";
   var table = document.getElementById("leaderboard");
@@ -13,6 +14,14 @@
   var pageSize = Number(table.dataset.pageSize) || 200;
   var DEFAULT = { key: "co2e", dir: "desc" };
   var locale = document.documentElement.lang || "en";
+  var frame = document.getElementById("table-frame");
+  var wrap = document.getElementById("table-wrap");
+  var chooser = document.getElementById("columns");
+  var boxes = chooser ? Array.prototype.slice.call(chooser.querySelectorAll("input[name=col]")) : [];
+  // Every column but the model's can be hidden; those marked data-optional are, at first.
+  var CORE = headers.filter(function (th) {
+    return th.dataset.key !== "model" && !th.hasAttribute("data-optional");
+  }).map(function (th) { return th.dataset.key; });
 
   // The page's own words, translated at build time: data-msg-* attributes of the table,
   // with {name} placeholders.
@@ -23,7 +32,7 @@
       return typeof v === "number" ? v.toLocaleString(locale) : String(v);
     });
   }
-  var state = { key: DEFAULT.key, dir: DEFAULT.dir, page: 1 };
+  var state = { key: DEFAULT.key, dir: DEFAULT.dir, page: 1, cols: CORE.slice() };
   var rows = [];       // every row, in the default order
   var keys = [];       // per row: the sort value of each column
   var pager = null;
@@ -97,6 +106,7 @@
     var start = (state.page - 1) * pageSize;
     var frag = document.createDocumentFragment();
     order.slice(start, start + pageSize).forEach(function (i) { frag.appendChild(rows[i]); });
+    if (!order.length) frag.appendChild(emptyRow());
     tbody.replaceChildren(frag);
     headers.forEach(function (th, i) {
       if (i === col) th.setAttribute("aria-sort", state.dir === "asc" ? "ascending" : "descending");
@@ -106,6 +116,71 @@
       ? say("all", { count: rows.length })
       : say("some", { shown: order.length, count: rows.length });
     renderPager(order.length, pages, start);
+    announce(order);
+    edges();
+  }
+
+  // What the table says when no row matches, with a way out.
+  function emptyRow() {
+    var tr = document.createElement("tr");
+    tr.className = "empty";
+    var td = document.createElement("td");
+    td.colSpan = headers.length;
+    var p = document.createElement("p");
+    p.textContent = say("empty", {});
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = say("clear", {});
+    button.addEventListener("click", function () {
+      form.reset();
+      var search = form.elements.q;
+      if (search) search.focus();
+    });
+    td.append(p, button);
+    tr.appendChild(td);
+    return tr;
+  }
+
+  // The chosen columns: a class on the table hides each other one (see style.css).
+  function showColumns() {
+    headers.forEach(function (th) {
+      var key = th.dataset.key;
+      if (key !== "model") table.classList.toggle("hide-" + key, state.cols.indexOf(key) < 0);
+    });
+    boxes.forEach(function (box) { box.checked = state.cols.indexOf(box.value) >= 0; });
+    edges();
+  }
+
+  // A shadow on each edge past which the table scrolls sideways.
+  function edges() {
+    if (!frame || !wrap) return;
+    var left = wrap.scrollLeft > 1;
+    var right = wrap.scrollLeft + wrap.clientWidth < wrap.scrollWidth - 1;
+    frame.classList.toggle("more-left", left);
+    frame.classList.toggle("more-right", right);
+  }
+
+  // The other language's link keeps the view: the same query and fragment.
+  function carryView() {
+    var links = document.querySelectorAll(".languages a[hreflang]");
+    Array.prototype.forEach.call(links, function (a) {
+      var base = a.getAttribute("data-href") || a.getAttribute("href");
+      a.setAttribute("data-href", base);
+      a.setAttribute("href", base.split(/[?#]/)[0] + location.search + location.hash);
+    });
+  }
+
+  function sameColumns(a, b) {
+    return a.length === b.length && a.every(function (k) { return b.indexOf(k) >= 0; });
+  }
+
+  // Tell the page's other parts (the charts) which models the filters keep, in the
+  // table's order, across every page.
+  function announce(order) {
+    var ids = order.map(function (i) { return rows[i].dataset.id; });
+    document.dispatchEvent(new CustomEvent("leaderboard:view", {
+      detail: { ids: ids, total: rows.length }
+    }));
   }
 
   function renderPager(shown, pages, start) {
@@ -131,8 +206,10 @@
       params.set("dir", state.dir);
     }
     if (state.page > 1) params.set("page", String(state.page));
-    var query = params.toString();
-    history.replaceState(null, "", query ? "?" + query : location.pathname);
+    if (!sameColumns(state.cols, CORE)) params.set("cols", state.cols.join(","));
+    var query = params.toString().replace(/%2C/g, ",");
+    history.replaceState(null, "", (query ? "?" + query : location.pathname) + location.hash);
+    carryView();
   }
 
   function readUrl() {
@@ -146,6 +223,11 @@
       state.dir = params.get("dir") === "asc" ? "asc" : "desc";
     }
     state.page = Number(params.get("page")) || 1;
+    if (params.has("cols")) {
+      state.cols = String(params.get("cols")).split(",").filter(function (key) {
+        return key !== "model" && columnOf(key) >= 0;
+      });
+    }
   }
 
   function makePager() {
@@ -172,10 +254,10 @@
       }
       nav.appendChild(el);
     });
-    var wrap = table.closest(".table-wrap");
-    var old = wrap.nextElementSibling;
+    var box = frame || table.closest(".table-wrap");
+    var old = box.nextElementSibling;
     if (old && old.classList.contains("pager")) old.remove();  // the static links
-    wrap.after(nav);
+    box.after(nav);
     return nav;
   }
 
@@ -189,21 +271,49 @@
       button.addEventListener("click", function () {
         var key = th.dataset.key;
         if (state.key === key) state.dir = state.dir === "asc" ? "desc" : "asc";
-        else { state.key = key; state.dir = th.dataset.type === "number" ? "desc" : "asc"; }
+        else {
+          // numbers largest first, text and ranks (data-first="asc") from the top
+          state.key = key;
+          state.dir = th.dataset.first || (th.dataset.type === "number" ? "desc" : "asc");
+        }
         state.page = 1;
         render();
         writeUrl();
       });
     });
-    function refilter() { state.page = 1; render(); writeUrl(); }
+    function refilter(event) {
+      if (event && event.target && event.target.name === "col") return;  // not a filter
+      state.page = 1; render(); writeUrl();
+    }
     form.addEventListener("input", refilter);
+    boxes.forEach(function (box) {
+      box.addEventListener("change", function () {
+        state.cols = boxes.filter(function (b) { return b.checked; })
+          .map(function (b) { return b.value; });
+        showColumns();
+        writeUrl();
+      });
+    });
+    if (chooser) {
+      chooser.addEventListener("keydown", function (event) {  // Escape closes the list
+        if (event.key !== "Escape" || !chooser.open) return;
+        chooser.open = false;
+        chooser.querySelector("summary").focus();
+      });
+    }
+    if (wrap) wrap.addEventListener("scroll", edges, { passive: true });
+    window.addEventListener("resize", edges);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
-    form.addEventListener("reset", function () { setTimeout(refilter, 0); });
+    form.addEventListener("reset", function () {
+      setTimeout(function () { showColumns(); refilter(); }, 0);  // columns are not filters
+    });
     pager = makePager();
     readUrl();
     form.hidden = false;
     table.classList.add("sortable");
+    showColumns();
     render();
+    carryView();
   }
 
   var source = table.dataset.rows;
