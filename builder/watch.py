@@ -171,4 +171,4 @@ class Watcher:
             print("Still serving the last good build", file=sys.stderr)
         if error is None and self.server.error is not None:
             print("Rebuild succeeded; the error banner is gone", file=sys.stderr)
-        self.server.error = error
+        self.server.rebuilt(error)  # the pages open in a browser reload
