@@ -104,18 +104,21 @@ def build_site(
     config: SiteConfig,
     cache_dir: Path | None = None,
     trusted: bool = True,
+    workers: Workers | None = None,
 ) -> BuildReport:
     """Build the whole site into `out`; on any error raise before touching it.
 
     An `out` that a build could damage is refused first (see `builder.safety.check_out`);
     a second build of the same output or with the same cache waits for the first.
-    `trusted` False: read nothing the cache kept of the last build.
+    `trusted` False: read nothing the cache kept of the last build. `workers`: helper
+    processes that outlive the build (serve's); by default the build starts and ends its own.
     """
     check_out(out, entries_dir, cache_dir)
     if not entries_dir.is_dir():
         raise BuildFailed(f"{entries_dir}: entries folder not found")
     watch = Stopwatch()
-    with build_lock(out, cache_dir), Workers() as workers:
+    helpers = contextlib.nullcontext(workers) if workers is not None else Workers()
+    with build_lock(out, cache_dir), helpers as workers:
         check_out(out, entries_dir, cache_dir)  # as the build before this one left it
         door = Door(cache_dir, config, out, trusted)
         chart_work = ChartWork(door.cache, workers)  # its templates start beside the rest

@@ -94,3 +94,27 @@ def test_the_server_counts_rebuilds_for_the_reload_script() -> None:
         assert server.state() == ("broken", 1)
     finally:
         server.server_close()
+
+
+@pytest.mark.slow
+def test_serves_helper_processes_outlive_each_rebuild(tmp_path: Path) -> None:
+    """Builds given serve's Workers leave them running: the chart runtime starts once."""
+    import os
+
+    from builder.build import build_site
+    from builder.config import SiteConfig
+    from builder.workers import Workers
+
+    from .conftest import copy_project
+
+    project = copy_project(tmp_path / "p", ["google/t5.yaml", "google/bert-base.yaml"])
+    entry = project / "entries" / "google" / "t5.yaml"
+    text = entry.read_text(encoding="utf-8")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    with Workers() as workers:
+        build_site(project / "entries", out, SiteConfig(), cache_dir=cache, workers=workers)
+        first = workers.submit("svg", os.getpid).result()
+        entry.write_text(text.replace("power_w: 310", "power_w: 320"), encoding="utf-8")
+        build_site(project / "entries", out, SiteConfig(), cache_dir=cache, workers=workers)
+        assert workers.submit("svg", os.getpid).result() == first != os.getpid()
+    assert "320 W" in (out / "models" / "google" / "t5.html").read_text(encoding="utf-8")
