@@ -139,7 +139,12 @@ def cmd_build(args: argparse.Namespace, workers: Workers | None = None) -> int:
     start = time.perf_counter()
     try:
         report = build_site(
-            args.entries, args.out, _config(args), cache_dir=cache_dir, workers=workers
+            args.entries,
+            args.out,
+            _config(args),
+            cache_dir=cache_dir,
+            workers=workers,
+            progress=sys.stderr if sys.stderr.isatty() else None,  # quiet when piped
         )
     except OSError as exc:  # disk full, a read-only folder: said in one line
         if args.debug:
