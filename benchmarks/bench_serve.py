@@ -1,7 +1,7 @@
 """`leaderboard serve`: its CPU while idle, and the time from a figures edit to the
 rebuilt site, at the shipped entries or at synthetic ones.
 
-    python benchmarks/bench_serve.py [--entries DIR] [--idle 20] [--edits 3] [--poll]
+    python benchmarks/bench_serve.py [--entries DIR] [--idle 20] [--edits 3] [--poll] [--code DIR]
 
 It copies the entries into a temporary project, starts `python -m builder serve` there
 (the code of this checkout, a fresh cache), waits for the first build, then measures the
@@ -88,11 +88,12 @@ def main() -> None:
     parser.add_argument("--idle", type=float, default=20.0)
     parser.add_argument("--edits", type=int, default=3)
     parser.add_argument("--poll", action="store_true")
+    parser.add_argument("--code", type=Path, default=ROOT, help="the checkout to run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
         project = Path(tmp)
         shutil.copytree(args.entries, project / "entries")
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONPATH": str(args.code.resolve()), "PYTHONUNBUFFERED": "1"}
         if args.poll:
             env["WATCHFILES_FORCE_POLLING"] = "1"
         served = _Served(project, env)

@@ -1,7 +1,7 @@
 """The shipped site's first build: cold (a fresh clone, no cache) and warm (a fresh
 output folder, the cache of an earlier build), interpreter included, medians.
 
-    python benchmarks/bench_small.py [--repeat 3] [--repo PATH]
+    python benchmarks/bench_small.py [--repeat 3] [--repo PATH] [--ref COMMIT]
 
 Each run is `python -m builder build` in a fresh process, timed from the outside. The
 cold run clones the repository's HEAD into a temporary folder first (so no cache and
@@ -40,6 +40,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--repo", type=Path, default=ROOT)
+    parser.add_argument("--ref", default="HEAD", help="the commit to build (for before/after)")
     args = parser.parse_args()
     cold, warm = [], []
     for _ in range(args.repeat):
@@ -48,6 +49,7 @@ def main() -> None:
             subprocess.run(
                 ["git", "clone", "-q", "--no-hardlinks", str(args.repo), str(clone)], check=True
             )
+            subprocess.run(["git", "-C", str(clone), "checkout", "-q", args.ref], check=True)
             cold.append(_build(clone, "_site"))
             warm.append(_build(clone, "_site2"))
             shutil.rmtree(clone)
