@@ -183,6 +183,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             )
             code = cmd_build(args, workers)
             if code == EXIT_OK:
+                if watcher is not None:
+                    from builder.incremental.charts import warm_up
+
+                    warm_up(workers)
                 serve(server, watcher)
         finally:
             server.server_close()

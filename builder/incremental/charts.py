@@ -164,6 +164,12 @@ class ChartWork:
         return [*self.svg_files.values(), *kept]
 
 
+def warm_up(workers: Workers) -> None:
+    """Start the SVG helper and its vl-convert runtime now, not at the first edit's rebuild
+    (serve's first build may have drawn nothing, every SVG coming from a store)."""
+    workers.submit("svg", _render_svgs, {"warm-up": json.dumps({"mark": "point"})})
+
+
 def _render_svgs(specs: dict[str, str]) -> dict[str, str]:
     """Static SVGs of Vega-Lite specs (runs in a worker process: vl-convert holds the GIL)."""
     return {key: charts.static_svg(json.loads(spec)) for key, spec in specs.items()}
