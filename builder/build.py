@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from builder.catalog import Catalog
 from builder.compute import compute_each
@@ -47,18 +47,28 @@ PARALLEL_RENDER_PAGES = 2000
 
 
 class Stopwatch:
-    """Seconds spent per stage, added up."""
+    """Seconds spent per stage, added up; with `progress` (a terminal), a line per stage:
+    its name as it starts, its seconds once it ends."""
 
-    def __init__(self) -> None:
+    def __init__(self, progress: TextIO | None = None) -> None:
         self.seconds: dict[str, float] = dict.fromkeys(STAGES, 0.0)
+        self.progress = progress
 
     @contextlib.contextmanager
     def __call__(self, stage: str) -> Iterator[None]:
         start = time.perf_counter()
+        step = f"[{STAGES.index(stage) + 1}/{len(STAGES)}] {stage}"
+        if self.progress is not None:
+            self.progress.write(f"{step} ...")
+            self.progress.flush()
         try:
             yield
         finally:
-            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
+            spent = time.perf_counter() - start
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + spent
+            if self.progress is not None:
+                self.progress.write(f"\r{step} {spent:.2f} s\n")
+                self.progress.flush()
 
 
 @dataclass(frozen=True)
@@ -104,18 +114,23 @@ def build_site(
     config: SiteConfig,
     cache_dir: Path | None = None,
     trusted: bool = True,
+    workers: Workers | None = None,
+    progress: TextIO | None = None,
 ) -> BuildReport:
     """Build the whole site into `out`; on any error raise before touching it.
 
     An `out` that a build could damage is refused first (see `builder.safety.check_out`);
     a second build of the same output or with the same cache waits for the first.
-    `trusted` False: read nothing the cache kept of the last build.
+    `trusted` False: read nothing the cache kept of the last build. `workers`: helper
+    processes that outlive the build (serve's); by default the build starts and ends its own.
+    `progress`: where to print a line per stage (a terminal), or None for none.
     """
     check_out(out, entries_dir, cache_dir)
     if not entries_dir.is_dir():
         raise BuildFailed(f"{entries_dir}: entries folder not found")
-    watch = Stopwatch()
-    with build_lock(out, cache_dir), Workers() as workers:
+    watch = Stopwatch(progress)
+    helpers = contextlib.nullcontext(workers) if workers is not None else Workers()
+    with build_lock(out, cache_dir), helpers as workers:
         check_out(out, entries_dir, cache_dir)  # as the build before this one left it
         door = Door(cache_dir, config, out, trusted)
         chart_work = ChartWork(door.cache, workers)  # its templates start beside the rest

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # builder.entries.model is light, but check imports nothing i
     from builder.contrib.hf import Imported
     from builder.contrib.scaffold import Draft
     from builder.entries.model import Entry, Result
+    from builder.workers import Workers
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 _ID_PART = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # as builder.entries.load checks them
@@ -127,8 +128,9 @@ def cmd_preview(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    """Build the whole site; the previous output survives any failure."""
+def cmd_build(args: argparse.Namespace, workers: Workers | None = None) -> int:
+    """Build the whole site; the previous output survives any failure. `workers`: helper
+    processes kept between builds (serve's)."""
     from builder.build import build_site
     from builder.safety import check_out
 
@@ -136,7 +138,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     check_out(args.out, args.entries, cache_dir)  # before anything is written
     start = time.perf_counter()
     try:
-        report = build_site(args.entries, args.out, _config(args), cache_dir=cache_dir)
+        report = build_site(
+            args.entries,
+            args.out,
+            _config(args),
+            cache_dir=cache_dir,
+            workers=workers,
+            progress=sys.stderr if sys.stderr.isatty() else None,  # quiet when piped
+        )
     except OSError as exc:  # disk full, a read-only folder: said in one line
         if args.debug:
             raise
@@ -161,22 +170,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Listen first (a busy port is told at once), build, serve, rebuild on changes."""
     from builder.serve import open_server, serve
     from builder.watch import Watcher
+    from builder.workers import Workers
 
     server = open_server(args.host, args.port, args.out)
-    try:
-        watcher = None if args.no_watch else Watcher.for_args(server, args, lambda: _rebuild(args))
-        code = cmd_build(args)
-        if code == EXIT_OK:
-            serve(server, watcher)
-    finally:
-        server.server_close()
+    # One set of helper processes for every rebuild: the chart runtime starts once.
+    with Workers() as workers:
+        try:
+            watcher = (
+                None
+                if args.no_watch
+                else Watcher.for_args(server, args, lambda: _rebuild(args, workers))
+            )
+            code = cmd_build(args, workers)
+            if code == EXIT_OK:
+                if watcher is not None:
+                    from builder.incremental.charts import warm_up
+
+                    warm_up(workers)
+                serve(server, watcher)
+        finally:
+            server.server_close()
     return code
 
 
-def _rebuild(args: argparse.Namespace) -> str | None:
+def _rebuild(args: argparse.Namespace, workers: Workers) -> str | None:
     """Build again; None, or the error (printed) when the entries or the build fail."""
     try:
-        cmd_build(args)
+        cmd_build(args, workers)
     except EntriesInvalid as exc:
         _print_errors(exc.errors)
         summary = f"Rebuild aborted: {summarize(exc.errors)}; still serving the previous build"

@@ -8,7 +8,11 @@ A development server, careful about what it hands out:
   400 for a request path that cannot name a file (a NUL byte, bad percent-escapes);
 - a rebuild that fails, whatever the reason, leaves the last good build served, and every
   HTML page it serves carries a banner naming the error until a rebuild succeeds. The
-  banner is added to the response; the files of the site never contain it.
+  banner is added to the response; the files of the site never contain it;
+- while it watches, every HTML page it serves loads a small script of its own (from a
+  path only serve answers, so the pages' Content-Security-Policy allows it) that waits
+  on a server-sent event stream and reloads the page once a rebuild has succeeded or
+  failed. Like the banner, the script is in the responses only.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import socket
 import socketserver
 import stat
 import sys
+import threading
 import urllib.parse
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -51,6 +56,27 @@ BANNER_CSS = b"""\
 }
 """
 BANNER_LINES = 40  # of the error; the terminal has all of it
+
+# Live reload. The page is served with the number of the last rebuild (`data-since`); the
+# script asks the event stream for a newer one and reloads the page when it comes. A
+# server started again counts from 0, so a page of the server before reloads too.
+RELOAD_JS_PATH = "/.leaderboard-serve/reload.js"
+EVENTS_PATH = "/.leaderboard-serve/events"
+RELOAD_JS = b"""\
+(function () {
+  "use strict";
+  var since = (document.currentScript && document.currentScript.dataset.since) || "0";
+  if (!window.EventSource) return;
+  var events = new EventSource("/.leaderboard-serve/events?since=" + encodeURIComponent(since));
+  events.onmessage = function (event) {
+    if (event.data !== since) {
+      events.close();
+      window.location.reload();
+    }
+  };
+})();
+"""
+KEEPALIVE_SECONDS = 15.0  # a comment line this often, so a closed tab ends its stream
 
 _TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -89,7 +115,29 @@ class SiteServer(ThreadingHTTPServer):
         self.address_family = family
         self.out = out
         self.error: str | None = None
+        self.live = False  # True while a watcher rebuilds: pages get the reload script
+        self.generation = 0  # how many rebuilds have finished, for the reload script
+        self._rebuilt = threading.Condition()
         super().__init__(address, _Handler)
+
+    def rebuilt(self, error: str | None) -> None:
+        """A rebuild has finished: keep its error (None when it succeeded) and tell the
+        pages waiting on the event stream to reload."""
+        with self._rebuilt:
+            self.error = error
+            self.generation += 1
+            self._rebuilt.notify_all()
+
+    def state(self) -> tuple[str | None, int]:
+        """The last rebuild's error and its number, read together."""
+        with self._rebuilt:
+            return self.error, self.generation
+
+    def wait_for_rebuild(self, since: int, seconds: float) -> int:
+        """The number of the last rebuild, once it is not `since`, or after `seconds`."""
+        with self._rebuilt:
+            self._rebuilt.wait_for(lambda: self.generation != since, timeout=seconds)
+            return self.generation
 
     def server_bind(self) -> None:
         # HTTPServer's own looks the host name up (getfqdn), which can hang offline.
@@ -140,7 +188,32 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # quiet: one line a request drowns the rebuild messages
 
     def do_GET(self) -> None:
+        if self.server.live and self.path.partition("?")[0] == EVENTS_PATH:
+            self._events()
+            return
         self._answer(with_body=True)
+
+    def _events(self) -> None:
+        """A server-sent event stream: the number of the next rebuild, then the end."""
+        query = urllib.parse.parse_qs(self.path.partition("?")[2])
+        try:
+            since = int(query.get("since", ["0"])[0])
+        except ValueError:
+            since = 0
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        self.close_connection = True
+        while True:
+            now = self.server.wait_for_rebuild(since, KEEPALIVE_SECONDS)
+            if now != since:
+                self.wfile.write(f"data: {now}\n\n".encode())
+                self.wfile.flush()
+                return
+            self.wfile.write(b": waiting\n\n")  # raises once the page has gone
+            self.wfile.flush()
 
     def do_HEAD(self) -> None:
         self._answer(with_body=False)
@@ -169,6 +242,8 @@ class _Handler(BaseHTTPRequestHandler):
             return _plain(HTTPStatus.BAD_REQUEST, f"Bad request: {exc}")
         if path == BANNER_CSS_PATH:
             return HTTPStatus.OK, [("Content-Type", _TYPES[".css"])], BANNER_CSS
+        if path == RELOAD_JS_PATH and self.server.live:
+            return HTTPStatus.OK, [("Content-Type", _TYPES[".js"])], RELOAD_JS
         try:
             file, redirect = _locate(out, path)
         except _NotFound:
@@ -195,9 +270,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _page(self, status: int, file: Path, body: bytes) -> _Response:
         kind = _TYPES.get(file.suffix.lower(), "application/octet-stream")
-        error = self.server.error
-        if error is not None and kind.startswith("text/html"):
-            body = with_banner(body, error)
+        if kind.startswith("text/html"):
+            server = self.server
+            error, since = server.state()
+            if error is not None:
+                body = with_banner(body, error)
+            if server.live:
+                body = with_reload(body, since)
         return status, [("Content-Type", kind)], body
 
 
@@ -321,9 +400,17 @@ def with_banner(page: bytes, error: str) -> bytes:
     return page[:at] + banner + page[at:]
 
 
+def with_reload(page: bytes, since: int) -> bytes:
+    """An HTML page that loads the live-reload script, at the end of its body."""
+    script = f'<script src="{RELOAD_JS_PATH}" data-since="{since}" defer></script>'.encode()
+    at = page.lower().rfind(b"</body>")
+    return page + script if at < 0 else page[:at] + script + page[at:]
+
+
 def serve(server: SiteServer, watcher: Watcher | None) -> None:
     """Serve until interrupted, rebuilding through `watcher` if there is one."""
     if watcher is not None:
+        server.live = True
         watcher.start()
     host = server.server_name
     if not _is_loopback(host):

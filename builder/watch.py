@@ -3,6 +3,8 @@
 The entries, templates, site pages, catalogs and translations are watched; a burst of
 changes is one rebuild. A rebuild that fails, whatever the reason, leaves the last good
 build served, and its error is kept on the server (`SiteServer.error`) for the banner.
+The system's file events tell of changes (watchfiles: inotify, FSEvents, ...); where they
+cannot be had, the watcher says so once and looks at the files every POLL_MS instead.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ STEP_MS = 200
 # How often the watcher looks whether a watched folder appeared, vanished or was replaced.
 RECHECK_MS = 1000
 RETRY_SECONDS = 1.0
+# When the system's file events cannot be had, how often the files are looked at instead.
+POLL_MS = 500
 
 
 def _folders(entries: Path) -> list[Path]:
@@ -88,6 +92,8 @@ class Watcher:
         self.filter = _Filter(ignore_paths=[str(p.absolute()) for p in ignore])
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, name="serve-watch", daemon=True)
+        self.polling = False  # True once file-system events could not be had
+        self.started = False  # whether the current watch has given its first answer
         self.since: frozenset[tuple[str, int, int]] | None = self.inputs()
 
     @classmethod
@@ -125,9 +131,20 @@ class Watcher:
 
     def _run(self) -> None:
         while not self.stop.is_set():
+            self.started = False
             try:
                 self._watch()
             except Exception as exc:  # the watching itself failed: say so and start again
+                if not self.started and not self.polling and not isinstance(exc, FileNotFoundError):
+                    # The system's file events cannot be had (no inotify, its watches all
+                    # taken): look at the files every POLL_MS instead.
+                    self.polling = True
+                    print(
+                        f"serve: file-system events unavailable ({_describe(exc)}); "
+                        f"looking for changes every {POLL_MS} ms instead",
+                        file=sys.stderr,
+                    )
+                    continue
                 print(f"serve: watching for changes failed ({_describe(exc)})", file=sys.stderr)
                 self.stop.wait(RETRY_SECONDS)
 
@@ -145,7 +162,10 @@ class Watcher:
             yield_on_timeout=True,
             stop_event=self.stop,
             raise_interrupt=False,
+            force_polling=True if self.polling else None,
+            poll_delay_ms=POLL_MS,
         ):
+            self.started = True
             # The watch is in place from the first answer on: anything changed before it
             # is found by comparing the files with how they were at the last build.
             missed = self.since is not None and self.inputs() != self.since
@@ -171,4 +191,4 @@ class Watcher:
             print("Still serving the last good build", file=sys.stderr)
         if error is None and self.server.error is not None:
             print("Rebuild succeeded; the error banner is gone", file=sys.stderr)
-        self.server.error = error
+        self.server.rebuilt(error)  # the pages open in a browser reload

@@ -122,6 +122,13 @@ def test_wheel_carries_the_content_folders_and_both_licenses(dists: dict[str, Pa
             assert f"builder/{packaged}/{relative}" in names, name
     for path in sorted((ROOT / "builder" / "data").glob("*.yaml")):
         assert f"builder/data/{path.name}" in names
+    shipped = [
+        *(ROOT / "builder" / "data").glob("*.js"),
+        *(ROOT / "builder" / "data" / "charts").rglob("*.*"),
+    ]
+    assert len(shipped) >= 3  # the vega bundle, the chart templates, SVGs of the charts
+    for path in shipped:  # what a first build takes instead of drawing it
+        assert path.relative_to(ROOT).as_posix() in names, path
     assert f"Version: {builder.__version__}\n" in metadata
     assert "License-Expression: MIT\n" in metadata
     assert "License-File: LICENSE\n" in metadata

@@ -19,6 +19,7 @@ from typing import Any
 
 from builder.catalog_organizations import Organization
 from builder.hashing import content_key
+from builder.incremental import shipped
 from builder.incremental.cache import BuildCache
 from builder.incremental.cachefile import warn
 from builder.present import chart_static, charts
@@ -44,12 +45,18 @@ class ChartWork:
     def __init__(self, cache: BuildCache | None, workers: Workers) -> None:
         self.cache = cache
         self.workers = workers
-        self.template_file = cache.product("chart-templates", _chart_inputs()) if cache else None
-        self.bundle_file = cache.product("vega-bundle", _vl_convert_version()) if cache else None
-        self.template_text = self._kept_templates()
-        self.bundle_text = cache.get(self.bundle_file) if cache and self.bundle_file else None
+        inputs, version = chart_inputs(), vl_convert_version()
+        self.template_file = cache.product("chart-templates", inputs) if cache else None
+        self.bundle_file = cache.product("vega-bundle", version) if cache else None
+        # What ships with the package first (see builder.incremental.shipped), then the cache.
+        self.template_text = _fit(shipped.read(shipped.templates_path(inputs)))
+        if self.template_text is None:
+            self.template_text = self._kept_templates()
+        self.bundle_text = shipped.read(shipped.bundle_path(version))
+        if self.bundle_text is None and cache and self.bundle_file:
+            self.bundle_text = cache.get(self.bundle_file)
         self._template_job = (
-            workers.submit("vega", _chart_templates) if self.template_text is None else None
+            workers.submit("vega", chart_templates) if self.template_text is None else None
         )
         # after the templates, in their process: it has nothing else to do
         self._bundle_job = (
@@ -119,11 +126,13 @@ class ChartWork:
                 )
             chart_lists[lang.code] = [dataclasses.replace(c, spec={}) for c in chart_list]
         missing: dict[str, str] = {}
+        renderer = svg_renderer()
         if self.cache:
-            renderer = _svg_renderer()
             self.svg_files = {p: self.cache.svg_path(spec, renderer) for p, spec in specs.items()}
         for svg_path, spec in specs.items():
-            kept = self.cache.get(self.svg_files[svg_path]) if self.cache else None
+            kept = shipped.read(shipped.svg_path(spec, renderer))
+            if kept is None and self.cache:
+                kept = self.cache.get(self.svg_files[svg_path])
             if kept is None:
                 missing[svg_path] = spec
             else:
@@ -155,12 +164,18 @@ class ChartWork:
         return [*self.svg_files.values(), *kept]
 
 
+def warm_up(workers: Workers) -> None:
+    """Start the SVG helper and its vl-convert runtime now, not at the first edit's rebuild
+    (serve's first build may have drawn nothing, every SVG coming from a store)."""
+    workers.submit("svg", _render_svgs, {"warm-up": json.dumps({"mark": "point"})})
+
+
 def _render_svgs(specs: dict[str, str]) -> dict[str, str]:
     """Static SVGs of Vega-Lite specs (runs in a worker process: vl-convert holds the GIL)."""
     return {key: charts.static_svg(json.loads(spec)) for key, spec in specs.items()}
 
 
-def _chart_templates() -> str:
+def chart_templates() -> str:
     """Each language's chart spec templates as JSON text (a worker job: Altair imports slowly)."""
     return json.dumps(
         {lang.code: charts.spec_templates(lang) for lang in LANGUAGES}, sort_keys=True
@@ -170,6 +185,11 @@ def _chart_templates() -> str:
 def _vega_bundle() -> str:
     """vega, vega-lite and vega-embed as one script (a worker job: it takes seconds)."""
     return charts.javascript_bundle()
+
+
+def _fit(text: str | None) -> str | None:
+    """Shipped chart templates, if they are every language's."""
+    return text if text is not None and _templates_fit(text) else None
 
 
 def _templates_fit(text: str) -> bool:
@@ -183,7 +203,7 @@ def _templates_fit(text: str) -> bool:
     )
 
 
-def _chart_inputs() -> str:
+def chart_inputs() -> str:
     """What the chart templates depend on: Altair's version, the charts module, the catalogs."""
     texts = [Path(charts.__file__).read_text(encoding="utf-8")] + [
         catalog_path(lang).read_text(encoding="utf-8") for lang in LANGUAGES if lang != SOURCE
@@ -208,11 +228,11 @@ def _kept_charts(
     )
 
 
-def _svg_renderer() -> str:
+def svg_renderer() -> str:
     """What a static SVG depends on besides its spec: vl-convert and the chart modules."""
     code = b"".join(Path(m.__file__ or "").read_bytes() for m in (charts, chart_static))
-    return _vl_convert_version() + content_key(code)
+    return vl_convert_version() + content_key(code)
 
 
-def _vl_convert_version() -> str:
+def vl_convert_version() -> str:
     return importlib.metadata.version("vl-convert-python")
