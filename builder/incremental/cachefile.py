@@ -10,7 +10,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-FORMAT = 10
+FORMAT = 11
 _MAGIC = b"leaderboard-cache\n"
 
 
