@@ -22,6 +22,7 @@ from typing import Any
 from builder.catalog import Catalog
 from builder.compute import compute_each
 from builder.config import SiteConfig
+from builder.data_date import dated
 from builder.entries.errors import BuildFailed
 from builder.entries.gather import check_files
 from builder.entries.load import entry_file_names
@@ -120,7 +121,9 @@ def build_site(
         door = Door(cache_dir, config, out, trusted)
         chart_work = ChartWork(door.cache, workers)  # its templates start beside the rest
         with watch("gather"):
-            files = door.sort_files(entry_file_names(entries_dir))
+            names = entry_file_names(entries_dir)
+            files = door.sort_files(names)
+            config = dated(config, entries_dir, names)  # the data's date, for the index
             catalog = memo.load_catalog(cache_dir)
         with watch("validate"):  # every error, before anything is written
             entries = check_files(files.to_check(), files.kept, files.refused, catalog)
