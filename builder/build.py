@@ -29,12 +29,13 @@ from builder.entries.load import entry_file_names
 from builder.entries.model import Result
 from builder.incremental import memo
 from builder.incremental.cache import freeze, thaw
+from builder.incremental.card_work import CardWork
 from builder.incremental.charts import ChartWork
 from builder.incremental.door import Door, publish
 from builder.incremental.ranking import Ranking, RecordMissing
 from builder.present.i18n import LANGUAGES, Language
 from builder.present.ranked import Ranked
-from builder.present.site import ChartFiles, site_files
+from builder.present.site import ChartFiles, card_list, site_files
 from builder.safety import build_lock, check_out
 from builder.workers import Workers
 from builder.write import Output
@@ -172,10 +173,19 @@ def _pages(
         args = (shared, catalog, config, chart_files, output.share(), door.keyed, codes, lookup)
         other_job = workers.submit("pages", publish_languages, *args)
     languages = [source] if other_job else LANGUAGES
+    card_work = CardWork(card_list(ranked, config, door.keyed), output, workers)
     artifacts = site_files(
-        ranked, catalog, config, chart_files, door.keyed, languages=languages, lookup=lookup
+        ranked,
+        catalog,
+        config,
+        chart_files,
+        door.keyed,
+        languages=languages,
+        lookup=lookup,
+        with_cards=False,
     )
     publish(artifacts, output)
+    card_work.finish(output)
     if other_job is not None:
         other_output, rows_made, row_hashes = other_job.result()
         output.merge(other_output)
