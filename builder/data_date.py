@@ -8,7 +8,8 @@ In order of preference:
 - "build": the build date (SOURCE_DATE_EPOCH), when there is no entry file.
 
 As the reproducible-builds convention asks, a date later than SOURCE_DATE_EPOCH is
-clamped to it, so a build that sets it gives the same pages whatever the clock says.
+clamped to it (and then said to be the build date), so a build that sets it gives the
+same pages whatever the clock or the repository says.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def data_date(
     elif build_date is not None:
         found = DataDate(build_date, "build")
     if found is not None and build_date is not None and found.date > build_date:
-        found = DataDate(build_date, found.source)
+        found = DataDate(build_date, "build")
     return found
 
 
