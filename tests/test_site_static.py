@@ -224,3 +224,18 @@ def test_the_methodology_links_each_catalog_page_and_lists_its_contents(
     assert len(targets) >= 8 and "ranges" in targets and "basis-hardware-time" in targets
     for target in targets:
         assert f'id="{target}"' in html, target
+
+
+def test_chinese_pages_put_no_space_after_full_width_punctuation(
+    built_site: tuple[Path, BuildReport],
+) -> None:
+    """Full-width punctuation carries its own space: joining sentences leaves none behind,
+    and a short list is separated with 、, not an English comma."""
+    out, _ = built_site
+    pages = ["index.html", "methodology/index.html", "models/openai/gpt-4.html", "data/index.html"]
+    for page in pages:
+        html = (out / "zh" / page).read_text(encoding="utf-8")
+        stray = re.findall(r".{0,8}[。，、；：！？）] .{0,8}", html)
+        assert stray == [], f"zh/{page}: {stray[:5]}"
+    gpt4 = (out / "zh" / "models" / "openai" / "gpt-4.html").read_text(encoding="utf-8")
+    assert "取自目录：峰值 FLOP/s、利用率、" in gpt4
