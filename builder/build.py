@@ -22,18 +22,20 @@ from typing import Any, TextIO
 from builder.catalog import Catalog
 from builder.compute import compute_each
 from builder.config import SiteConfig
+from builder.data_date import dated
 from builder.entries.errors import BuildFailed
 from builder.entries.gather import check_files
 from builder.entries.load import entry_file_names
 from builder.entries.model import Result
 from builder.incremental import memo
 from builder.incremental.cache import freeze, thaw
+from builder.incremental.card_work import CardWork
 from builder.incremental.charts import ChartWork
 from builder.incremental.door import Door, publish
 from builder.incremental.ranking import Ranking, RecordMissing
 from builder.present.i18n import LANGUAGES, Language
 from builder.present.ranked import Ranked
-from builder.present.site import ChartFiles, site_files
+from builder.present.site import ChartFiles, card_list, site_files
 from builder.safety import build_lock, check_out
 from builder.workers import Workers
 from builder.write import Output
@@ -135,7 +137,9 @@ def build_site(
         door = Door(cache_dir, config, out, trusted)
         chart_work = ChartWork(door.cache, workers)  # its templates start beside the rest
         with watch("gather"):
-            files = door.sort_files(entry_file_names(entries_dir))
+            names = entry_file_names(entries_dir)
+            files = door.sort_files(names)
+            config = dated(config, entries_dir, names)  # the data's date, for the index
             catalog = memo.load_catalog(cache_dir)
         with watch("validate"):  # every error, before anything is written
             entries = check_files(files.to_check(), files.kept, files.refused, catalog)
@@ -184,10 +188,19 @@ def _pages(
         args = (shared, catalog, config, chart_files, output.share(), door.keyed, codes, lookup)
         other_job = workers.submit("pages", publish_languages, *args)
     languages = [source] if other_job else LANGUAGES
+    card_work = CardWork(card_list(ranked, config, door.keyed), output, workers)
     artifacts = site_files(
-        ranked, catalog, config, chart_files, door.keyed, languages=languages, lookup=lookup
+        ranked,
+        catalog,
+        config,
+        chart_files,
+        door.keyed,
+        languages=languages,
+        lookup=lookup,
+        with_cards=False,
     )
     publish(artifacts, output)
+    card_work.finish(output)
     if other_job is not None:
         other_output, rows_made, row_hashes = other_job.result()
         output.merge(other_output)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -31,6 +32,14 @@ DEFAULT_OUT = Path("_site")
 DEFAULT_TITLE = "ML Training Emissions Leaderboard"  # translated; a title given instead is not
 
 
+class DataDate(NamedTuple):
+    """When the entries last changed, and how that is known: "git" (the newest commit to
+    the entries), "files" (the newest entry file) or "build" (the build date)."""
+
+    date: datetime.date
+    source: str
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     """What a build needs besides the entries."""
@@ -40,6 +49,9 @@ class SiteConfig:
     repo_url: str = ""  # repository URL, for "edit this entry" links; "" = no links
     branch: str = "main"
     build_date: datetime.date | None = None  # from SOURCE_DATE_EPOCH only: builds stay reproducible
+    # set by the build (builder.data_date); left out of repr, the cache's key of the
+    # settings: the pages that show it are keyed by it themselves
+    data_date: DataDate | None = field(default=None, repr=False)
 
     @property
     def site_url(self) -> str:

@@ -25,6 +25,15 @@ SITE = GOLDEN / "site"
 # Files not worth reading in a review (the vendored vega bundle, 900 KB of minified
 # JavaScript that depends only on the locked vl-convert): kept as their SHA-256 only.
 DIGEST_ONLY = frozenset({"assets/vendor/vega-bundle.js"})
+# The share cards are PNG images: a review reads that one changed, not its bytes.
+DIGEST_ONLY_FOLDERS = ("cards/",)
+
+
+def digest_only(rel: str) -> bool:
+    """Whether the baseline keeps a file as its SHA-256 only."""
+    return rel in DIGEST_ONLY or rel.startswith(DIGEST_ONLY_FOLDERS)
+
+
 DIGESTS = GOLDEN / "digests.txt"
 EPOCH = "1767225600"  # 2026-01-01, the date in the footer
 FLAGS = (
@@ -58,7 +67,7 @@ def snapshot(site: Path) -> dict[str, bytes]:
         if path.is_file():
             rel = path.relative_to(site).as_posix()
             data = path.read_bytes()
-            found[rel] = hashlib.sha256(data).hexdigest().encode() if rel in DIGEST_ONLY else data
+            found[rel] = hashlib.sha256(data).hexdigest().encode() if digest_only(rel) else data
     return found
 
 
@@ -79,13 +88,13 @@ def main() -> None:
         made = snapshot(out)
         shutil.rmtree(SITE, ignore_errors=True)
         for rel, data in made.items():
-            if rel in DIGEST_ONLY:
+            if digest_only(rel):
                 continue
             target = SITE / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         DIGESTS.write_text(
-            "".join(f"{made[rel].decode()}  {rel}\n" for rel in sorted(DIGEST_ONLY & made.keys())),
+            "".join(f"{made[rel].decode()}  {rel}\n" for rel in sorted(filter(digest_only, made))),
             encoding="utf-8",
         )
     print(f"Golden site refreshed: {len(made)} files in {SITE.relative_to(ROOT)}/")

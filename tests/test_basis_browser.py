@@ -222,6 +222,7 @@ def test_the_methodology_shows_a_worked_example_per_basis(reader: Page, basis_ur
     assert estimate.locator("a[href='https://arxiv.org/abs/2204.02311']").count() == 1
     assert "flops: 1e23" in estimate.locator("pre code").inner_text()
     assert "1.00e23 FLOP ÷ (275 TFLOP/s × 0.4) ÷ 3600 s = 252,525 h" in text
+    reader.goto(f"{basis_url}/methodology/hardware/")
     assert reader.locator("#hw-google-tpu-v4").inner_text().count("bf16 275") == 1
 
 

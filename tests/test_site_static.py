@@ -194,13 +194,48 @@ def test_data_dictionary_lists_every_column(built_site: tuple[Path, BuildReport]
         assert f"<td><code>{column.name}</code></td>" in html
 
 
-def test_methodology_renders_every_catalog_row(built_site: tuple[Path, BuildReport]) -> None:
+def test_each_catalog_page_renders_every_row(built_site: tuple[Path, BuildReport]) -> None:
     from builder.catalog import load_catalog
 
     out, _ = built_site
-    html = (out / "methodology" / "index.html").read_text(encoding="utf-8")
     catalog = load_catalog()
+    pages = {
+        name: (out / "methodology" / name / "index.html").read_text(encoding="utf-8")
+        for name in ("hardware", "pue", "grid")
+    }
     for key in catalog.hardware:
-        assert f'id="hw-{key}"' in html
+        assert f'id="hw-{key}"' in pages["hardware"]
     for key in catalog.regions:
-        assert f'id="grid-{key}"' in html
+        assert f'id="grid-{key}"' in pages["grid"]
+    for key in [*catalog.providers, catalog.industry_pue.key]:
+        assert f'id="pue-{key}"' in pages["pue"]
+
+
+def test_the_methodology_links_each_catalog_page_and_lists_its_contents(
+    built_site: tuple[Path, BuildReport],
+) -> None:
+    out, _ = built_site
+    html = (out / "methodology" / "index.html").read_text(encoding="utf-8")
+    assert 'id="hw-' not in html  # the catalogs moved to their own pages
+    for name in ("hardware", "pue", "grid"):
+        assert f'href="./{name}/"' in html or f'href="../methodology/{name}/"' in html
+    toc = html[html.index('<nav class="toc"') : html.index("</nav>", html.index('class="toc"'))]
+    targets = re.findall(r'href="#([^"]+)"', toc)
+    assert len(targets) >= 8 and "ranges" in targets and "basis-hardware-time" in targets
+    for target in targets:
+        assert f'id="{target}"' in html, target
+
+
+def test_chinese_pages_put_no_space_after_full_width_punctuation(
+    built_site: tuple[Path, BuildReport],
+) -> None:
+    """Full-width punctuation carries its own space: joining sentences leaves none behind,
+    and a short list is separated with 、, not an English comma."""
+    out, _ = built_site
+    pages = ["index.html", "methodology/index.html", "models/openai/gpt-4.html", "data/index.html"]
+    for page in pages:
+        html = (out / "zh" / page).read_text(encoding="utf-8")
+        stray = re.findall(r".{0,8}[。，、；：！？）] .{0,8}", html)
+        assert stray == [], f"zh/{page}: {stray[:5]}"
+    gpt4 = (out / "zh" / "models" / "openai" / "gpt-4.html").read_text(encoding="utf-8")
+    assert "取自目录：峰值 FLOP/s、利用率、" in gpt4

@@ -10,7 +10,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-FORMAT = 11
+FORMAT = 12
 _MAGIC = b"leaderboard-cache\n"
 
 

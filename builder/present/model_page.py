@@ -71,7 +71,7 @@ ASSUMED_NAMES = {
     "pue": N_("the PUE"),
     "carbon_intensity": N_("the grid intensity"),
 }
-LIST_SEPARATOR = {"zh": "、"}  # how a language separates the items of a short list
+LIST_SEPARATOR = {"zh": "、"}  # how a language separates a short list, by language (not region)
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def basis_words(r: Result, _: Gettext, language: Language = SOURCE) -> BasisWord
     if r.basis == "compute-estimate":
         assumed.insert(0, _(N_("the peak FLOP/s")))
     if assumed:
-        separator = LIST_SEPARATOR.get(language.code, ", ")
+        separator = LIST_SEPARATOR.get(language.code.partition("_")[0], ", ")
         said = _(N_("From the catalogs: %(inputs)s.")) % {"inputs": separator.join(assumed)}
     elif used_inputs(r):
         said = _(N_("Every input is stated by the source; nothing is assumed."))

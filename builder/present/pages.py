@@ -4,11 +4,10 @@ Which pages a site has, and how each is keyed, is `builder.present.site`'s."""
 
 from __future__ import annotations
 
-import functools
 import gettext
 import json
+import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,49 +22,26 @@ from builder.config import DEFAULT_TITLE, SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.conventions import CHART_DOMAINS, FLAG_PERCENT, N_, is_flagged, model_path
 from builder.entries.model import Result
 from builder.present import charts
+from builder.present.cards import card_path
 from builder.present.examples import FOLLOWS, STATES, WIDENS, worked_examples
 from builder.present.i18n import (
     LANGUAGES,
     SOURCE,
     Language,
-    TranslationError,
     formats,
     strip_prefix,
     translations,
 )
+from builder.present.markdown_pages import load_pages, render_markdown
 from builder.present.model_page import basis_words, chain, formula_text, used_inputs
 from builder.present.ranks import AXIS_DECADES, axis_position
 
 if TYPE_CHECKING:
-    import markdown
+    pass
 
-# What Markdown in notes and site pages may produce; everything else is stripped.
-ALLOWED_TAGS = {
-    "p",
-    "br",
-    "hr",
-    "em",
-    "strong",
-    "code",
-    "pre",
-    "blockquote",
-    "ul",
-    "ol",
-    "li",
-    "a",
-    "h2",
-    "h3",
-    "h4",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "sup",
-    "sub",
-}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+# Chinese full-width punctuation (、。，；：！？）》」) carries its own space: a space after
+# it, which joining sentences and parts of a page leaves behind, is never wanted there.
+FULL_WIDTH_SPACE = re.compile("([\u3001\u3002\uff0c\uff1b\uff1a\uff01\uff1f\uff09\u300b\u300d]) +")
 QUALITY_RANK = {
     "high": 3,
     "medium": 2,
@@ -106,72 +82,6 @@ LABELS = {
 def format_ratio(x: float | None) -> str:
     """A ratio as `1.02×`."""
     return "—" if x is None else f"{x:.2f}×"
-
-
-@functools.lru_cache(maxsize=1)
-def _markdown() -> markdown.Markdown:
-    import markdown  # imported by the builds that convert some Markdown only
-
-    return markdown.Markdown(
-        extensions=["tables", "sane_lists", "fenced_code"], output_format="html"
-    )
-
-
-def render_markdown(text: str) -> str:
-    """Markdown -> sanitized HTML: no script, style, event handlers or non-web links."""
-    import nh3
-
-    md = _markdown()
-    md.reset()
-    html = md.convert(text)
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-
-
-@dataclass(frozen=True)
-class Page:
-    """A hand-written page from site/pages: its slug, title and Markdown body."""
-
-    slug: str
-    title: str
-    body: str
-
-    @functools.cached_property
-    def html(self) -> str:
-        """The body as sanitized HTML (converted when a build renders the page)."""
-        return render_markdown(self.body)
-
-
-def load_pages(site_dir: Path = SITE_DIR, language: Language = SOURCE) -> dict[str, Page]:
-    """Every site/pages/*.md, or site/pages/<prefix>/*.md; the first `# ` line is the title.
-
-    A translation must exist for every English page: TranslationError names the missing file.
-    """
-    pages = {}
-    folder = site_dir / "pages" / language.prefix
-    if language != SOURCE:
-        missing = sorted(
-            str(folder / p.name)
-            for p in (site_dir / "pages").glob("*.md")
-            if not (folder / p.name).is_file()
-        )
-        if missing:
-            raise TranslationError(
-                "\n".join(
-                    f"{m}: missing: translate the English page of the same name" for m in missing
-                )
-            )
-    for path in sorted(folder.glob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        first, _, body = text.partition("\n")
-        title = first.removeprefix("# ").strip() if first.startswith("# ") else path.stem.title()
-        pages[path.stem] = Page(path.stem, title, body if first.startswith("# ") else text)
-    return pages
 
 
 class TemplateCode(jinja2.BytecodeCache):
@@ -237,6 +147,7 @@ def _environment(
     env.filters["axis_x"] = axis_position
     env.globals["axis_decades"] = AXIS_DECADES
     env.filters["released"] = fmt.released
+    env.filters["long_date"] = fmt.date
     env.filters["ratio"] = format_ratio
     env.filters["shown_url"] = shown_url
     env.tests["flagged"] = is_flagged
@@ -404,6 +315,8 @@ class LanguagePages:
             ],
             **context,
         )
+        if self.language.tag.startswith("zh"):
+            html = FULL_WIDTH_SPACE.sub(r"\1", html)
         return full, html.encode("utf-8")
 
     def worked_examples(self) -> list[dict[str, Any]]:
@@ -455,7 +368,18 @@ class LanguagePages:
             rank_svg=charts.rank_strip(
                 r, rank, total, relroot(self.language.prefix + path), self.language
             ),
-            equivalents=[(eq, r.co2e_t / eq.t_co2e_per_unit) for eq in self.catalog.equivalents],
+            equivalents=[
+                (
+                    eq,
+                    r.co2e_t / eq.t_co2e_per_unit,
+                    r.co2e_t_low / eq.t_co2e_per_unit,
+                    r.co2e_t_high / eq.t_co2e_per_unit,
+                )
+                for eq in self.catalog.equivalents
+            ],
+            og_card=card_path(r.entry.id),
+            og_card_alt=self.gettext(N_("%(model)s: training CO2e with its range, in English"))
+            % {"model": r.entry.name},
         )
 
 

@@ -31,13 +31,14 @@ class Summary(NamedTuple):
     export: str  # hash of its dataset lines (empty without a cache)
     basis: str  # where its figures enter the chain (builder/entries/schema.py BASES)
     same_run_as: str | None = None  # the id whose training run it reuses, checked across entries
-    co2e_t_low: float = 0.0  # the CO2e range, for the ranks that show ties
+    co2e_t_low: float = 0.0  # the ends of its CO2e range: ranks with ties, key figures
     co2e_t_high: float = 0.0
+    reported: int = 0  # 1 when its sources publish an energy or CO2e figure of their own
 
 
 def summarize(r: Result, key: str, chart: str = "", export: str = "") -> Summary:
     """An entry's summary; `chart` and `export` are the hashes a cached build keys by."""
-    e = r.entry
+    e, rep = r.entry, r.entry.reported
     return Summary(
         e.id,
         e.path,
@@ -53,6 +54,7 @@ def summarize(r: Result, key: str, chart: str = "", export: str = "") -> Summary
         e.training.same_run_as,
         r.co2e_t_low,
         r.co2e_t_high,
+        int(any(x is not None for x in (rep.energy_mwh, rep.co2e_t, rep.net_co2e_t))),
     )
 
 

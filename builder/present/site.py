@@ -21,10 +21,10 @@ from builder import __version__
 from builder.catalog import Catalog
 from builder.catalog_organizations import organization_key
 from builder.config import SITE_DIR, TEMPLATES_DIR, SiteConfig
-from builder.conventions import BASIS_LABELS, CHART_DOMAINS, model_path
+from builder.conventions import BASIS_LABELS, CHART_DOMAINS, format_number, model_path
 from builder.entries.errors import BuildFailed
 from builder.hashing import content_key
-from builder.present import charts, sums
+from builder.present import cards, charts, findings, sums
 from builder.present import dataset as export
 from builder.present.i18n import (
     LANGUAGES,
@@ -90,6 +90,7 @@ def site_files(
     site_dir: Path = SITE_DIR,
     languages: Sequence[Language] = LANGUAGES,
     lookup: Callable[[Language], gettext.NullTranslations] = translations,
+    with_cards: bool = True,
 ) -> Iterator[Artifact]:
     """Every file of the site, each made when asked for.
 
@@ -99,6 +100,7 @@ def site_files(
     With `keyed`, every page gets the key of its inputs: model pages `page_key`, ranking
     pages, the rows file and the dataset the hashes of their rows and lines, the other
     pages the site-wide inputs alone. `lookup` gives a language's compiled messages.
+    Without `with_cards`, the share cards are left to the caller (see `card_list`).
     """
     reset_missing()
     # kept only where a second language will use it (a memo of 10,000 notes is 4 MB)
@@ -116,6 +118,8 @@ def site_files(
     if SOURCE not in languages:
         return
     yield Artifact("charts/distribution.svg", None, _made(chart_files.distribution.encode()))
+    if with_cards:
+        yield from card_files(card_list(ranked, config, keyed))
     if config.site_url:  # every language has the same pages: the source language's list them
         text = sitemap(config.site_url, pages_made)
         yield Artifact("sitemap.xml", None, _made(text.encode("utf-8")))
@@ -128,6 +132,59 @@ def site_files(
     package_text = json.dumps(package, indent=1) + "\n"
     yield Artifact("data/datapackage.json", None, _made(package_text.encode("utf-8")))
     yield from asset_files(site_dir)
+
+
+@dataclass(frozen=True)
+class Card:
+    """A share card to draw: where it goes, what it is made from, and its SVG."""
+
+    path: str
+    inputs_hash: str | None
+    svg: Callable[[], str]
+
+
+def card_list(ranked: Ranked, config: SiteConfig, keyed: bool) -> list[Card]:
+    """The share card of the site and of each model (see `builder.present.cards`), in
+    English; a model's keyed by its entry, the site's by what it shows."""
+    site, summaries = config.title, ranked.summaries
+    key = findings.key_figures(summaries)
+    t = key.total
+    lines = [
+        f"{t.runs} training runs, range {format_number(t.low, 2)}–{format_number(t.high, 2)} t"
+    ]
+    if key.largest is not None:
+        top = ranked.result([s.id for s in summaries].index(key.largest.id)).entry.name
+        lines.append(f"Largest: {top}, {format_number(key.largest.co2e_t)} t CO2e")
+    title = f"Training emissions of {len(summaries)} ML models"
+    svg = cards.card_svg(title, f"{format_number(t.co2e_t)} t CO2e", lines, site)
+    found = [Card(cards.INDEX_CARD, content_key(svg.encode()) if keyed else None, _made_text(svg))]
+    for i, s in enumerate(summaries):
+
+        def model_svg(i: int = i) -> str:
+            r = ranked.result(i)
+            e = r.entry
+            return cards.model_card(
+                e.name, e.organization, r.co2e_t, r.co2e_t_low, r.co2e_t_high, r.basis, site
+            )
+
+        found.append(
+            Card(cards.card_path(s.id), f"card|{s.inputs_hash}" if keyed else None, model_svg)
+        )
+    return found
+
+
+def card_files(card_list: list[Card]) -> Iterator[Artifact]:
+    """The cards as artifacts, each drawn in this process when made."""
+    for card in card_list:
+        yield Artifact(card.path, card.inputs_hash, functools.partial(_draw, card))
+
+
+def _draw(card: Card) -> bytes:
+    return cards.png(card.svg())
+
+
+def _made_text(text: str) -> Callable[[], str]:
+    return lambda: text
 
 
 def asset_files(site_dir: Path) -> Iterator[Artifact]:
@@ -166,6 +223,7 @@ def _listing(renderer: LanguagePages, ranked: Ranked, labels: dict[str, str]) ->
     catalog = renderer.catalog
     total = len(summaries)
     years = sorted({s.year for s in summaries if s.year})
+    key, ids = findings.key_figures(summaries), [s.id for s in summaries]
     return {
         "total": total,
         "page_size": PAGE_SIZE,
@@ -191,6 +249,9 @@ def _listing(renderer: LanguagePages, ranked: Ranked, labels: dict[str, str]) ->
         ],
         # the CO2e of every listed model, each training run once (see builder.present.sums)
         "run_total": sums.total((s.year, s.co2e_t, s.same_run_as) for s in summaries),
+        "key": key,
+        "largest_name": ranked.result(ids.index(key.largest.id)).entry.name if key.largest else "",
+        "data_date": renderer.config.data_date,
     }
 
 
@@ -309,6 +370,7 @@ def _ranking_pages(
     # What a ranking page shows besides its rows (the site-wide inputs are the cache's key).
     listing_key = repr([listing[k] for k in ("total", "organizations", "hardware_options")])
     listing_key += repr([listing[k] for k in ("domains", "years", "pages", "bases", "run_total")])
+    listing_key += repr([listing[k] for k in ("key", "data_date")])
     charts_key = repr([(c.id, c.title, c.description) for c in chart_list])
     for number in range(1, listing["pages"] + 1):
         first = (number - 1) * PAGE_SIZE
@@ -369,6 +431,13 @@ def _site_pages(renderer: LanguagePages) -> Iterator[Artifact]:
             catalog=renderer.catalog,
             examples=renderer.worked_examples,
         )
+        for name in ("hardware", "pue", "grid"):  # the catalogs, each on a page of its own
+            yield page(
+                f"methodology/{name}/index.html",
+                f"catalog_{name}.html",
+                catalog=renderer.catalog,
+                methodology_title=pages["methodology"].title,
+            )
     if "data" in pages:
         yield page("data/index.html", "data.html", page=pages["data"], columns=export.COLUMNS)
     for slug in ("contribute", "about"):
