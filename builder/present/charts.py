@@ -31,6 +31,7 @@ from builder.present import sums
 from builder.present.chart_static import javascript_bundle as javascript_bundle
 from builder.present.chart_static import static_spec as static_spec
 from builder.present.chart_static import static_svg as static_svg
+from builder.present.chart_style import FG, LABELLED, axis_label_expr, base_config, colour_scale
 from builder.present.i18n import SOURCE, Language, formats, translations
 
 TOP_EMITTERS = 15
@@ -79,9 +80,11 @@ def _row(
     name, org_key, released, domain, hardware, co2e, low, high, energy, flops, id_, _ = _inputs(r)
     org = (organizations or {}).get(org_key)
     return {
+        "id": id_,
         "name": name,
         "organization": org.name if org else org_key,
         "released": _released_date(released),
+        "released_label": released,  # as the source gives it: a year stays a year
         "domain": domain_label[domain or UNKNOWN_DOMAIN],
         "hardware": hardware,
         "co2e_t": significant(co2e),
@@ -105,17 +108,6 @@ def data_key(digests: Iterable[str]) -> str:
     shows can leave them as they are.
     """
     return content_key("".join(digests).encode())
-
-
-def _base_config() -> dict[str, Any]:
-    return {
-        "background": "transparent",
-        "font": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
-        "axis": {"labelColor": "#5b625e", "titleColor": "#5b625e", "gridColor": "#d9ddd880"},
-        "legend": {"labelColor": "#5b625e", "titleColor": "#5b625e"},
-        "title": {"color": "#5b625e", "anchor": "start"},
-        "view": {"stroke": None},
-    }
 
 
 def domain_labels(language: Language) -> dict[str, str]:
@@ -158,24 +150,49 @@ def spec_templates(language: Language = SOURCE) -> dict[str, dict[str, Any]]:
     by_flops = _energy_vs_compute(shared)
     top = _top_emitters(shared)
     return {
-        "co2e-by-date": by_date.to_dict(validate=False),
+        "co2e-by-date": {**by_date.to_dict(validate=False), "params": SELECTION},
         "co2e-by-year": by_year.to_dict(validate=False),
-        "energy-vs-compute": by_flops.to_dict(validate=False),
-        "top-emitters": top.to_dict(validate=False),
+        "energy-vs-compute": {**by_flops.to_dict(validate=False), "params": SELECTION},
+        "top-emitters": {**top.to_dict(validate=False), "params": SELECTION},
     }
 
 
+SELECTED = "datum.id === selected"  # the model chosen on the page (charts.js sets it)
+SELECTION = [{"name": "selected", "value": ""}]
+
+
 def _scatter(shared: _Shared, x: Any, y: Any, tooltips: list[Any]) -> Any:
-    """A log-scale scatter plot of models, coloured by domain, each point a link."""
+    """A log-scale scatter plot of models, coloured by domain, the largest by `y` named,
+    the selected one ringed and named."""
     import altair as alt
 
-    return (
-        alt.Chart(shared.rows)
-        .mark_circle(size=70, opacity=0.85, cursor="pointer")
-        .encode(x=x, y=y, color=shared.color, href="url:N", tooltip=[*shared.who, *tooltips])
-        .properties(width="container", height=340)
-        .configure(**_base_config())
+    base = alt.Chart(shared.rows).encode(x=x, y=y)
+    points = base.mark_circle(opacity=0.85, cursor="pointer", stroke=FG).encode(
+        color=shared.color,
+        size=alt.condition(SELECTED, alt.value(220), alt.value(70)),
+        strokeWidth=alt.condition(SELECTED, alt.value(2.5), alt.value(0)),
+        tooltip=[*shared.who, *tooltips],
     )
+    labels = (
+        base.transform_window(
+            rank="row_number()", sort=[alt.SortField(y.to_dict()["field"], order="descending")]
+        )
+        .transform_filter(f"datum.rank <= {LABELLED} || {SELECTED}")
+        .mark_text(align="right", dx=-9, dy=-9, fontSize=11)
+        .encode(text="name:N")
+    )
+    return (
+        alt.layer(points, labels)
+        .properties(width="container", height=340)
+        .configure(**base_config())
+    )
+
+
+def _axis(**kw: Any) -> Any:
+    """A quantitative axis labelled "10²¹", not "1e+21"."""
+    import altair as alt
+
+    return alt.Axis(labelExpr=axis_label_expr(), **kw)
 
 
 def _co2e_by_date(shared: _Shared) -> Any:
@@ -185,14 +202,16 @@ def _co2e_by_date(shared: _Shared) -> Any:
     _ = shared.gettext
     return _scatter(
         shared,
-        alt.X("released:T", title=_("Release date"), axis=alt.Axis(format="%Y")),
+        alt.X("released:T", title=_("Release date"), axis=alt.Axis(format="%Y", tickCount="year")),
         alt.Y(
             "co2e_t:Q",
-            title=_("Training emissions (t CO2e, log scale)"),
+            title=_("Training emissions (t CO2e)"),
             scale=alt.Scale(type="log"),
+            axis=_axis(),
         ),
         [
-            alt.Tooltip("released:T", title=_("Released"), format="%Y-%m"),
+            # the date as its source gives it: a year-only date shows as the year
+            alt.Tooltip("released_label:N", title=_("Released")),
             alt.Tooltip("co2e_t:Q", title=_("t CO2e"), format=f",.{SHOWN_DIGITS}~r"),
         ],
     )
@@ -205,10 +224,10 @@ def _co2e_by_year(shared: _Shared) -> Any:
     _ = shared.gettext
     return (
         alt.Chart(shared.rows)
-        .mark_bar(color="#3f8f66")
+        .mark_bar()
         .encode(
             x=alt.X("year:O", title=_("Release year"), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("co2e_t:Q", title=_("Training emissions (t CO2e), summed")),
+            y=alt.Y("co2e_t:Q", title=_("Training emissions (t CO2e), summed"), axis=_axis()),
             tooltip=[
                 alt.Tooltip("year:O", title=_("Release year")),
                 alt.Tooltip("co2e_t:Q", title=_("t CO2e"), format=f",.{SHOWN_DIGITS}~r"),
@@ -216,7 +235,7 @@ def _co2e_by_year(shared: _Shared) -> Any:
             ],
         )
         .properties(width="container", height=300)
-        .configure(**_base_config())
+        .configure(**base_config())
     )
 
 
@@ -229,6 +248,16 @@ def year_rows(results: list[Result]) -> list[dict[str, Any]]:
     ]
 
 
+def _year_pool(results: list[Result]) -> list[dict[str, Any]]:
+    """What the per-year sums are made of, for charts.js to sum the models a filter keeps:
+    each training run once, with its release year."""
+    return [
+        {"id": r.entry.id, "year": r.entry.released_year, "co2e_t": r.co2e_t}
+        for r in results
+        if r.entry.released_year is not None and not r.entry.training.same_run_as
+    ]
+
+
 def _energy_vs_compute(shared: _Shared) -> Any:
     """Training energy against training compute."""
     import altair as alt
@@ -238,14 +267,15 @@ def _energy_vs_compute(shared: _Shared) -> Any:
         shared,
         alt.X(
             "flops:Q",
-            title=_("Training compute (FLOP, log scale)"),
+            title=_("Training compute (FLOP)"),
             scale=alt.Scale(type="log"),
-            axis=alt.Axis(format=".0e", labelOverlap="greedy"),
+            axis=_axis(labelOverlap="greedy"),
         ),
         alt.Y(
             "energy_mwh:Q",
-            title=_("Training energy (MWh, log scale)"),
+            title=_("Training energy (MWh)"),
             scale=alt.Scale(type="log"),
+            axis=_axis(),
         ),
         [
             alt.Tooltip("flops:Q", title=_("FLOP"), format=".3~e"),
@@ -262,7 +292,6 @@ def _top_emitters(shared: _Shared) -> Any:
     base = alt.Chart(shared.rows).encode(
         # Rows arrive largest first; sort=None keeps that order in both layers.
         y=alt.Y("name:N", title=None, sort=None),
-        href="url:N",
         tooltip=[
             *shared.who,
             alt.Tooltip("co2e_t:Q", title=_("t CO2e"), format=f",.{SHOWN_DIGITS}~r"),
@@ -270,17 +299,30 @@ def _top_emitters(shared: _Shared) -> Any:
             alt.Tooltip("co2e_high:Q", title=_("high"), format=f",.{SHOWN_DIGITS}~r"),
         ],
     )
-    bars = base.mark_bar(cursor="pointer", color="#3f8f66").encode(
-        x=alt.X("co2e_t:Q", title=_("Training emissions (t CO2e) with range"))
+    bars = base.mark_bar(cursor="pointer", stroke=FG).encode(
+        x=alt.X("co2e_t:Q", title=_("Training emissions (t CO2e) with range"), axis=_axis()),
+        strokeWidth=alt.condition(SELECTED, alt.value(2.5), alt.value(0)),
     )
-    ranges = base.mark_rule(color="#1b1e1c", strokeWidth=1.5).encode(
-        x="co2e_low:Q", x2="co2e_high:Q"
-    )
+    ranges = base.mark_rule(strokeWidth=1.5).encode(x="co2e_low:Q", x2="co2e_high:Q")
     return (
         alt.layer(bars, ranges)
         .properties(width="container", height=TOP_EMITTERS * 22)
-        .configure(**_base_config())
+        .configure(**base_config())
     )
+
+
+def _coloured(spec: dict[str, Any], rows: list[dict[str, Any]], language: Language) -> None:
+    """Give the domain colour scale of `spec` only the domains that have rows."""
+    labels = domain_labels(language)
+    shown = {row.get("domain") for row in rows}
+    keys = [k for k in CHART_DOMAINS if labels[k] in shown]
+    for part in [spec, *spec.get("layer", [])]:
+        colour = part.get("encoding", {}).get("color")
+        if colour and colour.get("field") == "domain":
+            part["encoding"] = {
+                **part["encoding"],
+                "color": {**colour, "scale": colour_scale(keys, labels, CHART_DOMAINS)},
+            }
 
 
 def build_charts(
@@ -290,7 +332,10 @@ def build_charts(
     organizations: Mapping[str, Organization] | None = None,
 ) -> list[Chart]:
     """The four site-wide charts of the index page: templates with this build's rows,
-    each model's organization by its catalog name (`organizations`, by key)."""
+    each model's organization by its catalog name (`organizations`, by key).
+
+    A chart whose rows are chosen from more than it shows carries them as the dataset
+    `pool` and says how in `usermeta`, for charts.js to follow the table's filters."""
     _ = translations(language).gettext
     labels = domain_labels(language)
     rows = [_row(r, labels, organizations) for r in results]
@@ -301,11 +346,17 @@ def build_charts(
     own_runs = [
         row for row, r in zip(rows, results, strict=True) if not r.entry.training.same_run_as
     ]
-    top = sorted(own_runs, key=lambda r: (-r["co2e_t"], r["name"]))[:TOP_EMITTERS]
+    ranked = sorted(own_runs, key=lambda r: (-r["co2e_t"], r["name"]))
+    top = ranked[:TOP_EMITTERS]
     years = year_rows(results)
 
-    def filled(chart_id: str, values: list[dict[str, Any]]) -> dict[str, Any]:
-        return {**templates[chart_id], "datasets": {"rows": values}}
+    def filled(chart_id: str, values: list[dict[str, Any]], **pool: Any) -> dict[str, Any]:
+        spec = {**templates[chart_id], "datasets": {"rows": values}}
+        if pool:
+            spec["datasets"]["pool"] = pool.pop("rows")
+            spec["usermeta"] = pool
+        _coloured(spec, values, language)
+        return spec
 
     return [
         Chart(
@@ -313,7 +364,7 @@ def build_charts(
             _("Emissions by release date"),
             _(
                 "Scatter plot of %(count)s models: training emissions in tonnes CO2e on a log "
-                "scale against release date, coloured by domain. Each point links to its model."
+                "scale against release date, coloured by domain, the three largest named."
             )
             % {"count": len(dated)},
             filled("co2e-by-date", dated),
@@ -327,7 +378,7 @@ def build_charts(
                 "model that reuses another model's training run is not added again."
             )
             % {"runs": sum(y["runs"] for y in years)},
-            filled("co2e-by-year", years),
+            filled("co2e-by-year", years, rows=_year_pool(results), pool="years"),
         ),
         Chart(
             "energy-vs-compute",
@@ -348,7 +399,7 @@ def build_charts(
                 "shows once: a model that reuses another model's run is left out."
             )
             % {"count": len(top)},
-            filled("top-emitters", top),
+            filled("top-emitters", top, rows=ranked, pool="top", limit=TOP_EMITTERS),
         ),
     ]
 
