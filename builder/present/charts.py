@@ -1,7 +1,8 @@
-"""Results -> chart specs (Altair -> Vega-Lite dicts), their static SVG fallbacks, and rank strips.
+"""Results -> chart specs (Altair -> Vega-Lite dicts) and their static SVG fallbacks.
 
-The static rendering is in `builder.present.chart_static`; the sums of the per-year
-chart in `builder.present.sums` (each training run counted once).
+The static rendering is in `builder.present.chart_static`, the look in `chart_style`, the
+sums of the per-year chart in `builder.present.sums` (each training run counted once), and
+the rank strip of model pages in `builder.present.rank_strip`.
 
 Specs are data: each chart is declared once and the rows are injected as
 values, so the spec is stable byte for byte for the same input. Nothing here
@@ -10,11 +11,8 @@ writes files.
 
 from __future__ import annotations
 
-import functools
-import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 
 from builder.catalog_organizations import Organization, organization_key
@@ -31,8 +29,15 @@ from builder.present import sums
 from builder.present.chart_static import javascript_bundle as javascript_bundle
 from builder.present.chart_static import static_spec as static_spec
 from builder.present.chart_static import static_svg as static_svg
-from builder.present.chart_style import FG, LABELLED, axis_label_expr, base_config, colour_scale
-from builder.present.i18n import SOURCE, Language, formats, translations
+from builder.present.chart_style import (
+    FG,
+    LABELLED,
+    THEMED,
+    axis_label_expr,
+    base_config,
+    colour_scale,
+)
+from builder.present.i18n import SOURCE, Language, translations
 
 TOP_EMITTERS = 15
 
@@ -173,25 +178,37 @@ def _scatter(shared: _Shared, x: Any, y: Any, tooltips: list[Any]) -> Any:
         strokeWidth=alt.condition(SELECTED, alt.value(2.5), alt.value(0)),
         tooltip=[*shared.who, *tooltips],
     )
-    labels = (
-        base.transform_window(
-            rank="row_number()", sort=[alt.SortField(y.to_dict()["field"], order="descending")]
-        )
-        .transform_filter(f"datum.rank <= {LABELLED} || {SELECTED}")
-        .mark_text(align="right", dx=-9, dy=-9, fontSize=11)
-        .encode(text="name:N")
+    ranked = base.transform_window(
+        rank="row_number()", sort=[alt.SortField(y.to_dict()["field"], order="descending")]
+    )
+    # names above and below their points in turn, so that neighbours' names do not meet
+    above = ranked.transform_filter(
+        f"datum.rank <= {LABELLED} && datum.rank % 2 == 1 || datum.rank > {LABELLED} && {SELECTED}"
+    ).mark_text(align="right", dx=-9, dy=-9, fontSize=11)
+    below = ranked.transform_filter(f"datum.rank <= {LABELLED} && datum.rank % 2 == 0").mark_text(
+        align="right", dx=-9, dy=11, fontSize=11
     )
     return (
-        alt.layer(points, labels)
+        alt.layer(points, above.encode(text="name:N"), below.encode(text="name:N"))
         .properties(width="container", height=340)
         .configure(**base_config())
     )
 
 
-def _axis(**kw: Any) -> Any:
+# On a log scale, the gridlines between decades are faint (charts.js drops this when
+# the reader switches the scale to linear).
+DECADE_GRID = {
+    "condition": {"test": "abs(log(datum.value) / LN10 % 1) < 1e-6", "value": 1},
+    "value": 0.3,
+}
+
+
+def _axis(log: bool = False, **kw: Any) -> Any:
     """A quantitative axis labelled "10²¹", not "1e+21"."""
     import altair as alt
 
+    if log:
+        kw["gridOpacity"] = DECADE_GRID
     return alt.Axis(labelExpr=axis_label_expr(), **kw)
 
 
@@ -207,7 +224,7 @@ def _co2e_by_date(shared: _Shared) -> Any:
             "co2e_t:Q",
             title=_("Training emissions (t CO2e)"),
             scale=alt.Scale(type="log"),
-            axis=_axis(),
+            axis=_axis(log=True),
         ),
         [
             # the date as its source gives it: a year-only date shows as the year
@@ -269,13 +286,13 @@ def _energy_vs_compute(shared: _Shared) -> Any:
             "flops:Q",
             title=_("Training compute (FLOP)"),
             scale=alt.Scale(type="log"),
-            axis=_axis(labelOverlap="greedy"),
+            axis=_axis(log=True, labelOverlap="greedy"),
         ),
         alt.Y(
             "energy_mwh:Q",
             title=_("Training energy (MWh)"),
             scale=alt.Scale(type="log"),
-            axis=_axis(),
+            axis=_axis(log=True),
         ),
         [
             alt.Tooltip("flops:Q", title=_("FLOP"), format=".3~e"),
@@ -352,9 +369,11 @@ def build_charts(
 
     def filled(chart_id: str, values: list[dict[str, Any]], **pool: Any) -> dict[str, Any]:
         spec = {**templates[chart_id], "datasets": {"rows": values}}
+        # the colours charts.js swaps for the page's, by CSS custom property
+        spec["usermeta"] = {"themed": THEMED}
         if pool:
             spec["datasets"]["pool"] = pool.pop("rows")
-            spec["usermeta"] = pool
+            spec["usermeta"] |= pool
         _coloured(spec, values, language)
         return spec
 
@@ -402,84 +421,3 @@ def build_charts(
             filled("top-emitters", top, rows=ranked, pool="top", limit=TOP_EMITTERS),
         ),
     ]
-
-
-# The rank strip's axis is fixed, so a model page depends on its own figures and rank only.
-AXIS_MIN_T, AXIS_MAX_T = 1e-3, 1e5
-STRIP_WIDTH, STRIP_HEIGHT, STRIP_PAD = 640, 64, 12
-BINS = 48
-
-
-def _strip_x(value: float) -> float:
-    lo, hi = math.log10(AXIS_MIN_T), math.log10(AXIS_MAX_T)
-    v = min(max(value, AXIS_MIN_T), AXIS_MAX_T)
-    return STRIP_PAD + (math.log10(v) - lo) / (hi - lo) * (STRIP_WIDTH - 2 * STRIP_PAD)
-
-
-def distribution_svg(co2e_t: Iterable[float]) -> str:
-    """All entries' CO2e (t) as a histogram on the strip's log axis: one shared image."""
-    lo, hi = math.log10(AXIS_MIN_T), math.log10(AXIS_MAX_T)
-    counts = [0] * BINS
-    for value in co2e_t:
-        v = min(max(value, AXIS_MIN_T), AXIS_MAX_T * 0.999999)
-        counts[int((math.log10(v) - lo) / (hi - lo) * BINS)] += 1
-    top = max(counts) or 1
-    step = (STRIP_WIDTH - 2 * STRIP_PAD) / BINS
-    bars = "".join(
-        f'<rect x="{STRIP_PAD + i * step:.1f}" y="{38 - 20 * c / top:.1f}" '
-        f'width="{step - 1:.1f}" height="{20 * c / top:.1f}"/>'
-        for i, c in enumerate(counts)
-        if c
-    )
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {STRIP_WIDTH} {STRIP_HEIGHT}"'
-        f' width="{STRIP_WIDTH}" height="{STRIP_HEIGHT}"><g fill="#8a948e" opacity="0.7">'
-        f"{bars}</g></svg>\n"
-    )
-
-
-def rank_strip(r: Result, rank: int, total: int, root: str, language: Language = SOURCE) -> str:
-    """A small inline SVG: where this model sits on a log axis of CO2e, over all entries."""
-    _ = translations(language).gettext
-    fmt = formats(language)
-    label = _(
-        "%(model)s ranks %(rank)s of %(total)s by training emissions (%(co2e)s t CO2e). "
-        "The bars show how many models fall at each level."
-    ) % {
-        "model": r.entry.name,
-        "rank": fmt.integer(rank),
-        "total": fmt.integer(total),
-        "co2e": fmt.number(r.co2e_t),
-    }
-    axis = _strip_axis(language)
-    place = _("#%(rank)s of %(total)s") % {"rank": fmt.integer(rank), "total": fmt.integer(total)}
-    mx = _strip_x(r.co2e_t)
-    return (
-        f'<svg class="rank-strip" viewBox="0 0 {STRIP_WIDTH} {STRIP_HEIGHT}" role="img" '
-        f'aria-labelledby="rank-title" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="rank-title">{escape(label)}</title>'
-        f'<image href="{escape(root)}charts/distribution.svg" x="0" y="0" '
-        f'width="{STRIP_WIDTH}" height="{STRIP_HEIGHT}"/>'
-        f'<line x1="{STRIP_PAD}" x2="{STRIP_WIDTH - STRIP_PAD}" y1="38" y2="38" class="baseline"/>'
-        f"{axis}"
-        f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="14" y2="40" class="me-line"/>'
-        f'<circle cx="{mx:.1f}" cy="38" r="6" class="me"/>'
-        f'<text x="{min(max(mx, 40), STRIP_WIDTH - 40):.1f}" y="11" class="me-label">'
-        f"{escape(place)}</text></svg>"
-    )
-
-
-@functools.cache
-def _strip_axis(language: Language) -> str:
-    """The strip's decade labels, the same on every model page of a language."""
-    fmt = formats(language)
-    unit = translations(language).gettext("%(value)s t")
-    decades = range(round(math.log10(AXIS_MIN_T)), round(math.log10(AXIS_MAX_T)) + 1)
-    shown = [d for d in decades if d % 2 == 1]
-    # The end labels align inward, so that no language's wider units are clipped.
-    anchor = {shown[0]: ' text-anchor="start"', shown[-1]: ' text-anchor="end"'}
-    return "".join(
-        f'<text x="{_strip_x(10.0**d):.1f}" y="56" class="axis-label"{anchor.get(d, "")}>'
-        f"{escape(unit % {'value': fmt.number(10.0**d)})}</text>"
-        for d in shown
-    )
