@@ -90,6 +90,22 @@ def site_url(built_site: tuple[Path, BuildReport]) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def large_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A site of 450 synthetic entries: more than one page of rows."""
+    from benchmarks.synthetic import generate
+
+    base = tmp_path_factory.mktemp("large")
+    generate(450, base / "entries")
+    build_site(base / "entries", base / "site", SiteConfig())
+    handler = functools.partial(_QuietHandler, directory=str(base / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dict[str, object]:
     """pytest-playwright launches Debian's chromium; it never downloads a browser."""
     return {

@@ -289,35 +289,6 @@ def test_dark_theme_follows_the_system(page: Page, site_url: str) -> None:
     assert dark == "rgb(21, 24, 22)"
 
 
-@pytest.fixture(scope="session")
-def large_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A site of 450 synthetic entries: more than one page of rows."""
-    import functools
-    import http.server
-    import threading
-
-    from benchmarks.synthetic import generate
-    from builder.build import build_site
-    from builder.config import SiteConfig
-
-    base = tmp_path_factory.mktemp("large")
-    generate(450, base / "entries")
-    build_site(base / "entries", base / "site", SiteConfig())
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(base / "site"))
-
-    class Quiet(handler.func):  # type: ignore[name-defined,misc]
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(base / "site"))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
 LARGE_SITE_WORDS = {
     "": ("Showing all 450 models", "Page 1 of 3 · models 1–200 of 450"),
     "/zh": ("显示全部 450 个模型", "第 1 页，共 3 页 · 第 1–200 个模型，共 450 个"),
