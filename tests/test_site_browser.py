@@ -178,8 +178,13 @@ def _first_drawn_bar(page: Page) -> Locator:
 
 def test_chart_point_links_to_its_model(watched: Page, site_url: str) -> None:
     watched.goto(site_url + "/")
-    # the bar's left end: the range rule starts further right
+    # the bar's left end: the range rule starts further right. A first click selects
+    # the model; a second, on the selected model, opens its page.
     _first_drawn_bar(watched).click(position={"x": 8, "y": 8})
+    watched.wait_for_function("location.search.includes('model=')")
+    box = _first_drawn_bar(watched).bounding_box()  # drawn again, ringed
+    assert box is not None
+    watched.mouse.click(box["x"] + box["width"] * 0.15, box["y"] + box["height"] / 2)
     watched.wait_for_url(re.compile(r"/models/[a-z0-9-]+/[a-z0-9-]+\.html$"), timeout=10_000)
     assert watched.locator("h1").inner_text()
 

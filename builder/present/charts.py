@@ -180,16 +180,20 @@ def _scatter(shared: _Shared, x: Any, y: Any, tooltips: list[Any]) -> Any:
     )
     ranked = base.transform_window(
         rank="row_number()", sort=[alt.SortField(y.to_dict()["field"], order="descending")]
-    )
+    ).transform_filter(f"datum.rank <= {LABELLED} || {SELECTED}")
+
+    def named(test: str, dy: int) -> Any:
+        # every named point in both layers, its name shown in one: no layer is empty
+        # (vega warns of an empty layer's scale)
+        return ranked.mark_text(align="right", dx=-9, dy=dy, fontSize=11).encode(
+            text=alt.condition(test, alt.Text("name:N"), alt.value(""))
+        )
+
     # names above and below their points in turn, so that neighbours' names do not meet
-    above = ranked.transform_filter(
-        f"datum.rank <= {LABELLED} && datum.rank % 2 == 1 || datum.rank > {LABELLED} && {SELECTED}"
-    ).mark_text(align="right", dx=-9, dy=-9, fontSize=11)
-    below = ranked.transform_filter(f"datum.rank <= {LABELLED} && datum.rank % 2 == 0").mark_text(
-        align="right", dx=-9, dy=11, fontSize=11
-    )
+    above = named(f"datum.rank % 2 == 1 || datum.rank > {LABELLED}", -9)
+    below = named(f"datum.rank % 2 == 0 && datum.rank <= {LABELLED}", 11)
     return (
-        alt.layer(points, above.encode(text="name:N"), below.encode(text="name:N"))
+        alt.layer(points, above, below)
         .properties(width="container", height=340)
         .configure(**base_config())
     )

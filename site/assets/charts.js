@@ -118,8 +118,19 @@
 
   function draw(chart) {
     var spec = prepared(chart);
+    var empty = !chart.rows.length;
+    var message = chart.figure.querySelector(".chart-empty");
+    if (message) message.hidden = !empty;
+    chart.target.hidden = empty;
+    var tools = chart.figure.querySelector(".chart-tools");
+    if (tools) tools.hidden = empty;
     if (chart.result) chart.result.finalize();
     chart.result = null;
+    if (empty) {  // an empty chart would be only axes, with vega warning of an empty scale
+      chart.target.textContent = "";
+      chart.figure.classList.add("drawn");
+      return Promise.resolve();
+    }
     return window.vegaEmbed(chart.target, spec, {
       actions: false,          // no export menu, and no link to the online editor
       renderer: "svg",
@@ -132,7 +143,6 @@
         if (datum && datum.id) select(datum.id);
       });
       chart.figure.classList.add("drawn");
-      var tools = chart.figure.querySelector(".chart-tools");
       if (tools) tools.hidden = false;
       var scale = chart.figure.querySelector(".chart-scale");
       if (scale) {
@@ -267,8 +277,12 @@
     setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
   }
 
+  var FIRST_COLUMNS = ["id", "name", "organization", "released_label", "year", "domain"];
+
   function csv(rows) {
-    var columns = [];
+    var columns = FIRST_COLUMNS.filter(function (k) {
+      return rows.some(function (row) { return k in row; });
+    });
     rows.forEach(function (row) {
       Object.keys(row).forEach(function (k) {
         // the padded date is for drawing: released_label is the date as its source gives it
