@@ -114,3 +114,18 @@ def test_the_drawn_image_has_one_circle_per_kept_point_and_nothing_to_follow(
     # the three largest
     assert marks.group(1).count("<path") == 4
     assert "<a " not in svg and "aria-label" not in svg and "models/m" not in svg
+
+
+def test_static_axes_read_powers_of_ten_and_name_the_largest(
+    templates: dict[str, dict[str, Any]],
+) -> None:
+    rows = [
+        {**_row(f"m{i}", f"20{10 + i}-01-01", 10.0**i), "flops": 10.0 ** (18 + i)}
+        for i in range(8)
+    ]
+    rows = [{**r, "energy_mwh": r["co2e_t"] * 3} for r in rows]
+    svg = charts.static_svg({**templates["energy-vs-compute"], "datasets": {"rows": rows}})
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert "10²¹" in texts and "10,000" in texts
+    assert not [t for t in texts if re.search(r"\de[+-]?\d", t)]
+    assert {"m7", "m6", "m5"} <= set(texts) and "m4" not in texts  # the three largest named

@@ -279,3 +279,14 @@ def test_chart_text_and_whiskers_contrast_with_the_page(
                 assert float(opacity) == 1 and _contrast(_rgb(stroke), bg) >= 3, stroke
     if scheme == "dark":
         assert _luminance(_rgb(paint["bg"])) < 0.05  # the dark scheme did apply
+
+
+def test_a_year_only_release_date_shows_as_the_year(charted: Page, site_url: str) -> None:
+    charted.goto(site_url + "/")
+    figure = _drawn(charted, "co2e-by-date")
+    # each point's text alternative holds its tooltip's fields
+    point = figure.locator(f"{POINTS}[aria-label*='Model: Falcon-40B;']")
+    label = point.get_attribute("aria-label") or ""
+    assert "Released: 2023;" in label and "2023-01" not in label
+    dated = figure.locator(f"{POINTS}[aria-label*='Model: GPT-3;']").get_attribute("aria-label")
+    assert "Released: 2020-05;" in (dated or "")
