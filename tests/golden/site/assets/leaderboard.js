@@ -106,6 +106,16 @@
       ? say("all", { count: rows.length })
       : say("some", { shown: order.length, count: rows.length });
     renderPager(order.length, pages, start);
+    announce(order);
+  }
+
+  // Tell the page's other parts (the charts) which models the filters keep, in the
+  // table's order, across every page.
+  function announce(order) {
+    var ids = order.map(function (i) { return rows[i].dataset.id; });
+    document.dispatchEvent(new CustomEvent("leaderboard:view", {
+      detail: { ids: ids, total: rows.length }
+    }));
   }
 
   function renderPager(shown, pages, start) {
