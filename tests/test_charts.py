@@ -120,8 +120,7 @@ def test_static_axes_read_powers_of_ten_and_name_the_largest(
     templates: dict[str, dict[str, Any]],
 ) -> None:
     rows = [
-        {**_row(f"m{i}", f"20{10 + i}-01-01", 10.0**i), "flops": 10.0 ** (18 + i)}
-        for i in range(8)
+        {**_row(f"m{i}", f"20{10 + i}-01-01", 10.0**i), "flops": 10.0 ** (18 + i)} for i in range(8)
     ]
     rows = [{**r, "energy_mwh": r["co2e_t"] * 3} for r in rows]
     svg = charts.static_svg({**templates["energy-vs-compute"], "datasets": {"rows": rows}})
