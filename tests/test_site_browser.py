@@ -143,8 +143,10 @@ def test_select_and_year_filters_combine_with_sorting(watched: Page, site_url: s
         assert int(year[:4]) >= 2024
     query = parse_qs(urlsplit(watched.url).query)
     assert query["org"] == ["meta"] and query["from"] == ["2024"] and query["sort"] == ["hours"]
+    count = shown.count()
     watched.goto(watched.url)
-    assert watched.locator("#leaderboard tbody tr:not([hidden])").count() == shown.count()
+    # the filters apply once every row has arrived (data/rows.json, after the load event)
+    expect(watched.locator("#leaderboard tbody tr:not([hidden])")).to_have_count(count)
     assert watched.locator("th[data-key=hours]").get_attribute("aria-sort") == "descending"
     watched.click("button[type=reset]")
     # The form clears its fields after the reset event: wait for the rows to follow (the
