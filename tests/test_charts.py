@@ -40,6 +40,8 @@ def test_a_static_scatter_plot_keeps_one_point_per_cell_and_colour(
         _row("over", "2020-01-01", 100.5),  # 0.002 decades away: the same 2-pixel cell
         _row("other-colour", "2020-01-01", 100.0, domain="vision"),
         _row("apart", "2020-03-01", 100.0),  # two months: more than a 2-pixel cell away
+        _row("third", "2023-01-01", 20_000.0),  # the three largest, which the chart names
+        _row("second", "2024-01-01", 50_000.0),
         _row("last", "2025-01-01", 100_000.0),
     ]
     spec = _by_date(templates, rows)
@@ -53,9 +55,28 @@ def test_a_static_scatter_plot_keeps_one_point_per_cell_and_colour(
         ("2020-01-01", 100.5, "language"),
         ("2020-01-01", 100.0, "vision"),
         ("2020-03-01", 100.0, "language"),
+        ("2023-01-01", 20_000.0, "language"),
+        ("2024-01-01", 50_000.0, "language"),
         ("2025-01-01", 100_000.0, "language"),
     ]
-    assert set(kept[0]) == {"released", "co2e_t", "domain"}  # names and links are not drawn
+    # names label the largest points; links and tooltips are not drawn
+    assert set(kept[0]) == {"released", "co2e_t", "domain", "name"}
+
+
+def test_a_static_scatter_plot_keeps_the_points_it_names(
+    templates: dict[str, dict[str, Any]],
+) -> None:
+    rows = [
+        _row("first", "2015-01-01", 0.01),
+        _row("big", "2025-01-01", 100_000.0),
+        _row("hides-big", "2025-01-01", 100_000.5),  # drawn later, in the same cell
+        _row("small", "2020-01-01", 1.0),
+    ]
+    kept = [r["name"] for r in charts.static_spec(_by_date(templates, rows))["datasets"]["rows"]]
+    assert kept == ["first", "big", "hides-big", "small"]
+    rows.append(_row("hides-small", "2020-01-01", 1.001))  # not named: it hides "small"
+    kept = [r["name"] for r in charts.static_spec(_by_date(templates, rows))["datasets"]["rows"]]
+    assert "small" not in kept and "hides-small" in kept and "big" in kept
 
 
 def test_a_static_image_has_no_links_tooltips_or_pointer(
@@ -69,8 +90,9 @@ def test_a_static_image_has_no_links_tooltips_or_pointer(
             assert not {"href", "tooltip"} & set(part.get("encoding", {})), chart_id
             mark = part.get("mark")
             assert not isinstance(mark, dict) or "cursor" not in mark, chart_id
-        if chart_id != "co2e-by-year":  # a year's sum links to no one model
-            assert "href" in str(spec), chart_id  # while the interactive spec keeps them
+        assert "tooltip" in str(spec), chart_id  # while the interactive spec keeps them
+        if chart_id != "co2e-by-year":  # a year's sum is no one model to point at
+            assert "'cursor': 'pointer'" in str(spec), chart_id
 
 
 def test_the_bar_chart_keeps_every_row(templates: dict[str, dict[str, Any]]) -> None:
@@ -88,5 +110,21 @@ def test_the_drawn_image_has_one_circle_per_kept_point_and_nothing_to_follow(
     svg = charts.static_svg(_by_date(templates, crowd + spread))
     marks = re.search(r'<g class="mark-symbol[^>]*>(.*?)</g>', svg, re.S)
     assert marks is not None
-    assert marks.group(1).count("<path") == 3
+    # the crowd's point, the two ends, and the crowd's next largest: the chart names
+    # the three largest
+    assert marks.group(1).count("<path") == 4
     assert "<a " not in svg and "aria-label" not in svg and "models/m" not in svg
+
+
+def test_static_axes_read_powers_of_ten_and_name_the_largest(
+    templates: dict[str, dict[str, Any]],
+) -> None:
+    rows = [
+        {**_row(f"m{i}", f"20{10 + i}-01-01", 10.0**i), "flops": 10.0 ** (18 + i)} for i in range(8)
+    ]
+    rows = [{**r, "energy_mwh": r["co2e_t"] * 3} for r in rows]
+    svg = charts.static_svg({**templates["energy-vs-compute"], "datasets": {"rows": rows}})
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert "10²¹" in texts and "10,000" in texts
+    assert not [t for t in texts if re.search(r"\de[+-]?\d", t)]
+    assert {"m7", "m6", "m5"} <= set(texts) and "m4" not in texts  # the three largest named

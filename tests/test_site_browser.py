@@ -148,8 +148,10 @@ def test_select_and_year_filters_combine_with_sorting(watched: Page, site_url: s
         assert int(year[:4]) >= 2024
     query = parse_qs(urlsplit(watched.url).query)
     assert query["org"] == ["meta"] and query["from"] == ["2024"] and query["sort"] == ["hours"]
+    count = shown.count()
     watched.goto(watched.url)
-    assert watched.locator("#leaderboard tbody tr:not([hidden])").count() == shown.count()
+    # the filters apply once every row has arrived (data/rows.json, after the load event)
+    expect(watched.locator("#leaderboard tbody tr:not([hidden])")).to_have_count(count)
     assert watched.locator("th[data-key=hours]").get_attribute("aria-sort") == "descending"
     watched.click("button[type=reset]")
     # The form clears its fields after the reset event: wait for the rows to follow (the
@@ -183,8 +185,13 @@ def _first_drawn_bar(page: Page) -> Locator:
 
 def test_chart_point_links_to_its_model(watched: Page, site_url: str) -> None:
     watched.goto(site_url + "/")
-    # the bar's left end: the range rule starts further right
+    # the bar's left end: the range rule starts further right. A first click selects
+    # the model; a second, on the selected model, opens its page.
     _first_drawn_bar(watched).click(position={"x": 8, "y": 8})
+    watched.wait_for_function("location.search.includes('model=')")
+    box = _first_drawn_bar(watched).bounding_box()  # drawn again, ringed
+    assert box is not None
+    watched.mouse.click(box["x"] + box["width"] * 0.15, box["y"] + box["height"] / 2)
     watched.wait_for_url(re.compile(r"/models/[a-z0-9-]+/[a-z0-9-]+\.html$"), timeout=10_000)
     assert watched.locator("h1").inner_text()
 

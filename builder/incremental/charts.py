@@ -22,7 +22,7 @@ from builder.hashing import content_key
 from builder.incremental import shipped
 from builder.incremental.cache import BuildCache
 from builder.incremental.cachefile import warn
-from builder.present import chart_static, charts
+from builder.present import chart_static, chart_style, charts, rank_strip
 from builder.present.i18n import LANGUAGES, SOURCE, catalog_path
 from builder.present.pages import script_json
 from builder.present.ranked import Ranked
@@ -106,7 +106,7 @@ class ChartWork:
                 for code, chart_list in chart_lists.items()
             }
             self.state = (chart_key, words, {p: str(f) for p, f in self.svg_files.items()})
-        distribution = charts.distribution_svg(s.co2e_t for s in ranked.summaries)
+        distribution = rank_strip.distribution_svg(s.co2e_t for s in ranked.summaries)
         return ChartFiles(chart_lists, distribution), artifacts
 
     def _draw(
@@ -204,8 +204,8 @@ def _templates_fit(text: str) -> bool:
 
 
 def chart_inputs() -> str:
-    """What the chart templates depend on: Altair's version, the charts module, the catalogs."""
-    texts = [Path(charts.__file__).read_text(encoding="utf-8")] + [
+    """What the chart templates depend on: Altair's version, the chart modules, the catalogs."""
+    texts = [Path(m.__file__ or "").read_text(encoding="utf-8") for m in (charts, chart_style)] + [
         catalog_path(lang).read_text(encoding="utf-8") for lang in LANGUAGES if lang != SOURCE
     ]
     return importlib.metadata.version("altair") + "".join(texts)
@@ -230,7 +230,9 @@ def _kept_charts(
 
 def svg_renderer() -> str:
     """What a static SVG depends on besides its spec: vl-convert and the chart modules."""
-    code = b"".join(Path(m.__file__ or "").read_bytes() for m in (charts, chart_static))
+    code = b"".join(
+        Path(m.__file__ or "").read_bytes() for m in (charts, chart_static, chart_style)
+    )
     return vl_convert_version() + content_key(code)
 
 

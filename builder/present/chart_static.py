@@ -11,6 +11,8 @@ import datetime
 import math
 from typing import Any
 
+from builder.present.chart_style import LABELLED
+
 # A static scatter plot keeps one point per cell of this many pixels and colour.
 STATIC_CELL_PX = 2
 
@@ -35,8 +37,9 @@ def _thinned(
 
     Points drawn within the same STATIC_CELL_PX cell in the same colour hide one
     another (a circle here is about 9 px wide), so only the last drawn of them is
-    kept. The number of points drawn is then bounded by the image's cells and colours,
-    not by the number of models.
+    kept, besides the LABELLED largest by y, which the chart names. The number of
+    points drawn is then bounded by the image's cells and colours, not by the number
+    of models.
     """
     x, y = enc["x"], enc["y"]
     colour = enc.get("color", {}).get("field")
@@ -52,9 +55,20 @@ def _thinned(
     for i, (px, py) in enumerate(placed):
         if px is not None and py is not None:
             last[(int((px - x0) / sx), int((py - y0) / sy), rows[i].get(colour))] = i
-    kept = sorted(last.values())
+    # the points a chart names (the largest by y) are kept, wherever they fall
+    named = sorted(
+        (i for i, (_, py) in enumerate(placed) if py is not None),
+        key=lambda i: -(placed[i][1] or 0.0),
+    )[:LABELLED]
+    kept = sorted({*last.values(), *named})
     fields = [c["field"] for c in (x, y, enc.get("color", {})) if "field" in c]
+    fields += [f for f in ("name",) if f in rows[0]]
     return [{f: rows[i].get(f) for f in fields} for i in kept]
+
+
+def _mark_type(part: dict[str, Any]) -> Any:
+    mark = part.get("mark")
+    return mark.get("type") if isinstance(mark, dict) else mark
 
 
 def static_spec(spec: dict[str, Any], width: int = 720) -> dict[str, Any]:
@@ -76,15 +90,18 @@ def static_spec(spec: dict[str, Any], width: int = 720) -> dict[str, Any]:
             }
         if isinstance(part.get("mark"), dict):
             part["mark"] = {k: v for k, v in part["mark"].items() if k != "cursor"}
-    enc = static.get("encoding", {})
-    mark = static.get("mark")
-    is_scatter = (mark.get("type") if isinstance(mark, dict) else mark) in ("circle", "point")
+    # a scatter plot is its points' layer (the others name a few of them)
+    layers = [static, *static.get("layer", [])]
+    points = next((p for p in layers if _mark_type(p) in ("circle", "point")), None)
+    enc = points.get("encoding", {}) if points else {}
     continuous = ("quantitative", "temporal")
     rows = static.get("datasets", {}).get("rows")
-    if is_scatter and rows and all(enc.get(c, {}).get("type") in continuous for c in "xy"):
+    if points and rows and all(enc.get(c, {}).get("type") in continuous for c in "xy"):
         height = static.get("height", 300)
         size = (float(width), float(height if isinstance(height, int | float) else 300))
         static["datasets"] = {**static["datasets"], "rows": _thinned(rows, enc, size)}
+    if "datasets" in static:  # what filters choose from (`pool`): no image shows it
+        static["datasets"] = {k: v for k, v in static["datasets"].items() if k != "pool"}
     return static
 
 

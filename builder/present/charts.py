@@ -1,7 +1,8 @@
-"""Results -> chart specs (Altair -> Vega-Lite dicts), their static SVG fallbacks, and rank strips.
+"""Results -> chart specs (Altair -> Vega-Lite dicts) and their static SVG fallbacks.
 
-The static rendering is in `builder.present.chart_static`; the sums of the per-year
-chart in `builder.present.sums` (each training run counted once).
+The static rendering is in `builder.present.chart_static`, the look in `chart_style`, the
+sums of the per-year chart in `builder.present.sums` (each training run counted once), and
+the rank strip of model pages in `builder.present.rank_strip`.
 
 Specs are data: each chart is declared once and the rows are injected as
 values, so the spec is stable byte for byte for the same input. Nothing here
@@ -10,11 +11,8 @@ writes files.
 
 from __future__ import annotations
 
-import functools
-import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 
 from builder.catalog_organizations import Organization, organization_key
@@ -31,7 +29,15 @@ from builder.present import sums
 from builder.present.chart_static import javascript_bundle as javascript_bundle
 from builder.present.chart_static import static_spec as static_spec
 from builder.present.chart_static import static_svg as static_svg
-from builder.present.i18n import SOURCE, Language, formats, translations
+from builder.present.chart_style import (
+    FG,
+    LABELLED,
+    THEMED,
+    axis_label_expr,
+    base_config,
+    colour_scale,
+)
+from builder.present.i18n import SOURCE, Language, translations
 
 TOP_EMITTERS = 15
 
@@ -79,9 +85,11 @@ def _row(
     name, org_key, released, domain, hardware, co2e, low, high, energy, flops, id_, _ = _inputs(r)
     org = (organizations or {}).get(org_key)
     return {
+        "id": id_,
         "name": name,
         "organization": org.name if org else org_key,
         "released": _released_date(released),
+        "released_label": released,  # as the source gives it: a year stays a year
         "domain": domain_label[domain or UNKNOWN_DOMAIN],
         "hardware": hardware,
         "co2e_t": significant(co2e),
@@ -105,17 +113,6 @@ def data_key(digests: Iterable[str]) -> str:
     shows can leave them as they are.
     """
     return content_key("".join(digests).encode())
-
-
-def _base_config() -> dict[str, Any]:
-    return {
-        "background": "transparent",
-        "font": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
-        "axis": {"labelColor": "#5b625e", "titleColor": "#5b625e", "gridColor": "#d9ddd880"},
-        "legend": {"labelColor": "#5b625e", "titleColor": "#5b625e"},
-        "title": {"color": "#5b625e", "anchor": "start"},
-        "view": {"stroke": None},
-    }
 
 
 def domain_labels(language: Language) -> dict[str, str]:
@@ -158,24 +155,65 @@ def spec_templates(language: Language = SOURCE) -> dict[str, dict[str, Any]]:
     by_flops = _energy_vs_compute(shared)
     top = _top_emitters(shared)
     return {
-        "co2e-by-date": by_date.to_dict(validate=False),
+        "co2e-by-date": {**by_date.to_dict(validate=False), "params": SELECTION},
         "co2e-by-year": by_year.to_dict(validate=False),
-        "energy-vs-compute": by_flops.to_dict(validate=False),
-        "top-emitters": top.to_dict(validate=False),
+        "energy-vs-compute": {**by_flops.to_dict(validate=False), "params": SELECTION},
+        "top-emitters": {**top.to_dict(validate=False), "params": SELECTION},
     }
 
 
+SELECTED = "datum.id === selected"  # the model chosen on the page (charts.js sets it)
+SELECTION = [{"name": "selected", "value": ""}]
+
+
 def _scatter(shared: _Shared, x: Any, y: Any, tooltips: list[Any]) -> Any:
-    """A log-scale scatter plot of models, coloured by domain, each point a link."""
+    """A log-scale scatter plot of models, coloured by domain, the largest by `y` named,
+    the selected one ringed and named."""
     import altair as alt
 
-    return (
-        alt.Chart(shared.rows)
-        .mark_circle(size=70, opacity=0.85, cursor="pointer")
-        .encode(x=x, y=y, color=shared.color, href="url:N", tooltip=[*shared.who, *tooltips])
-        .properties(width="container", height=340)
-        .configure(**_base_config())
+    base = alt.Chart(shared.rows).encode(x=x, y=y)
+    points = base.mark_circle(opacity=0.85, cursor="pointer", stroke=FG).encode(
+        color=shared.color,
+        size=alt.condition(SELECTED, alt.value(220), alt.value(70)),
+        strokeWidth=alt.condition(SELECTED, alt.value(2.5), alt.value(0)),
+        tooltip=[*shared.who, *tooltips],
     )
+    ranked = base.transform_window(
+        rank="row_number()", sort=[alt.SortField(y.to_dict()["field"], order="descending")]
+    ).transform_filter(f"datum.rank <= {LABELLED} || {SELECTED}")
+
+    def named(test: str, dy: int) -> Any:
+        # every named point in both layers, its name shown in one: no layer is empty
+        # (vega warns of an empty layer's scale)
+        return ranked.mark_text(align="right", dx=-9, dy=dy, fontSize=11).encode(
+            text=alt.condition(test, alt.Text("name:N"), alt.value(""))
+        )
+
+    # names above and below their points in turn, so that neighbours' names do not meet
+    above = named(f"datum.rank % 2 == 1 || datum.rank > {LABELLED}", -9)
+    below = named(f"datum.rank % 2 == 0 && datum.rank <= {LABELLED}", 11)
+    return (
+        alt.layer(points, above, below)
+        .properties(width="container", height=340)
+        .configure(**base_config())
+    )
+
+
+# On a log scale, the gridlines between decades are faint (charts.js drops this when
+# the reader switches the scale to linear).
+DECADE_GRID = {
+    "condition": {"test": "abs(log(datum.value) / LN10 % 1) < 1e-6", "value": 1},
+    "value": 0.3,
+}
+
+
+def _axis(log: bool = False, **kw: Any) -> Any:
+    """A quantitative axis labelled "10²¹", not "1e+21"."""
+    import altair as alt
+
+    if log:
+        kw["gridOpacity"] = DECADE_GRID
+    return alt.Axis(labelExpr=axis_label_expr(), **kw)
 
 
 def _co2e_by_date(shared: _Shared) -> Any:
@@ -185,14 +223,16 @@ def _co2e_by_date(shared: _Shared) -> Any:
     _ = shared.gettext
     return _scatter(
         shared,
-        alt.X("released:T", title=_("Release date"), axis=alt.Axis(format="%Y")),
+        alt.X("released:T", title=_("Release date"), axis=alt.Axis(format="%Y", tickCount="year")),
         alt.Y(
             "co2e_t:Q",
-            title=_("Training emissions (t CO2e, log scale)"),
+            title=_("Training emissions (t CO2e)"),
             scale=alt.Scale(type="log"),
+            axis=_axis(log=True),
         ),
         [
-            alt.Tooltip("released:T", title=_("Released"), format="%Y-%m"),
+            # the date as its source gives it: a year-only date shows as the year
+            alt.Tooltip("released_label:N", title=_("Released")),
             alt.Tooltip("co2e_t:Q", title=_("t CO2e"), format=f",.{SHOWN_DIGITS}~r"),
         ],
     )
@@ -205,10 +245,10 @@ def _co2e_by_year(shared: _Shared) -> Any:
     _ = shared.gettext
     return (
         alt.Chart(shared.rows)
-        .mark_bar(color="#3f8f66")
+        .mark_bar()
         .encode(
             x=alt.X("year:O", title=_("Release year"), axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("co2e_t:Q", title=_("Training emissions (t CO2e), summed")),
+            y=alt.Y("co2e_t:Q", title=_("Training emissions (t CO2e), summed"), axis=_axis()),
             tooltip=[
                 alt.Tooltip("year:O", title=_("Release year")),
                 alt.Tooltip("co2e_t:Q", title=_("t CO2e"), format=f",.{SHOWN_DIGITS}~r"),
@@ -216,7 +256,7 @@ def _co2e_by_year(shared: _Shared) -> Any:
             ],
         )
         .properties(width="container", height=300)
-        .configure(**_base_config())
+        .configure(**base_config())
     )
 
 
@@ -229,6 +269,16 @@ def year_rows(results: list[Result]) -> list[dict[str, Any]]:
     ]
 
 
+def _year_pool(results: list[Result]) -> list[dict[str, Any]]:
+    """What the per-year sums are made of, for charts.js to sum the models a filter keeps:
+    each training run once, with its release year."""
+    return [
+        {"id": r.entry.id, "year": r.entry.released_year, "co2e_t": r.co2e_t}
+        for r in results
+        if r.entry.released_year is not None and not r.entry.training.same_run_as
+    ]
+
+
 def _energy_vs_compute(shared: _Shared) -> Any:
     """Training energy against training compute."""
     import altair as alt
@@ -238,14 +288,15 @@ def _energy_vs_compute(shared: _Shared) -> Any:
         shared,
         alt.X(
             "flops:Q",
-            title=_("Training compute (FLOP, log scale)"),
+            title=_("Training compute (FLOP)"),
             scale=alt.Scale(type="log"),
-            axis=alt.Axis(format=".0e", labelOverlap="greedy"),
+            axis=_axis(log=True, labelOverlap="greedy"),
         ),
         alt.Y(
             "energy_mwh:Q",
-            title=_("Training energy (MWh, log scale)"),
+            title=_("Training energy (MWh)"),
             scale=alt.Scale(type="log"),
+            axis=_axis(log=True),
         ),
         [
             alt.Tooltip("flops:Q", title=_("FLOP"), format=".3~e"),
@@ -262,7 +313,6 @@ def _top_emitters(shared: _Shared) -> Any:
     base = alt.Chart(shared.rows).encode(
         # Rows arrive largest first; sort=None keeps that order in both layers.
         y=alt.Y("name:N", title=None, sort=None),
-        href="url:N",
         tooltip=[
             *shared.who,
             alt.Tooltip("co2e_t:Q", title=_("t CO2e"), format=f",.{SHOWN_DIGITS}~r"),
@@ -270,17 +320,30 @@ def _top_emitters(shared: _Shared) -> Any:
             alt.Tooltip("co2e_high:Q", title=_("high"), format=f",.{SHOWN_DIGITS}~r"),
         ],
     )
-    bars = base.mark_bar(cursor="pointer", color="#3f8f66").encode(
-        x=alt.X("co2e_t:Q", title=_("Training emissions (t CO2e) with range"))
+    bars = base.mark_bar(cursor="pointer", stroke=FG).encode(
+        x=alt.X("co2e_t:Q", title=_("Training emissions (t CO2e) with range"), axis=_axis()),
+        strokeWidth=alt.condition(SELECTED, alt.value(2.5), alt.value(0)),
     )
-    ranges = base.mark_rule(color="#1b1e1c", strokeWidth=1.5).encode(
-        x="co2e_low:Q", x2="co2e_high:Q"
-    )
+    ranges = base.mark_rule(strokeWidth=1.5).encode(x="co2e_low:Q", x2="co2e_high:Q")
     return (
         alt.layer(bars, ranges)
         .properties(width="container", height=TOP_EMITTERS * 22)
-        .configure(**_base_config())
+        .configure(**base_config())
     )
+
+
+def _coloured(spec: dict[str, Any], rows: list[dict[str, Any]], language: Language) -> None:
+    """Give the domain colour scale of `spec` only the domains that have rows."""
+    labels = domain_labels(language)
+    shown = {row.get("domain") for row in rows}
+    keys = [k for k in CHART_DOMAINS if labels[k] in shown]
+    for part in [spec, *spec.get("layer", [])]:
+        colour = part.get("encoding", {}).get("color")
+        if colour and colour.get("field") == "domain":
+            part["encoding"] = {
+                **part["encoding"],
+                "color": {**colour, "scale": colour_scale(keys, labels, CHART_DOMAINS)},
+            }
 
 
 def build_charts(
@@ -290,7 +353,10 @@ def build_charts(
     organizations: Mapping[str, Organization] | None = None,
 ) -> list[Chart]:
     """The four site-wide charts of the index page: templates with this build's rows,
-    each model's organization by its catalog name (`organizations`, by key)."""
+    each model's organization by its catalog name (`organizations`, by key).
+
+    A chart whose rows are chosen from more than it shows carries them as the dataset
+    `pool` and says how in `usermeta`, for charts.js to follow the table's filters."""
     _ = translations(language).gettext
     labels = domain_labels(language)
     rows = [_row(r, labels, organizations) for r in results]
@@ -301,11 +367,19 @@ def build_charts(
     own_runs = [
         row for row, r in zip(rows, results, strict=True) if not r.entry.training.same_run_as
     ]
-    top = sorted(own_runs, key=lambda r: (-r["co2e_t"], r["name"]))[:TOP_EMITTERS]
+    ranked = sorted(own_runs, key=lambda r: (-r["co2e_t"], r["name"]))
+    top = ranked[:TOP_EMITTERS]
     years = year_rows(results)
 
-    def filled(chart_id: str, values: list[dict[str, Any]]) -> dict[str, Any]:
-        return {**templates[chart_id], "datasets": {"rows": values}}
+    def filled(chart_id: str, values: list[dict[str, Any]], **pool: Any) -> dict[str, Any]:
+        spec = {**templates[chart_id], "datasets": {"rows": values}}
+        # the colours charts.js swaps for the page's, by CSS custom property
+        spec["usermeta"] = {"themed": THEMED}
+        if pool:
+            spec["datasets"]["pool"] = pool.pop("rows")
+            spec["usermeta"] |= pool
+        _coloured(spec, values, language)
+        return spec
 
     return [
         Chart(
@@ -313,7 +387,7 @@ def build_charts(
             _("Emissions by release date"),
             _(
                 "Scatter plot of %(count)s models: training emissions in tonnes CO2e on a log "
-                "scale against release date, coloured by domain. Each point links to its model."
+                "scale against release date, coloured by domain, the three largest named."
             )
             % {"count": len(dated)},
             filled("co2e-by-date", dated),
@@ -327,7 +401,7 @@ def build_charts(
                 "model that reuses another model's training run is not added again."
             )
             % {"runs": sum(y["runs"] for y in years)},
-            filled("co2e-by-year", years),
+            filled("co2e-by-year", years, rows=_year_pool(results), pool="years"),
         ),
         Chart(
             "energy-vs-compute",
@@ -348,87 +422,6 @@ def build_charts(
                 "shows once: a model that reuses another model's run is left out."
             )
             % {"count": len(top)},
-            filled("top-emitters", top),
+            filled("top-emitters", top, rows=ranked, pool="top", limit=TOP_EMITTERS),
         ),
     ]
-
-
-# The rank strip's axis is fixed, so a model page depends on its own figures and rank only.
-AXIS_MIN_T, AXIS_MAX_T = 1e-3, 1e5
-STRIP_WIDTH, STRIP_HEIGHT, STRIP_PAD = 640, 64, 12
-BINS = 48
-
-
-def _strip_x(value: float) -> float:
-    lo, hi = math.log10(AXIS_MIN_T), math.log10(AXIS_MAX_T)
-    v = min(max(value, AXIS_MIN_T), AXIS_MAX_T)
-    return STRIP_PAD + (math.log10(v) - lo) / (hi - lo) * (STRIP_WIDTH - 2 * STRIP_PAD)
-
-
-def distribution_svg(co2e_t: Iterable[float]) -> str:
-    """All entries' CO2e (t) as a histogram on the strip's log axis: one shared image."""
-    lo, hi = math.log10(AXIS_MIN_T), math.log10(AXIS_MAX_T)
-    counts = [0] * BINS
-    for value in co2e_t:
-        v = min(max(value, AXIS_MIN_T), AXIS_MAX_T * 0.999999)
-        counts[int((math.log10(v) - lo) / (hi - lo) * BINS)] += 1
-    top = max(counts) or 1
-    step = (STRIP_WIDTH - 2 * STRIP_PAD) / BINS
-    bars = "".join(
-        f'<rect x="{STRIP_PAD + i * step:.1f}" y="{38 - 20 * c / top:.1f}" '
-        f'width="{step - 1:.1f}" height="{20 * c / top:.1f}"/>'
-        for i, c in enumerate(counts)
-        if c
-    )
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {STRIP_WIDTH} {STRIP_HEIGHT}"'
-        f' width="{STRIP_WIDTH}" height="{STRIP_HEIGHT}"><g fill="#8a948e" opacity="0.7">'
-        f"{bars}</g></svg>\n"
-    )
-
-
-def rank_strip(r: Result, rank: int, total: int, root: str, language: Language = SOURCE) -> str:
-    """A small inline SVG: where this model sits on a log axis of CO2e, over all entries."""
-    _ = translations(language).gettext
-    fmt = formats(language)
-    label = _(
-        "%(model)s ranks %(rank)s of %(total)s by training emissions (%(co2e)s t CO2e). "
-        "The bars show how many models fall at each level."
-    ) % {
-        "model": r.entry.name,
-        "rank": fmt.integer(rank),
-        "total": fmt.integer(total),
-        "co2e": fmt.number(r.co2e_t),
-    }
-    axis = _strip_axis(language)
-    place = _("#%(rank)s of %(total)s") % {"rank": fmt.integer(rank), "total": fmt.integer(total)}
-    mx = _strip_x(r.co2e_t)
-    return (
-        f'<svg class="rank-strip" viewBox="0 0 {STRIP_WIDTH} {STRIP_HEIGHT}" role="img" '
-        f'aria-labelledby="rank-title" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="rank-title">{escape(label)}</title>'
-        f'<image href="{escape(root)}charts/distribution.svg" x="0" y="0" '
-        f'width="{STRIP_WIDTH}" height="{STRIP_HEIGHT}"/>'
-        f'<line x1="{STRIP_PAD}" x2="{STRIP_WIDTH - STRIP_PAD}" y1="38" y2="38" class="baseline"/>'
-        f"{axis}"
-        f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="14" y2="40" class="me-line"/>'
-        f'<circle cx="{mx:.1f}" cy="38" r="6" class="me"/>'
-        f'<text x="{min(max(mx, 40), STRIP_WIDTH - 40):.1f}" y="11" class="me-label">'
-        f"{escape(place)}</text></svg>"
-    )
-
-
-@functools.cache
-def _strip_axis(language: Language) -> str:
-    """The strip's decade labels, the same on every model page of a language."""
-    fmt = formats(language)
-    unit = translations(language).gettext("%(value)s t")
-    decades = range(round(math.log10(AXIS_MIN_T)), round(math.log10(AXIS_MAX_T)) + 1)
-    shown = [d for d in decades if d % 2 == 1]
-    # The end labels align inward, so that no language's wider units are clipped.
-    anchor = {shown[0]: ' text-anchor="start"', shown[-1]: ' text-anchor="end"'}
-    return "".join(
-        f'<text x="{_strip_x(10.0**d):.1f}" y="56" class="axis-label"{anchor.get(d, "")}>'
-        f"{escape(unit % {'value': fmt.number(10.0**d)})}</text>"
-        for d in shown
-    )

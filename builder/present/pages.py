@@ -21,7 +21,7 @@ from builder.catalog import Catalog, Region
 from builder.config import DEFAULT_TITLE, SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.conventions import CHART_DOMAINS, FLAG_PERCENT, N_, is_flagged, model_path
 from builder.entries.model import Result
-from builder.present import charts
+from builder.present import rank_strip
 from builder.present.cards import card_path
 from builder.present.examples import FOLLOWS, STATES, WIDENS, worked_examples
 from builder.present.i18n import (
@@ -365,7 +365,7 @@ class LanguagePages:
             formula=formula_text(r, self.language),
             inputs=[(i, i.explain(self.gettext, self.fmt.value, self.places)) for i in r.inputs],
             hardware=self.catalog.hardware.get(r.entry.training.hardware or ""),
-            rank_svg=charts.rank_strip(
+            rank_svg=rank_strip.rank_strip(
                 r, rank, total, relroot(self.language.prefix + path), self.language
             ),
             equivalents=[
