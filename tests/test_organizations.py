@@ -73,7 +73,7 @@ def test_meta_and_meta_ai_share_one_filter_value(meta_site: dict[str, bytes]) ->
     assert select is not None
     options = re.findall(r'<option value="([^"]*)">([^<]*)</option>', select.group(0))
     assert options == [("", "All"), ("meta", "Meta")]
-    rows = re.findall(r'<tr data-org="([^"]*)"[^>]*data-search="([^"]*)"', index)
+    rows = re.findall(r'<tr [^>]*data-org="([^"]*)"[^>]*data-search="([^"]*)"', index)
     assert rows and {org for org, _ in rows} == {"meta"}
     # Every row is found by the organization's other names too.
     assert all("facebook ai research" in search for _, search in rows)
