@@ -226,6 +226,7 @@ def _listing(renderer: LanguagePages, ranked: Ranked, labels: dict[str, str]) ->
     key, ids = findings.key_figures(summaries), [s.id for s in summaries]
     return {
         "total": total,
+        "ids": ids,  # every model, in the default order: the view announced before any sort
         "page_size": PAGE_SIZE,
         "rows_shown": min(total, PAGE_SIZE),
         "pages": max(1, -(-total // PAGE_SIZE)),
@@ -370,7 +371,7 @@ def _ranking_pages(
     # What a ranking page shows besides its rows (the site-wide inputs are the cache's key).
     listing_key = repr([listing[k] for k in ("total", "organizations", "hardware_options")])
     listing_key += repr([listing[k] for k in ("domains", "years", "pages", "bases", "run_total")])
-    listing_key += repr([listing[k] for k in ("key", "data_date")])
+    listing_key += repr([listing[k] for k in ("key", "data_date", "ids")])
     charts_key = repr([(c.id, c.title, c.description) for c in chart_list])
     for number in range(1, listing["pages"] + 1):
         first = (number - 1) * PAGE_SIZE
