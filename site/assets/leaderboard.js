@@ -332,9 +332,24 @@
       renderPager(total, Math.max(1, Math.ceil(total / pageSize)), 0);
       announce(allIds(), total);
       soon(edges);
+      // Once the page is idle, the rows' text is fetched, so the first change need not
+      // wait for the network; a hand on the controls also makes the rows ready.
+      if (source) {
+        window.addEventListener("load", function () {
+          var idle = window.requestIdleCallback || function (task) { setTimeout(task, 200); };
+          idle(function () { fetchRows().catch(function () { fetched = null; }); }, { timeout: 3000 });
+        });
+      }
+      [form, table.tHead, pager].forEach(function (part) {
+        ["pointerover", "touchstart", "focusin"].forEach(function (name) {
+          part.addEventListener(name, warm, { once: true, passive: true });
+        });
+      });
     }
     carryView();
   }
+
+  function warm() { withRows(function () {}); }
 
   // Every model's id in the default order, without reading or fetching the rows.
   function allIds() {
@@ -354,11 +369,7 @@
       adopt(Array.prototype.slice.call(tbody.rows));
       return Promise.resolve(true);
     }
-    // This page lists only some rows: fetch them all (same origin).
-    return fetch(source).then(function (response) {
-      if (!response.ok) throw new Error("HTTP " + response.status);
-      return response.json();
-    }).then(function (data) {
+    return fetchRows().then(function (data) {
       var holder = document.createElement("tbody");
       // Rendered and escaped by the site builder, with links relative to the site root.
       var root = table.dataset.root || "./";
@@ -368,8 +379,21 @@
     }).catch(function (error) {
       console.warn("all rows could not be loaded; showing this page only:", error);
       pending = null;  // the next change tries again
+      fetched = null;
       return false;
     });
+  }
+
+  // This page lists only some rows: the text of them all (same origin), fetched once.
+  var fetched = null;
+  function fetchRows() {
+    if (!fetched) {
+      fetched = fetch(source).then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      });
+    }
+    return fetched;
   }
 
   // The view the URL asks for, if any beyond the default (the charts' own parameters aside).
