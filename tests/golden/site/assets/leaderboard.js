@@ -3,6 +3,8 @@
 // this script sorts and filters all of them (fetching every row from data/rows.json when
 // the page holds only the first PAGE), shows one page at a time and the chosen columns
 // (the core ones unless the reader picks others), and keeps the view in the URL.
+// A first page opened with no view in its URL already shows the default view: the rows
+// are read (and fetched) only when the reader first sorts, filters or turns the page.
 (function () {
   "use strict";
   var table = document.getElementById("leaderboard");
@@ -36,6 +38,9 @@
   var rows = [];       // every row, in the default order
   var keys = [];       // per row: the sort value of each column
   var pager = null;
+  var source = table.dataset.rows;
+  var pending = null;  // the rows on their way, once asked for
+  var adopted = false; // every row in hand (rows, keys)
 
   function valueOf(cell, i) {
     var raw = cell.getAttribute("data-value");
@@ -48,6 +53,7 @@
   }
 
   function adopt(list) {
+    adopted = true;
     rows = list;
     keys = rows.map(function (row) {
       return Array.prototype.map.call(row.cells, valueOf);
@@ -116,8 +122,14 @@
       ? say("all", { count: rows.length })
       : say("some", { shown: order.length, count: rows.length });
     renderPager(order.length, pages, start);
-    announce(order);
-    edges();
+    announce(order.map(function (i) { return rows[i].dataset.id; }), rows.length);
+    soon(edges);
+  }
+
+  // Layout is read after the browser has laid the page out, not in the middle of a change.
+  function soon(task) {
+    if (window.requestAnimationFrame) requestAnimationFrame(function () { task(); });
+    else setTimeout(task, 0);
   }
 
   // What the table says when no row matches, with a way out.
@@ -148,7 +160,7 @@
       if (key !== "model") table.classList.toggle("hide-" + key, state.cols.indexOf(key) < 0);
     });
     boxes.forEach(function (box) { box.checked = state.cols.indexOf(box.value) >= 0; });
-    edges();
+    soon(edges);
   }
 
   // A shadow on each edge past which the table scrolls sideways.
@@ -176,10 +188,9 @@
 
   // Tell the page's other parts (the charts) which models the filters keep, in the
   // table's order, across every page.
-  function announce(order) {
-    var ids = order.map(function (i) { return rows[i].dataset.id; });
+  function announce(ids, total) {
     document.dispatchEvent(new CustomEvent("leaderboard:view", {
-      detail: { ids: ids, total: rows.length }
+      detail: { ids: ids, total: total }
     }));
   }
 
@@ -247,9 +258,11 @@
         el.textContent = part[1];
         el.addEventListener("click", function () {
           state.page += Number(part[0]);
-          render();
-          writeUrl();
-          table.scrollIntoView({ block: "start" });
+          withRows(function () {
+            render();
+            writeUrl();
+            table.scrollIntoView({ block: "start" });
+          });
         });
       }
       nav.appendChild(el);
@@ -277,13 +290,13 @@
           state.dir = th.dataset.first || (th.dataset.type === "number" ? "desc" : "asc");
         }
         state.page = 1;
-        render();
-        writeUrl();
+        withRows(function () { render(); writeUrl(); });
       });
     });
     function refilter(event) {
       if (event && event.target && event.target.name === "col") return;  // not a filter
-      state.page = 1; render(); writeUrl();
+      state.page = 1;
+      withRows(function () { render(); writeUrl(); });
     }
     form.addEventListener("input", refilter);
     boxes.forEach(function (box) {
@@ -312,28 +325,85 @@
     form.hidden = false;
     table.classList.add("sortable");
     showColumns();
-    render();
+    if (adopted) render();
+    else {
+      // The page shows the default view as built: say so, and leave its rows alone.
+      var total = Number(table.dataset.total) || tbody.rows.length;
+      renderPager(total, Math.max(1, Math.ceil(total / pageSize)), 0);
+      announce(allIds(), total);
+      soon(edges);
+      // Once the page is idle, the rows' text is fetched, so the first change need not
+      // wait for the network; a hand on the controls also makes the rows ready.
+      if (source) {
+        window.addEventListener("load", function () {
+          var idle = window.requestIdleCallback || function (task) { setTimeout(task, 200); };
+          idle(function () { fetchRows().catch(function () { fetched = null; }); }, { timeout: 3000 });
+        });
+      }
+      [form, table.tHead, pager].forEach(function (part) {
+        ["pointerover", "touchstart", "focusin"].forEach(function (name) {
+          part.addEventListener(name, warm, { once: true, passive: true });
+        });
+      });
+    }
     carryView();
   }
 
-  var source = table.dataset.rows;
-  if (!source) {
-    adopt(Array.prototype.slice.call(tbody.rows));
-    start();
-    return;
+  function warm() { withRows(function () {}); }
+
+  // Every model's id in the default order, without reading or fetching the rows.
+  function allIds() {
+    if (table.dataset.ids) return table.dataset.ids.split(" ");
+    return Array.prototype.map.call(tbody.rows, function (row) { return row.dataset.id; });
   }
-  // This page lists only some rows: fetch them all (same origin), then take over.
-  fetch(source).then(function (response) {
-    if (!response.ok) throw new Error("HTTP " + response.status);
-    return response.json();
-  }).then(function (data) {
-    var holder = document.createElement("tbody");
-    // Rendered and escaped by the site builder, with links relative to the site root.
-    var root = table.dataset.root || "./";
-    holder.innerHTML = data.rows.join("").split('href="./').join('href="' + root);
-    adopt(Array.prototype.slice.call(holder.rows));
-    start();
-  }).catch(function (error) {
-    console.warn("all rows could not be loaded; showing this page only:", error);
-  });
+
+  // Every row, then `task`: at once when they are in hand, else once they have arrived.
+  function withRows(task) {
+    if (adopted) { task(); return; }
+    if (!pending) pending = loadRows();
+    pending.then(function (ok) { if (ok) task(); });
+  }
+
+  function loadRows() {
+    if (!source) {
+      adopt(Array.prototype.slice.call(tbody.rows));
+      return Promise.resolve(true);
+    }
+    return fetchRows().then(function (data) {
+      var holder = document.createElement("tbody");
+      // Rendered and escaped by the site builder, with links relative to the site root.
+      var root = table.dataset.root || "./";
+      holder.innerHTML = data.rows.join("").split('href="./').join('href="' + root);
+      adopt(Array.prototype.slice.call(holder.rows));
+      return true;
+    }).catch(function (error) {
+      console.warn("all rows could not be loaded; showing this page only:", error);
+      pending = null;  // the next change tries again
+      fetched = null;
+      return false;
+    });
+  }
+
+  // This page lists only some rows: the text of them all (same origin), fetched once.
+  var fetched = null;
+  function fetchRows() {
+    if (!fetched) {
+      fetched = fetch(source).then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      });
+    }
+    return fetched;
+  }
+
+  // The view the URL asks for, if any beyond the default (the charts' own parameters aside).
+  function urlHasView() {
+    var params = new URLSearchParams(location.search);
+    return ["q", "org", "hw", "domain", "basis", "from", "to", "sort", "dir", "page"]
+      .some(function (k) { return params.has(k); });
+  }
+
+  // The default view, as built, is on the first page only; any other view needs every row.
+  if (table.dataset.page === "1" && !urlHasView()) start();
+  else withRows(start);
 })();
