@@ -332,8 +332,14 @@
       renderPager(total, Math.max(1, Math.ceil(total / pageSize)), 0);
       announce(allIds(), total);
       soon(edges);
-      // A hand on the controls: the rows start on their way before the first change. (Not
-      // fetched on idle: parsing them then costs a phone some 0.5 s of blocked main thread.)
+      // Once the page is idle, the rows' text is fetched, so the first change need not
+      // wait for the network; a hand on the controls also makes the rows ready.
+      if (source) {
+        window.addEventListener("load", function () {
+          var idle = window.requestIdleCallback || function (task) { setTimeout(task, 200); };
+          idle(function () { fetchRows().catch(function () { fetched = null; }); }, { timeout: 3000 });
+        });
+      }
       [form, table.tHead, pager].forEach(function (part) {
         ["pointerover", "touchstart", "focusin"].forEach(function (name) {
           part.addEventListener(name, warm, { once: true, passive: true });
