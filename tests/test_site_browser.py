@@ -80,7 +80,13 @@ def test_numeric_column_sorts_by_value_both_ways(watched: Page, site_url: str, k
     button = header.locator("button")
     seen = set()
     for _ in range(2):
+        before = header.get_attribute("aria-sort")
         button.click()
+        # the first sort may wait for the rows the script fetches after load
+        watched.wait_for_function(
+            "([el, before]) => (el.getAttribute('aria-sort') || '') !== (before || '')",
+            arg=[header.element_handle(), before],
+        )
         direction = header.get_attribute("aria-sort")
         assert direction in ("ascending", "descending")
         seen.add(direction)
