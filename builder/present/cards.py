@@ -10,8 +10,13 @@ its entry and the site-wide inputs are unchanged (see `builder.present.site`).
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
-from builder.conventions import BASIS_LABELS, format_number, model_path
+from builder.conventions import BASIS_LABELS, format_estimate, format_number, model_path
+from builder.hashing import content_key
+
+# part of every model card's key: a change to how cards are drawn draws them again
+CODE = content_key(Path(__file__).read_bytes())
 
 CARD_SIZE = (1200, 630)  # the size Open Graph and most sites show large
 SCALE = 0.5  # drawn at half size, 600 x 315, the smallest that previews still show large
@@ -80,10 +85,11 @@ def model_card(
 ) -> str:
     """A model's card: its CO2e with the range, and the basis of the figure."""
     lines = [f"{organization}: training emissions"]
-    if low != high:
-        lines.append(f"range {format_number(low, 2)}–{format_number(high, 2)} t CO2e")
-    lines.append(f"Basis: {BASIS_LABELS.get(basis, basis)}")
-    return card_svg(name, f"{format_number(co2e_t)} t CO2e", lines, site)
+    basis_line = f"Basis: {BASIS_LABELS.get(basis, basis)}"
+    if low == high:  # a reported figure, as reported
+        return card_svg(name, f"{format_number(co2e_t)} t CO2e", [*lines, basis_line], site)
+    lines.append(f"range {format_estimate(low, 2)}–{format_estimate(high, 2)} t CO2e")
+    return card_svg(name, f"{format_estimate(co2e_t)} t CO2e", [*lines, basis_line], site)
 
 
 def png(svg: str) -> bytes:

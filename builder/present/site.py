@@ -21,7 +21,7 @@ from builder import __version__
 from builder.catalog import Catalog
 from builder.catalog_organizations import organization_key
 from builder.config import SITE_DIR, TEMPLATES_DIR, SiteConfig
-from builder.conventions import BASIS_LABELS, CHART_DOMAINS, format_number, model_path
+from builder.conventions import BASIS_LABELS, CHART_DOMAINS, format_estimate, model_path
 from builder.entries.errors import BuildFailed
 from builder.hashing import content_key
 from builder.present import cards, charts, findings, sums
@@ -150,13 +150,13 @@ def card_list(ranked: Ranked, config: SiteConfig, keyed: bool) -> list[Card]:
     key = findings.key_figures(summaries)
     t = key.total
     lines = [
-        f"{t.runs} training runs, range {format_number(t.low, 2)}–{format_number(t.high, 2)} t"
+        f"{t.runs} training runs, range {format_estimate(t.low, 2)}–{format_estimate(t.high, 2)} t"
     ]
     if key.largest is not None:
         top = ranked.result([s.id for s in summaries].index(key.largest.id)).entry.name
-        lines.append(f"Largest: {top}, {format_number(key.largest.co2e_t)} t CO2e")
+        lines.append(f"Largest: {top}, {format_estimate(key.largest.co2e_t)} t CO2e")
     title = f"Training emissions of {len(summaries)} ML models"
-    svg = cards.card_svg(title, f"{format_number(t.co2e_t)} t CO2e", lines, site)
+    svg = cards.card_svg(title, f"{format_estimate(t.co2e_t)} t CO2e", lines, site)
     found = [Card(cards.INDEX_CARD, content_key(svg.encode()) if keyed else None, _made_text(svg))]
     for i, s in enumerate(summaries):
 
@@ -168,7 +168,11 @@ def card_list(ranked: Ranked, config: SiteConfig, keyed: bool) -> list[Card]:
             )
 
         found.append(
-            Card(cards.card_path(s.id), f"card|{s.inputs_hash}" if keyed else None, model_svg)
+            Card(
+                cards.card_path(s.id),
+                f"card|{cards.CODE}|{s.inputs_hash}" if keyed else None,
+                model_svg,
+            )
         )
     return found
 
