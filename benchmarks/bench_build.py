@@ -74,7 +74,7 @@ def _child_floor(entries: Path, out: Path) -> dict[str, object]:
     output = Output(out, track=False)  # written as the build writes: staged, then swapped in
     for renderer in renderers:  # every model page, in every language, as the build makes it
         for rank, r in enumerate(results, start=1):
-            path, html = renderer.model_page(r, rank, len(results))
+            path, html = renderer.model_page(r, (rank, rank), len(results))
             output.put(path, html)
     output.commit()
     wall = time.perf_counter() - start

@@ -13,6 +13,7 @@ from builder.cli import main
 from builder.compute import compute_result
 from builder.contrib.hf import export_block, import_card
 from builder.contrib.preview import preview_markdown
+from builder.conventions import format_estimate, format_number, significant
 from builder.entries.errors import EntryError
 from builder.entries.gather import check_paths
 from builder.entries.json_schema import SCHEMA_PATH, schema_text
@@ -173,6 +174,18 @@ def test_preview_table() -> None:
         "| high |"
     )
     assert "- power_w: **310** (stated: Stated by the entry)" in lines
+
+
+def test_preview_rounds_a_figure_with_a_range_as_the_site_does() -> None:
+    """A figure with a range: 3 significant digits, its bounds 2 (`format_estimate`)."""
+    (entry,), _ = check_paths([ENTRIES / "openai" / "gpt-2.yaml"])
+    r = compute_result(entry, load_catalog())
+    assert r.co2e_t_low < r.co2e_t < r.co2e_t_high  # defaults widen it
+    row = preview_markdown([r], []).splitlines()[4].split(" | ")
+    assert row[4] == format_estimate(r.co2e_t) == format_number(significant(r.co2e_t, 3), 3)
+    assert row[5] == f"{format_estimate(r.co2e_t_low, 2)}–{format_estimate(r.co2e_t_high, 2)}"
+    chain = next(line for line in preview_markdown([r], []).splitlines() if "4. CO2e" in line)
+    assert f"**{format_estimate(r.co2e_t)}** t, range {row[5]}" in chain
 
 
 def test_preview_command_prints_markdown(capsys: pytest.CaptureFixture[str]) -> None:

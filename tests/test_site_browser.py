@@ -241,7 +241,10 @@ def test_model_page_shows_inputs_provenance_and_formula(watched: Page, site_url:
     assert edit.get_attribute("href") == (
         "https://github.com/example/leaderboard/blob/main/entries/google/t5.yaml"
     )
-    assert watched.locator("svg.rank-strip title").text_content().startswith("T5 ranks ")
+    strip = watched.locator("svg.rank-strip")
+    assert strip.locator("title").text_content().startswith("T5 ranks ")
+    # a rank where ranges overlap is a range, among the training runs (each counted once)
+    assert re.fullmatch(r"#\d+(–\d+)? of \d+", strip.locator(".me-label").text_content())
 
 
 def test_model_page_names_defaults_and_their_catalog(watched: Page, site_url: str) -> None:

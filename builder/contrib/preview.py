@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from builder.contrib.bases import MEANS
-from builder.conventions import format_number, is_flagged
+from builder.conventions import format_estimate, format_number, is_flagged
 from builder.entries.errors import EntryError, visible
 from builder.entries.model import Input, Result
 
@@ -42,13 +42,22 @@ def _ratio(x: float | None) -> str:
     return f"{x:.2f}×{flag}"
 
 
-def _range(low: float, high: float) -> str:
-    return f"{format_number(low)}–{format_number(high)}"
+def _range(low: float | None, high: float | None) -> str:
+    """A range's bounds, rounded as the site rounds them (`format_estimate`, 2 digits);
+    a range of no width keeps its whole digits."""
+    if low == high:
+        return f"{format_number(low)}–{format_number(high)}"
+    return f"{format_estimate(low, 2)}–{format_estimate(high, 2)}"
+
+
+def _shown(value: float | None, low: float | None, high: float | None) -> str:
+    """A figure as the site shows it: 3 significant digits when it has a range, else whole."""
+    return format_number(value) if low == high == value else format_estimate(value)
 
 
 def _figure(value: float, low: float, high: float, unit: str = "") -> str:
     """**value** unit, with its range when it has one."""
-    shown = f"**{format_number(value)}**" + (f" {unit}" if unit else "")
+    shown = f"**{_shown(value, low, high)}**" + (f" {unit}" if unit else "")
     return shown if low == high == value else f"{shown}, range {_range(low, high)}"
 
 
@@ -105,6 +114,11 @@ def _co2e_link(r: Result) -> str:
     return f"{figure} — derived: energy × {_of(r.carbon_intensity)}"
 
 
+def _hours_cell(r: Result) -> str:
+    h = r.accelerator_hours
+    return format_number(None) if h is None else _shown(h.value, h.low, h.high)
+
+
 def chain_lines(r: Result) -> list[str]:
     """The entry's basis in words, then each link of compute -> accelerator-hours ->
     energy -> CO2e with its figure, range and provenance."""
@@ -136,9 +150,10 @@ def preview_markdown(results: list[Result], warnings: list[EntryError]) -> str:
         e = r.entry
         lines.append(
             f"| {_cell(e.name)} (`{e.id}`) | {r.basis} "
-            f"| {format_number(r.accelerator_hours.value if r.accelerator_hours else None)} "
-            f"| {format_number(r.energy_mwh)} | {format_number(r.co2e_t)} "
-            f"| {format_number(r.co2e_t_low)}–{format_number(r.co2e_t_high)} "
+            f"| {_hours_cell(r)} "
+            f"| {_shown(r.energy_mwh, r.energy_mwh_low, r.energy_mwh_high)} "
+            f"| {_shown(r.co2e_t, r.co2e_t_low, r.co2e_t_high)} "
+            f"| {_range(r.co2e_t_low, r.co2e_t_high)} "
             f"| {format_number(e.reported.co2e_t)} | {_ratio(r.co2e_ratio)} | {r.quality} |"
         )
     for r in results:

@@ -339,10 +339,15 @@ class LanguagePages:
         ]
 
     def model_page(
-        self, r: Result, rank: int, total: int, same_run: tuple[str, str] | None = None
+        self,
+        r: Result,
+        rank: tuple[int, int],
+        total: int,
+        same_run: tuple[str, str] | None = None,
     ) -> tuple[str, bytes]:
-        """A model's page; `same_run` is the id and name of the entry whose training run
-        it reuses, when it names one."""
+        """A model's page: `rank` is its best and worst rank among `total` training runs
+        (`builder.present.ranks`); `same_run` the id and name of the entry whose training
+        run it reuses, when it names one."""
         path = model_path(r.entry.id)
         notes = r.entry.notes
         if not notes:

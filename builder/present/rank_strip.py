@@ -45,21 +45,28 @@ def distribution_svg(co2e_t: Iterable[float]) -> str:
     )
 
 
-def rank_strip(r: Result, rank: int, total: int, root: str, language: Language = SOURCE) -> str:
-    """A small inline SVG: where this model sits on a log axis of CO2e, over all entries."""
+def rank_strip(
+    r: Result, rank: tuple[int, int], total: int, root: str, language: Language = SOURCE
+) -> str:
+    """A small inline SVG: where this model sits on a log axis of CO2e, over all entries;
+    `rank` is its best and worst rank among `total` training runs."""
     _ = translations(language).gettext
     fmt = formats(language)
+    best, worst = rank
+    shown = fmt.integer(best) if best == worst else f"{fmt.integer(best)}–{fmt.integer(worst)}"
+    spread = r.co2e_t_low != r.co2e_t_high
     label = _(
-        "%(model)s ranks %(rank)s of %(total)s by training emissions (%(co2e)s t CO2e). "
-        "The bars show how many models fall at each level."
+        "%(model)s ranks %(rank)s of %(total)s training runs by emissions (%(co2e)s t CO2e); "
+        "where ranges overlap, a rank is a range. The bars show how many models fall at "
+        "each level."
     ) % {
         "model": r.entry.name,
-        "rank": fmt.integer(rank),
+        "rank": shown,
         "total": fmt.integer(total),
-        "co2e": fmt.number(r.co2e_t),
+        "co2e": fmt.estimate(r.co2e_t) if spread else fmt.number(r.co2e_t),
     }
     axis = _strip_axis(language)
-    place = _("#%(rank)s of %(total)s") % {"rank": fmt.integer(rank), "total": fmt.integer(total)}
+    place = _("#%(rank)s of %(total)s") % {"rank": shown, "total": fmt.integer(total)}
     mx = _strip_x(r.co2e_t)
     return (
         f'<svg class="rank-strip" viewBox="0 0 {STRIP_WIDTH} {STRIP_HEIGHT}" role="img" '

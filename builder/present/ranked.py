@@ -14,6 +14,7 @@ from typing import NamedTuple, Protocol
 
 from builder.catalog_organizations import organization_key
 from builder.entries.model import Result
+from builder.present.ranks import Spread, rank_ranges
 
 
 class Summary(NamedTuple):
@@ -58,10 +59,19 @@ def summarize(r: Result, key: str, chart: str = "", export: str = "") -> Summary
     )
 
 
-def page_key(s: Summary, rank: int, total: int, run: Summary | None = None) -> str:
-    """What a model page is made from: its entry's file, its rank and the number of
-    entries, and the file of the entry whose training run it reuses (`run`: its name shows)."""
-    return f"{s.inputs_hash}|{rank}|{total}" + (f"|{run.inputs_hash}" if run is not None else "")
+def page_key(s: Summary, rank: tuple[int, int], total: int, run: Summary | None = None) -> str:
+    """What a model page is made from: its entry's file, its rank range and the number of
+    training runs, and the file of the entry whose run it reuses (`run`: its name shows)."""
+    return f"{s.inputs_hash}|{rank[0]}-{rank[1]}|{total}" + (
+        f"|{run.inputs_hash}" if run is not None else ""
+    )
+
+
+def run_ranks(summaries: list[Summary]) -> tuple[list[tuple[int, int]], int]:
+    """Each entry's rank range among the distinct training runs (see
+    `builder.present.ranks`), in rank order, and the number of those runs."""
+    spreads = [Spread(s.id, s.co2e_t_low, s.co2e_t_high, s.same_run_as) for s in summaries]
+    return rank_ranges(spreads), sum(1 for s in summaries if s.same_run_as is None)
 
 
 def runs_named(summaries: list[Summary]) -> dict[str, int]:
@@ -76,9 +86,10 @@ def runs_named(summaries: list[Summary]) -> dict[str, int]:
 
 def page_keys(summaries: list[Summary]) -> list[str]:
     """The key of each model page, in rank order (see `page_key`)."""
-    runs, total = runs_named(summaries), len(summaries)
+    runs = runs_named(summaries)
+    ranks, total = run_ranks(summaries)
     return [
-        page_key(s, i + 1, total, summaries[runs[s.id]] if s.id in runs else None)
+        page_key(s, ranks[i], total, summaries[runs[s.id]] if s.id in runs else None)
         for i, s in enumerate(summaries)
     ]
 

@@ -342,28 +342,36 @@ def language_files(
     if listing["total"] > PAGE_SIZE:
         yield _rows_file(f"{prefix}data/rows.json", rows)
     rows.made.clear()  # done with: at 10,000 entries, 10 MB the model pages need not keep
-    total = len(ranked)
     runs = runs_named(ranked.summaries)
     keys = page_keys(ranked.summaries) if keyed else None
+    total = len(ranked) - sum(1 for s in ranked.summaries if s.same_run_as is not None)
     for i, s in enumerate(ranked.summaries):
         yield Artifact(
             prefix + model_path(s.id),
             keys[i] if keys is not None else None,
-            functools.partial(_model_page, renderer, ranked, i, total, runs.get(s.id)),
+            functools.partial(
+                _model_page, renderer, ranked, i, rows.ranks[i], total, runs.get(s.id)
+            ),
             "model",
         )
     yield from _site_pages(renderer)
 
 
 def _model_page(
-    renderer: LanguagePages, ranked: Ranked, i: int, total: int, run: int | None = None
+    renderer: LanguagePages,
+    ranked: Ranked,
+    i: int,
+    rank: tuple[int, int],
+    runs: int,
+    run: int | None = None,
 ) -> bytes:
-    """The page of the entry ranked `i`; `run`: the rank of the entry whose run it reuses."""
+    """The page of the entry ranked `i`, whose rank range is `rank` among `runs` training
+    runs; `run`: the rank of the entry whose run it reuses."""
     same_run = None
     if run is not None:
         named = ranked.result(run).entry
         same_run = (named.id, named.name)
-    return renderer.model_page(ranked.result(i), i + 1, total, same_run)[1]
+    return renderer.model_page(ranked.result(i), rank, runs, same_run)[1]
 
 
 def _ranking_pages(
