@@ -100,7 +100,8 @@ def test_a_chart_follows_the_filters(
     figure = _drawn(charted, "co2e-by-date")
     rows = _spec(built_site, "co2e-by-date")["datasets"]["rows"]
     expect(figure.locator(POINTS)).to_have_count(len(rows))
-    charted.select_option("#f-org", "meta")
+    charted.select_option("#f-org", "meta")  # announced once every row has arrived
+    charted.wait_for_function("window.__lastView.ids.every(i => i.startsWith('meta/'))")
     ids = set(_view_ids(charted))
     meta = [r for r in rows if r["id"] in ids]
     assert 0 < len(meta) < len(rows) and all(r["id"].startswith("meta/") for r in meta)
@@ -169,6 +170,7 @@ def test_downloads_png_svg_and_the_shown_rows_as_csv(
     charted.add_init_script(RECORD_VIEW)
     charted.goto(site_url + "/")
     charted.select_option("#f-org", "google")
+    charted.wait_for_function("window.__lastView.ids.every(i => i.startsWith('google/'))")
     figure = _drawn(charted, "co2e-by-date")
     ids = set(_view_ids(charted))
     shown = [r for r in _spec(built_site, "co2e-by-date")["datasets"]["rows"] if r["id"] in ids]

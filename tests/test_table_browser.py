@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from builder.build import BuildReport
 from builder.present.ranks import Spread, rank_ranges
+from builder.present.site import PAGE_SIZE
 
 pytestmark = pytest.mark.browser
 
@@ -38,15 +39,18 @@ def test_the_filtered_view_is_announced_in_table_order(page: Page, site_url: str
     assert views[0]["total"] == total == len(views[0]["ids"]) == len(set(views[0]["ids"]))
     assert views[0]["ids"][: len(shown)] == shown
     assert "meta/llama-3-1-405b" in views[0]["ids"]
-    page.select_option("#f-org", "meta")
+    page.select_option("#f-org", "meta")  # the rows arrive, then the view is announced
+    page.wait_for_function("window.__views.length == 2")
     last = page.evaluate("window.__views.at(-1)")
     assert last["total"] == total
-    assert last["ids"] == _row_ids(page) and 0 < len(last["ids"]) < total
+    rows = _row_ids(page)  # this page's rows: the first of the view's, in its order
+    assert last["ids"][: len(rows)] == rows and 0 < len(rows) <= len(last["ids"]) < total
     assert all(i.startswith("meta/") for i in last["ids"])
     page.locator("th[data-key=model] button").click()  # the order follows the sort
+    page.wait_for_function("window.__views.length == 3")
     after = page.evaluate("window.__views.at(-1)")
-    assert after["ids"] == _row_ids(page) and sorted(after["ids"]) == sorted(last["ids"])
-    assert after["ids"] != last["ids"]
+    assert after["ids"][: len(rows)] == _row_ids(page)
+    assert sorted(after["ids"]) == sorted(last["ids"]) and after["ids"] != last["ids"]
 
 
 def test_the_view_spans_every_page_of_a_large_leaderboard(page: Page, large_site_url: str) -> None:
@@ -55,7 +59,7 @@ def test_the_view_spans_every_page_of_a_large_leaderboard(page: Page, large_site
     page.wait_for_function("window.__views.length > 0")
     view = page.evaluate("window.__views.at(-1)")
     assert view["total"] == 450 and len(view["ids"]) == 450 == len(set(view["ids"]))
-    assert view["ids"][:200] == _row_ids(page)
+    assert view["ids"][:PAGE_SIZE] == _row_ids(page)
 
 
 CORE = ["model", "co2e", "rank", "org", "released", "basis", "ratio"]
@@ -166,7 +170,7 @@ def test_the_column_chooser_changes_columns_and_the_url_keeps_them(
     expect(page.get_by_role("checkbox", name="Basis")).to_be_hidden()
     expect(page.locator("#columns summary")).to_be_focused()
     page.get_by_role("button", name="Clear", exact=True).click()  # clears filters, not columns
-    expect(page.locator("#leaderboard tbody tr")).to_have_count(200)
+    expect(page.locator("#leaderboard tbody tr")).to_have_count(PAGE_SIZE)
     assert _shown_headers(page) == expected
     assert "cols=" in page.url and "org=" not in page.url
 
@@ -229,7 +233,7 @@ def test_rank_ranges_show_the_ties_the_ranges_allow(
     shown = page.locator("#leaderboard tbody tr").evaluate_all(
         "rs => rs.map(r => [r.dataset.id, r.querySelector('.c-rank').textContent])"
     )
-    assert len(shown) == 200
+    assert len(shown) == PAGE_SIZE
     assert {i: t for i, t in shown} == {i: expected[i] for i, _ in shown}
     page.locator("th[data-key=rank] button").click()  # ascending: best rank first
     # the first sort waits for every row (data/rows.json): its heading says when it is done
@@ -256,7 +260,7 @@ def test_an_empty_filter_says_so_and_offers_to_clear(
     expect(rows.first).to_have_class("empty")
     expect(rows.first.locator("p")).to_have_text(message)
     page.get_by_role("button", name=clear).click()
-    expect(rows).to_have_count(200)
+    expect(rows).to_have_count(PAGE_SIZE)
     assert page.locator("#f-q").input_value() == ""
     assert "q=" not in page.url
 

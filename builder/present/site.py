@@ -48,7 +48,7 @@ from builder.present.ranks import Spread, rank_ranges
 # The key of the pages made from the site-wide inputs alone (code, templates, catalogs,
 # settings): a build keeps a last output only while those are unchanged.
 SITE_WIDE = "site-wide"
-PAGE_SIZE = 200  # leaderboard rows per static page; with JavaScript, all rows sort and filter
+PAGE_SIZE = 50  # leaderboard rows per static page; with JavaScript, all rows sort and filter
 ROOT_TOKEN = "<ROOT>"  # where a row's links start; each page puts its own way to the root
 # where a row's rank range and best rank go: they depend on every other row (see ranks.py)
 RANK_TOKEN, BEST_TOKEN = "<RANK>", "<RANK-BEST>"
