@@ -13,7 +13,7 @@
   var tbody = table.tBodies[0];
   var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
   var count = document.getElementById("row-count");
-  var pageSize = Number(table.dataset.pageSize) || 200;
+  var pageSize = Number(table.dataset.pageSize) || 50;
   var DEFAULT = { key: "co2e", dir: "desc" };
   var locale = document.documentElement.lang || "en";
   var frame = document.getElementById("table-frame");
@@ -332,14 +332,8 @@
       renderPager(total, Math.max(1, Math.ceil(total / pageSize)), 0);
       announce(allIds(), total);
       soon(edges);
-      // Once the page is idle, the rows' text is fetched, so the first change need not
-      // wait for the network; a hand on the controls also makes the rows ready.
-      if (source) {
-        window.addEventListener("load", function () {
-          var idle = window.requestIdleCallback || function (task) { setTimeout(task, 200); };
-          idle(function () { fetchRows().catch(function () { fetched = null; }); }, { timeout: 3000 });
-        });
-      }
+      // A hand nearing the controls fetches every row's text (data/rows.json), so the
+      // first change rarely waits for the network; a reader who only looks costs nothing.
       [form, table.tHead, pager].forEach(function (part) {
         ["pointerover", "touchstart", "focusin"].forEach(function (name) {
           part.addEventListener(name, warm, { once: true, passive: true });
