@@ -26,6 +26,7 @@ from builder.entries.errors import BuildFailed
 from builder.hashing import content_key
 from builder.present import cards, charts, findings, sums
 from builder.present import dataset as export
+from builder.present.efficiency import efficiency
 from builder.present.i18n import (
     LANGUAGES,
     SOURCE,
@@ -40,6 +41,7 @@ from builder.present.pages import (
     LanguagePages,
     relroot,
     robots_txt,
+    script_json,
     sitemap,
 )
 from builder.present.ranked import Ranked, page_keys, runs_named
@@ -305,6 +307,7 @@ class Rows:
             labels=self._renderer.labels,
             basis_labels=BASIS_LABELS,
             run_name=run_name,
+            eff=efficiency(r),
         )
 
     def html(self, i: int) -> str:
@@ -445,6 +448,12 @@ def _site_pages(renderer: LanguagePages) -> Iterator[Artifact]:
             )
     if "data" in pages:
         yield page("data/index.html", "data.html", page=pages["data"], columns=export.COLUMNS)
+    catalog, _ = renderer.catalog, renderer.gettext
+    names = {  # what compare.js shows for the dataset's keys, in this language
+        "hardware": {key: hw.name for key, hw in catalog.hardware.items()},
+        "basis": {key: _(label) for key, label in BASIS_LABELS.items()},
+    }
+    yield page("compare/index.html", "compare.html", names=script_json(names))
     for slug in ("contribute", "about"):
         if slug in pages:
             yield page(f"{slug}/index.html", "page.html", page=pages[slug])
