@@ -54,6 +54,7 @@ PAGE_SIZE = 200  # leaderboard rows per static page; with JavaScript, all rows s
 ROOT_TOKEN = "<ROOT>"  # where a row's links start; each page puts its own way to the root
 # where a row's rank range and best rank go: they depend on every other row (see ranks.py)
 RANK_TOKEN, BEST_TOKEN = "<RANK>", "<RANK-BEST>"
+COMPARE_PAGE = "compare/index.html"  # filled by compare.js from the models its address names
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ def site_files(
             language, catalog, config, templates_dir, site_dir, notes_memo, lookup
         )
         for artifact in language_files(renderer, ranked, chart_files.charts[language.code], keyed):
-            if language == SOURCE:
+            # the comparison page shows nothing of its own until an address names models
+            if language == SOURCE and artifact.path != COMPARE_PAGE:
                 pages_made.append(artifact.path)
             yield artifact
     check_complete()
@@ -453,7 +455,7 @@ def _site_pages(renderer: LanguagePages) -> Iterator[Artifact]:
         "hardware": {key: hw.name for key, hw in catalog.hardware.items()},
         "basis": {key: _(label) for key, label in BASIS_LABELS.items()},
     }
-    yield page("compare/index.html", "compare.html", names=script_json(names))
+    yield page(COMPARE_PAGE, "compare.html", names=script_json(names))
     for slug in ("contribute", "about"):
         if slug in pages:
             yield page(f"{slug}/index.html", "page.html", page=pages[slug])
