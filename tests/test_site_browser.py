@@ -214,14 +214,14 @@ def test_without_javascript_the_table_reads_in_default_order(
     page.goto(site_url + "/")
     _, report = built_site
     # each row's first link names its model (a reused run's row then names the run)
-    names = page.locator("#leaderboard tbody th > a:first-child").all_inner_texts()
+    names = page.locator("#leaderboard tbody th > a:first-of-type").all_inner_texts()
     size = int(page.locator("#leaderboard").get_attribute("data-page-size") or 0)
     assert names == [r.entry.name for r in report.results][:size]
     if len(report.results) > size:  # the rest, page by page, linked from the index
         page.locator("nav.pager a[rel=next]").first.click()
         page.wait_for_url("**/ranking/2/")
         page.wait_for_load_state()
-        rest = page.locator("#leaderboard tbody th > a:first-child").all_inner_texts()
+        rest = page.locator("#leaderboard tbody th > a:first-of-type").all_inner_texts()
         assert rest == [r.entry.name for r in report.results][size : 2 * size]
         page.goto(site_url + "/")
     assert not page.locator("#filters").is_visible()

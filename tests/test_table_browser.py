@@ -64,6 +64,7 @@ def test_the_view_spans_every_page_of_a_large_leaderboard(page: Page, large_site
 
 CORE = ["model", "co2e", "rank", "org", "released", "basis", "ratio"]
 OPTIONAL = ["hardware", "hours", "energy", "net", "quality"]
+OPTIONAL += ["co2e-flop", "energy-flop", "co2e-param", "energy-param"]  # efficiency
 
 
 def _shown_headers(page: Page) -> list[str]:

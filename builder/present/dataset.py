@@ -16,6 +16,7 @@ from typing import Any
 from builder.catalog_organizations import organization_key
 from builder.conventions import BASIS_LABELS, N_, significant
 from builder.entries.model import Input, Result
+from builder.present import efficiency
 
 Value = str | int | float | None
 
@@ -39,6 +40,10 @@ def _value(i: Input | None) -> float | None:
 def _part(i: Input | None, name: str) -> str | None:
     """An input's provenance or basis; None (an empty cell) when the basis has no such input."""
     return None if i is None else str(getattr(i, name))
+
+
+def _rounded(get: Callable[[Result], float | None]) -> Callable[[Result], Value]:
+    return lambda r: significant(get(r))
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -324,6 +329,11 @@ COLUMNS: tuple[Column, ...] = (
         "",
         N_("The entry's first source."),
         lambda r: r.entry.sources[0].url,
+    ),
+    # the efficiency columns come last, so that a reader by position keeps working
+    *(
+        Column(name, "number", unit, description, _rounded(efficiency.column_value(field, end)))
+        for name, unit, description, field, end in efficiency.COLUMN_SPECS
     ),
 )
 

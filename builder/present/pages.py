@@ -23,6 +23,7 @@ from builder.conventions import CHART_DOMAINS, FLAG_PERCENT, N_, is_flagged, mod
 from builder.entries.model import Result
 from builder.present import rank_strip
 from builder.present.cards import card_path
+from builder.present.efficiency import efficiency
 from builder.present.examples import FOLLOWS, STATES, WIDENS, worked_examples
 from builder.present.i18n import (
     LANGUAGES,
@@ -367,6 +368,7 @@ class LanguagePages:
             inputs_used=len(used),
             inputs_defaulted=sum(1 for i in used if i.provenance == "default"),
             same_run=same_run,
+            eff=efficiency(r),
             formula=formula_text(r, self.language),
             inputs=[(i, i.explain(self.gettext, self.fmt.value, self.places)) for i in r.inputs],
             hardware=self.catalog.hardware.get(r.entry.training.hardware or ""),

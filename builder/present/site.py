@@ -26,6 +26,7 @@ from builder.entries.errors import BuildFailed
 from builder.hashing import content_key
 from builder.present import cards, charts, findings, sums
 from builder.present import dataset as export
+from builder.present.efficiency import efficiency
 from builder.present.i18n import (
     LANGUAGES,
     SOURCE,
@@ -40,6 +41,7 @@ from builder.present.pages import (
     LanguagePages,
     relroot,
     robots_txt,
+    script_json,
     sitemap,
 )
 from builder.present.ranked import Ranked, page_keys, runs_named
@@ -52,6 +54,7 @@ PAGE_SIZE = 50  # leaderboard rows per static page; with JavaScript, all rows so
 ROOT_TOKEN = "<ROOT>"  # where a row's links start; each page puts its own way to the root
 # where a row's rank range and best rank go: they depend on every other row (see ranks.py)
 RANK_TOKEN, BEST_TOKEN = "<RANK>", "<RANK-BEST>"
+COMPARE_PAGE = "compare/index.html"  # filled by compare.js from the models its address names
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,8 @@ def site_files(
             language, catalog, config, templates_dir, site_dir, notes_memo, lookup
         )
         for artifact in language_files(renderer, ranked, chart_files.charts[language.code], keyed):
-            if language == SOURCE:
+            # the comparison page shows nothing of its own until an address names models
+            if language == SOURCE and artifact.path != COMPARE_PAGE:
                 pages_made.append(artifact.path)
             yield artifact
     check_complete()
@@ -305,6 +309,7 @@ class Rows:
             labels=self._renderer.labels,
             basis_labels=BASIS_LABELS,
             run_name=run_name,
+            eff=efficiency(r),
         )
 
     def html(self, i: int) -> str:
@@ -453,6 +458,12 @@ def _site_pages(renderer: LanguagePages) -> Iterator[Artifact]:
             )
     if "data" in pages:
         yield page("data/index.html", "data.html", page=pages["data"], columns=export.COLUMNS)
+    catalog, _ = renderer.catalog, renderer.gettext
+    names = {  # what compare.js shows for the dataset's keys, in this language
+        "hardware": {key: hw.name for key, hw in catalog.hardware.items()},
+        "basis": {key: _(label) for key, label in BASIS_LABELS.items()},
+    }
+    yield page(COMPARE_PAGE, "compare.html", names=script_json(names))
     for slug in ("contribute", "about"):
         if slug in pages:
             yield page(f"{slug}/index.html", "page.html", page=pages[slug])

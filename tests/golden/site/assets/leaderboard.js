@@ -219,6 +219,9 @@
     if (state.page > 1) params.set("page", String(state.page));
     if (!sameColumns(state.cols, CORE)) params.set("cols", state.cols.join(","));
     var query = params.toString().replace(/%2C/g, ",");
+    // the models ticked for comparison are pick.js's to write: kept as they are
+    var compare = /(?:^|[?&])(compare=[^&#]*)/.exec(location.search);
+    if (compare) query += (query ? "&" : "") + compare[1];
     history.replaceState(null, "", (query ? "?" + query : location.pathname) + location.hash);
     carryView();
   }
