@@ -230,3 +230,13 @@ def _region(region: Region, years: set[int]) -> dict[str, Any]:
 
 def _years(values: Mapping[int, float]) -> dict[str, float]:
     return {str(y): v for y, v in values.items()}
+
+
+def panel(entry: Entry, catalog: Catalog) -> dict[str, Any]:
+    """What a model page's what-if panel needs to say: the choices open to the entry, and
+    the precision an accelerator swap compares peaks at."""
+    can = choices(entry, catalog)
+    return {
+        "can": sorted(can),
+        "precision": precision_of(entry, catalog) if HARDWARE in can else None,
+    }
