@@ -100,6 +100,7 @@
     var clean = "", dirty = "", low = 0, high = 0;
     Object.keys(data.regions).forEach(function (key) {
       var v = intensity(data, key, year)[0];
+      if (v <= 0) return; // a source's zero is a gap in its data, not a clean grid
       if (!clean || v < low) { clean = key; low = v; }
       if (!dirty || v > high) { dirty = key; high = v; }
     });
