@@ -199,3 +199,38 @@ def test_without_javascript_the_model_page_has_no_panel(browser: Any, site_url: 
     expect(page.locator("#whatif")).to_be_hidden()
     expect(page.locator("section.headline")).to_be_visible()
     context.close()
+
+
+def test_the_choices_page_shows_the_largest_runs_on_the_cleanest_and_dirtiest_grid(
+    page: Page, site_url: str, built_site: tuple[Path, BuildReport]
+) -> None:
+    _, report = built_site
+    catalog = load_catalog()
+    by_id = {r.entry.id: r for r in report.results}
+    page.goto(site_url + "/choices/")
+    rows = page.locator("table.choices tbody tr")
+    expect(rows).to_have_count(10)
+    ids = [rows.nth(i).get_attribute("data-id") or "" for i in range(10)]
+    largest = [
+        r.entry.id
+        for r in report.results
+        if not r.entry.training.same_run_as and whatif.REGION in whatif.choices(r.entry, catalog)
+    ]
+    assert ids == largest[:10]  # report.results are in rank order
+    for i, id_ in enumerate(ids):
+        entry = by_id[id_].entry
+        clean, dirty = whatif.extremes(catalog, whatif.grid_year(entry, catalog))
+        low = whatif.whatif(entry, catalog, region=clean).co2e_t
+        high = whatif.whatif(entry, catalog, region=dirty).co2e_t
+        row = rows.nth(i)
+        assert row.locator("td.clean").inner_text().startswith(format_estimate(low))
+        assert row.locator("td.dirty").inner_text().startswith(format_estimate(high))
+        assert row.locator("td.spread").inner_text() == f"{format_estimate(high / low, 2)}×"
+        assert high / low > 100  # the grid alone moves each of them more than 100 times
+    # a grid's name opens the model page's panel on that grid
+    first = by_id[ids[0]].entry
+    clean, _ = whatif.extremes(catalog, whatif.grid_year(first, catalog))
+    rows.nth(0).locator("td").nth(2).locator("a").click()
+    expect(page.locator("#whatif-region")).to_have_value(clean)
+    shown = format_estimate(whatif.whatif(first, catalog, region=clean).co2e_t)
+    expect(page.locator("#whatif .whatif-co2e .value")).to_have_text(f"{shown} t")

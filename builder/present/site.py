@@ -24,7 +24,7 @@ from builder.config import SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.conventions import BASIS_LABELS, CHART_DOMAINS, format_estimate, model_path
 from builder.entries.errors import BuildFailed
 from builder.hashing import content_key
-from builder.present import cards, charts, findings, sums
+from builder.present import cards, charts, choices, findings, sums
 from builder.present import dataset as export
 from builder.present.i18n import (
     LANGUAGES,
@@ -366,6 +366,22 @@ def language_files(
             "model",
         )
     yield from _site_pages(renderer)
+    if "choices" in renderer.pages:
+        yield _choices_page(renderer, ranked)
+
+
+def _choices_page(renderer: LanguagePages, ranked: Ranked) -> Artifact:
+    """choices/: the largest runs on the cleanest and dirtiest grid of their year, keyed
+    by what its rows show (the page's words are among the site-wide inputs)."""
+    rows = choices.choice_rows((ranked.result(i) for i in range(len(ranked))), renderer.catalog)
+    path = "choices/index.html"
+    key = content_key(("choices|" + "|".join(row.key() for row in rows)).encode())
+    page = renderer.pages["choices"]
+
+    def make() -> bytes:
+        return renderer.render(path, "choices.html", page=page, rows=rows)[1]
+
+    return Artifact(renderer.language.prefix + path, key, make, "page")
 
 
 def _model_page(
