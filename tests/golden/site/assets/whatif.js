@@ -190,6 +190,8 @@
   panel.hidden = false;
   if (!form || !opener) return;
 
+  function field(name) { return form.querySelector("select[name=\"" + name + "\"]"); }
+
   function msg(name, values) {
     var text = panel.getAttribute("data-msg-" + name) || "";
     return text.replace(/\{(\w+)\}/g, function (whole, key) { return values[key]; });
@@ -227,7 +229,7 @@
 
   function fill() {
     var e = data.entries[id];
-    var region = form.elements.region, pueSelect = form.elements.pue, hw = form.elements.hw;
+    var region = field("region"), pueSelect = field("pue"), hw = field("hw");
     if (region) {
       ["world", "country", "us-state", "cloud-region"].forEach(function (kind) {
         var g = document.createElement("optgroup");
@@ -254,7 +256,7 @@
   function choice() {
     var c = {};
     ["region", "pue", "hw"].forEach(function (name) {
-      var el = form.elements[name];
+      var el = field(name);
       if (el && el.value) c[name] = el.value;
     });
     return c;
@@ -310,12 +312,11 @@
     else { form.hidden = true; opener.setAttribute("aria-expanded", "false"); }
   });
   form.addEventListener("change", function () { if (data) show(); });
-  form.addEventListener("submit", function (event) { event.preventDefault(); });
   Array.prototype.forEach.call(form.querySelectorAll("[data-pick]"), function (button) {
     button.addEventListener("click", function () {
       if (!data) return;
       var ends = extremes(data, data.entries[id].gy);
-      form.elements.region.value = ends[button.getAttribute("data-pick") === "cleanest" ? 0 : 1];
+      field("region").value = ends[button.getAttribute("data-pick") === "cleanest" ? 0 : 1];
       show();
     });
   });
@@ -323,7 +324,7 @@
   if (reset) {
     reset.addEventListener("click", function () {
       ["region", "pue", "hw"].forEach(function (name) {
-        if (form.elements[name]) form.elements[name].value = "";
+        if (field(name)) field(name).value = "";
       });
       if (data) show();
     });
@@ -336,7 +337,7 @@
   if (asked.region || asked.pue || asked.hw) {
     open().then(function () {
       Object.keys(asked).forEach(function (name) {
-        var el = form.elements[name];
+        var el = field(name);
         if (!asked[name] || !el || can.indexOf(wanted[name]) < 0) return;
         el.value = asked[name];
         if (el.value !== asked[name]) el.value = ""; // not one of the choices
