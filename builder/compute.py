@@ -23,11 +23,20 @@ from __future__ import annotations
 import functools
 import statistics
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from builder import formula
 from builder.catalog import Catalog, PueSeries, Region
 from builder.conventions import N_
-from builder.entries.model import Citation, Entry, Input, Result, entry_basis, estimate_precision
+from builder.entries.model import (
+    Citation,
+    Entry,
+    Input,
+    Result,
+    entry_basis,
+    estimate_precision,
+)
+from builder.entries.schema import Basis
 
 MEASURED_POWER_SPREAD = 0.10
 SINGLE_YEAR_SPREAD = 0.10
@@ -155,15 +164,15 @@ def resolve_power(entry: Entry, catalog: Catalog) -> Input:
     if t.power_w is not None:
         return Input("power_w", t.power_w, t.power_w, t.power_w, "stated", STATED)
     assert t.hardware is not None
-    return _hardware_power(catalog, t.hardware)
+    return hardware_power(catalog, t.hardware)
 
 
-def _hardware_power(catalog: Catalog, key: str) -> Input:
+def hardware_power(catalog: Catalog, key: str) -> Input:
     """The catalog's power for an accelerator: measured, else TDP, else its proxy's
     (the proxy's range widened by the proxy's factor)."""
     hw = catalog.hardware[key]
     if hw.measured_w is None and hw.tdp_w is None and hw.proxy is not None:
-        sibling = _hardware_power(catalog, hw.proxy.hardware)
+        sibling = hardware_power(catalog, hw.proxy.hardware)
         widen = hw.proxy.widen
         return Input(
             "power_w",
@@ -218,9 +227,12 @@ def resolve_pue(entry: Entry, catalog: Catalog) -> Input:
     t = entry.training
     if t.pue is not None:
         return Input("pue", t.pue, t.pue, t.pue, "stated", STATED)
-    industry = catalog.industry_pue
-    series = _pue_series(entry, catalog)
-    year = training_year(entry, max(industry.pue))
+    year = training_year(entry, max(catalog.industry_pue.pue))
+    return pue_of(catalog, _pue_series(entry, catalog), year)
+
+
+def pue_of(catalog: Catalog, series: PueSeries | None, year: int) -> Input:
+    """A provider's fleet PUE for `year` with its range; None: the industry average."""
     if series is not None:
         used = series.nearest_year(year)
         v = series.pue[used]
@@ -244,6 +256,7 @@ def resolve_pue(entry: Entry, catalog: Catalog) -> Input:
             year=used,
             args=(("provider", series.name), ("year", str(used))),
         )
+    industry = catalog.industry_pue
     used = industry.nearest_year(year)
     v = industry.pue[used]
     fleets = [s.pue[s.nearest_year(used)] for s in catalog.providers.values()]
@@ -274,30 +287,7 @@ def resolve_intensity(entry: Entry, catalog: Catalog) -> Input:
     world = catalog.regions[WORLD]
     year = training_year(entry, max(world.kg_per_kwh))
     if region is not None:
-        used = region.nearest_year(year)
-        v = region.kg_per_kwh[used]
-        lo, hi = _window(region.kg_per_kwh, used)
-        if lo == hi:
-            lo, hi = v * (1 - SINGLE_YEAR_SPREAD), v * (1 + SINGLE_YEAR_SPREAD)
-        src = region.source
-        return Input(
-            "carbon_intensity",
-            v,
-            lo,
-            hi,
-            "default",
-            N_("%(region)s grid, %(year)s"),
-            Citation(
-                "grid",
-                region.key,
-                f"{region.grid_name} grid {used}",
-                src.title,
-                src.url,
-                src.licence,
-            ),
-            year=used,
-            args=(("region", region.grid_name), ("year", str(used))),
-        )
+        return intensity_of(region, year)
     used = world.nearest_year(year)
     v = world.kg_per_kwh[used]
     lo, hi = _country_percentiles(catalog, used)
@@ -312,6 +302,34 @@ def resolve_intensity(entry: Entry, catalog: Catalog) -> Input:
         Citation("grid", WORLD, f"World grid {used}", src.title, src.url, src.licence),
         year=used,
         args=(("year", str(used)),),
+    )
+
+
+def intensity_of(region: Region, year: int) -> Input:
+    """A region's grid intensity for `year` (its nearest year with data), with its range."""
+    used = region.nearest_year(year)
+    v = region.kg_per_kwh[used]
+    lo, hi = _window(region.kg_per_kwh, used)
+    if lo == hi:
+        lo, hi = v * (1 - SINGLE_YEAR_SPREAD), v * (1 + SINGLE_YEAR_SPREAD)
+    src = region.source
+    return Input(
+        "carbon_intensity",
+        v,
+        lo,
+        hi,
+        "default",
+        N_("%(region)s grid, %(year)s"),
+        Citation(
+            "grid",
+            region.key,
+            f"{region.grid_name} grid {used}",
+            src.title,
+            src.url,
+            src.licence,
+        ),
+        year=used,
+        args=(("region", region.grid_name), ("year", str(used))),
     )
 
 
@@ -336,14 +354,13 @@ def _energy(hours: Input, power: Input, pue: Input) -> Triple:
     return v, lo, hi
 
 
-def _reported_energy(entry: Entry, catalog: Catalog) -> tuple[Input | None, Triple]:
+def _reported_energy(entry: Entry, pue: Input | None) -> Triple:
     """The reported energy: as it is (facility), or x the PUE with its range (it)."""
     e = entry.reported.energy_mwh
     assert e is not None
-    if entry.reported.energy_scope != "it":
-        return None, (e, e, e)
-    pue = resolve_pue(entry, catalog)
-    return pue, (e * pue.value, e * pue.low, e * pue.high)
+    if pue is None:
+        return e, e, e
+    return e * pue.value, e * pue.low, e * pue.high
 
 
 def _times(energy: Triple | None, ci: Input | None) -> Triple | None:
@@ -359,26 +376,57 @@ def compute_result(entry: Entry, catalog: Catalog) -> Result:
     its basis enters the chain compute -> accelerator-hours -> energy -> CO2e."""
     basis = entry_basis(entry)
     hours = power = pue = ci = utilization = None
-    energy: Triple | None = None
     if basis == "hardware-time":
         hours = resolve_accelerator_hours(entry)
     elif basis == "compute-estimate":
         hours, utilization = resolve_estimated_hours(entry, catalog)
     if hours is not None:
         power, pue = resolve_power(entry, catalog), resolve_pue(entry, catalog)
+    elif basis == "reported-energy" and entry.reported.energy_scope == "it":
+        pue = resolve_pue(entry, catalog)
+    if basis != "reported-co2e" or entry.training.carbon_intensity is not None:
+        ci = resolve_intensity(entry, catalog)
+    return result_of(entry, basis, Inputs(hours, power, pue, ci, utilization))
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The resolved inputs of one entry's figures (None: its basis does not use one)."""
+
+    hours: Input | None = None
+    power: Input | None = None
+    pue: Input | None = None
+    ci: Input | None = None
+    utilization: Input | None = None
+
+
+def result_of(entry: Entry, basis: Basis, inputs: Inputs) -> Result:
+    """The Result of an entry's resolved inputs: the formula applied where the basis
+    enters the chain. A reported CO2e stands as reported unless the intensity given is
+    not the one the entry states (a what-if: energy x that intensity)."""
+    hours, power, pue, ci, utilization = (
+        inputs.hours,
+        inputs.power,
+        inputs.pue,
+        inputs.ci,
+        inputs.utilization,
+    )
+    energy: Triple | None = None
+    if hours is not None:
+        assert power is not None and pue is not None
         energy = _energy(hours, power, pue)
     elif basis == "reported-energy":
-        pue, energy = _reported_energy(entry, catalog)
+        energy = _reported_energy(entry, pue)
     if basis == "reported-co2e":
         c = entry.reported.co2e_t
         assert c is not None
-        co2e: Triple = (c, c, c)
         stated = entry.training.carbon_intensity
         if stated is not None:
-            ci = resolve_intensity(entry, catalog)
             energy = (c / stated, c / stated, c / stated)
+        co2e: Triple = (c, c, c)
+        if ci is not None and ci.provenance != "stated":
+            co2e = _times(energy, ci) or co2e
     else:
-        ci = resolve_intensity(entry, catalog)
         co2e = _times(energy, ci) or (0.0, 0.0, 0.0)
     net_ci = entry.training.net_carbon_intensity
     mwh = energy[0] if energy is not None else None

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import jinja2
 from markupsafe import Markup
 
-from builder import __version__
+from builder import __version__, whatif
 from builder.catalog import Catalog, Region
 from builder.config import DEFAULT_TITLE, SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.conventions import CHART_DOMAINS, FLAG_PERCENT, N_, is_flagged, model_path
@@ -372,6 +372,8 @@ class LanguagePages:
             formula=formula_text(r, self.language),
             inputs=[(i, i.explain(self.gettext, self.fmt.value, self.places)) for i in r.inputs],
             hardware=self.catalog.hardware.get(r.entry.training.hardware or ""),
+            whatif=whatif.panel(r.entry, self.catalog),
+            number_symbols=(self.fmt.group, self.fmt.decimal),
             rank_svg=rank_strip.rank_strip(
                 r, rank, total, relroot(self.language.prefix + path), self.language
             ),

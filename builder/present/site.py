@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from builder import __version__
+from builder import __version__, whatif
 from builder.catalog import Catalog
 from builder.catalog_organizations import organization_key
 from builder.config import SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.conventions import BASIS_LABELS, CHART_DOMAINS, format_estimate, model_path
 from builder.entries.errors import BuildFailed
 from builder.hashing import content_key
-from builder.present import cards, charts, findings, sums
+from builder.present import cards, charts, choices, findings, sums
 from builder.present import dataset as export
 from builder.present.efficiency import efficiency
 from builder.present.i18n import (
@@ -132,6 +132,7 @@ def site_files(
 
     yield Artifact("schema/entry.schema.json", None, _made(schema_text(catalog).encode("utf-8")))
     yield from dataset_files(ranked, keyed)
+    yield formula_file(ranked, catalog, keyed)
     package = export.datapackage(config.site_url, __version__)
     package_text = json.dumps(package, indent=1) + "\n"
     yield Artifact("data/datapackage.json", None, _made(package_text.encode("utf-8")))
@@ -223,6 +224,18 @@ def dataset_files(ranked: Ranked, keyed: bool) -> Iterator[Artifact]:
 
     yield Artifact("data/leaderboard.csv", key, lambda: both()[0])
     yield Artifact("data/leaderboard.json", key, lambda: both()[1])
+
+
+def formula_file(ranked: Ranked, catalog: Catalog, keyed: bool) -> Artifact:
+    """data/formula.json, the inputs of the model pages' what-if panel (builder.whatif),
+    keyed by the entries it is made from (the catalogs are among the site-wide inputs)."""
+    key = "formula|" + "".join(s.inputs_hash for s in ranked.summaries)
+
+    def make() -> bytes:
+        data = whatif.export((ranked.result(i) for i in range(len(ranked))), catalog)
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+    return Artifact("data/formula.json", content_key(key.encode()) if keyed else None, make)
 
 
 def _listing(renderer: LanguagePages, ranked: Ranked, labels: dict[str, str]) -> dict[str, Any]:
@@ -360,6 +373,22 @@ def language_files(
             "model",
         )
     yield from _site_pages(renderer)
+    if "choices" in renderer.pages:
+        yield _choices_page(renderer, ranked)
+
+
+def _choices_page(renderer: LanguagePages, ranked: Ranked) -> Artifact:
+    """choices/: the largest runs on the cleanest and dirtiest grid of their year, keyed
+    by what its rows show (the page's words are among the site-wide inputs)."""
+    rows = choices.choice_rows((ranked.result(i) for i in range(len(ranked))), renderer.catalog)
+    path = "choices/index.html"
+    key = content_key(("choices|" + "|".join(row.key() for row in rows)).encode())
+    page = renderer.pages["choices"]
+
+    def make() -> bytes:
+        return renderer.render(path, "choices.html", page=page, rows=rows)[1]
+
+    return Artifact(renderer.language.prefix + path, key, make, "page")
 
 
 def _model_page(
