@@ -9,7 +9,7 @@ passes one that reads results and rows from its records (`builder.incremental.ra
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple, Protocol
 
 from builder.catalog_organizations import organization_key
@@ -74,13 +74,17 @@ def runs_named(summaries: list[Summary]) -> dict[str, int]:
     }
 
 
-def page_keys(summaries: list[Summary]) -> list[str]:
-    """The key of each model page, in rank order (see `page_key`)."""
+def page_keys(summaries: list[Summary], changed: Mapping[str, object] | None = None) -> list[str]:
+    """The key of each model page, in rank order (see `page_key`); with `changed`, each
+    entry's last change date (by id) too, which the page's footer states."""
     runs, total = runs_named(summaries), len(summaries)
-    return [
+    keys = [
         page_key(s, i + 1, total, summaries[runs[s.id]] if s.id in runs else None)
         for i, s in enumerate(summaries)
     ]
+    if changed:
+        keys = [f"{key}|{changed.get(s.id)!r}" for key, s in zip(keys, summaries, strict=True)]
+    return keys
 
 
 def rank_order(s: Summary) -> tuple[float, str]:
