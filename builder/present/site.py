@@ -24,7 +24,7 @@ from builder.config import SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.conventions import BASIS_LABELS, CHART_DOMAINS, format_estimate, model_path
 from builder.entries.errors import BuildFailed
 from builder.hashing import content_key
-from builder.present import cards, charts, findings, sums
+from builder.present import cards, charts, findings, sums, trust
 from builder.present import dataset as export
 from builder.present.i18n import (
     LANGUAGES,
@@ -131,6 +131,10 @@ def site_files(
     package = export.datapackage(config.site_url, __version__)
     package_text = json.dumps(package, indent=1) + "\n"
     yield Artifact("data/datapackage.json", None, _made(package_text.encode("utf-8")))
+    if (cite := trust.load_citation()) is not None:
+        both = trust.site_citation(cite, config)
+        yield Artifact("data/citation.bib", None, _made(both.bibtex.encode("utf-8")))
+        yield Artifact("data/citation.json", None, _made(both.csl.encode("utf-8")))
     yield from asset_files(site_dir)
 
 
@@ -344,7 +348,8 @@ def language_files(
     rows.made.clear()  # done with: at 10,000 entries, 10 MB the model pages need not keep
     total = len(ranked)
     runs = runs_named(ranked.summaries)
-    keys = page_keys(ranked.summaries) if keyed else None
+    history = renderer.config.history
+    keys = page_keys(ranked.summaries, history.changed if history else None) if keyed else None
     for i, s in enumerate(ranked.summaries):
         yield Artifact(
             prefix + model_path(s.id),
@@ -353,6 +358,19 @@ def language_files(
             "model",
         )
     yield from _site_pages(renderer)
+    ids = [s.id for s in ranked.summaries]
+    yield Artifact(
+        prefix + "changes/index.html",
+        content_key(trust.changes_key(history, ids).encode()) if keyed else None,
+        functools.partial(_changes_page, renderer, frozenset(ids)),
+        "page",
+    )
+
+
+def _changes_page(renderer: LanguagePages, ids: frozenset[str]) -> bytes:
+    """The data's revisions, from the entries' git history."""
+    context = trust.changes(renderer.config.history)
+    return renderer.render("changes/index.html", "changes.html", current=ids, **context)[1]
 
 
 def _model_page(
@@ -444,7 +462,14 @@ def _site_pages(renderer: LanguagePages) -> Iterator[Artifact]:
                 methodology_title=pages["methodology"].title,
             )
     if "data" in pages:
-        yield page("data/index.html", "data.html", page=pages["data"], columns=export.COLUMNS)
+        cite = trust.load_citation()
+        yield page(
+            "data/index.html",
+            "data.html",
+            page=pages["data"],
+            columns=export.COLUMNS,
+            citation=trust.site_citation(cite, config) if cite else None,
+        )
     for slug in ("contribute", "about"):
         if slug in pages:
             yield page(f"{slug}/index.html", "page.html", page=pages[slug])
