@@ -186,3 +186,14 @@ def test_a_model_page_key_follows_its_last_change() -> None:
     a, b = page_keys(summaries, one), page_keys(summaries, two)
     assert a[0] != b[0] and a[1] == b[1]
     assert page_keys(summaries) == page_keys(summaries, {})
+
+
+@needs_git
+def test_the_revisions_are_capped_and_the_rest_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entries = two_commits(tmp_path)
+    monkeypatch.setattr("builder.history.MAX_REVISIONS", 1)
+    history = read_history(entries, entry_file_names(entries), None)
+    assert [r.subject for r in history.revisions] == ["Add BLOOM; T5 checked"]
+    assert history.left_out == 1
