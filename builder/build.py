@@ -27,6 +27,7 @@ from builder.entries.errors import BuildFailed
 from builder.entries.gather import check_files
 from builder.entries.load import entry_file_names
 from builder.entries.model import Result
+from builder.history import with_history
 from builder.incremental import memo
 from builder.incremental.cache import freeze, thaw
 from builder.incremental.card_work import CardWork
@@ -140,6 +141,7 @@ def build_site(
             names = entry_file_names(entries_dir)
             files = door.sort_files(names)
             config = dated(config, entries_dir, names)  # the data's date, for the index
+            config = with_history(config, entries_dir, names)  # each entry's, and the changes
             catalog = memo.load_catalog(cache_dir)
         with watch("validate"):  # every error, before anything is written
             entries = check_files(files.to_check(), files.kept, files.refused, catalog)
@@ -182,7 +184,9 @@ def _pages(
     lookup = functools.partial(memo.translations, cache_dir=cache_dir)
     source, others = LANGUAGES[0], LANGUAGES[1:]
     other_job = None
-    if door.to_render(ranked, output, [lang.prefix for lang in others]) >= PARALLEL_RENDER_PAGES:
+    changed = config.history.changed if config.history else None
+    prefixes = [lang.prefix for lang in others]
+    if door.to_render(ranked, output, prefixes, changed) >= PARALLEL_RENDER_PAGES:
         shared = ranked.share() if isinstance(ranked, Ranking) else ranked
         codes = tuple(lang.code for lang in others)
         args = (shared, catalog, config, chart_files, output.share(), door.keyed, codes, lookup)

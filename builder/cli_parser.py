@@ -70,7 +70,7 @@ def _site_flags(p: argparse.ArgumentParser) -> None:
         "--repo-url",
         type=_site_url,
         default="",
-        help="repository URL, for 'edit this entry' links",
+        help="repository URL, for 'edit this entry' and 'report a problem' links",
     )
     p.add_argument(
         "--cache-dir",

