@@ -23,10 +23,11 @@ from builder.incremental import shipped
 from builder.incremental.cache import BuildCache
 from builder.incremental.cachefile import warn
 from builder.present import chart_static, chart_style, charts, rank_strip
+from builder.present.artifact import Artifact
 from builder.present.i18n import LANGUAGES, SOURCE, catalog_path
 from builder.present.pages import script_json
 from builder.present.ranked import Ranked
-from builder.present.site import Artifact, ChartFiles
+from builder.present.site import ChartFiles
 from builder.workers import Workers
 from builder.write import Output
 

@@ -34,10 +34,10 @@ from builder.incremental.cache import BuildCache, Record, State, global_key, set
 from builder.incremental.charts import ChartState
 from builder.incremental.ranking import Ranking
 from builder.present import charts
+from builder.present.artifact import Artifact
 from builder.present.dataset import row_texts
 from builder.present.i18n import LANGUAGES
 from builder.present.ranked import Listing, Ranked, Summary, page_keys, rank_order, summarize
-from builder.present.site import Artifact
 from builder.write import Manifest, Output
 
 

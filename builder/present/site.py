@@ -24,8 +24,9 @@ from builder.config import SITE_DIR, TEMPLATES_DIR, SiteConfig
 from builder.conventions import BASIS_LABELS, CHART_DOMAINS, format_estimate, model_path
 from builder.entries.errors import BuildFailed
 from builder.hashing import content_key
-from builder.present import cards, charts, choices, findings, sums, trust
+from builder.present import cards, charts, findings, site_pages, sums, trust
 from builder.present import dataset as export
+from builder.present.artifact import Artifact, made
 from builder.present.efficiency import efficiency
 from builder.present.i18n import (
     LANGUAGES,
@@ -41,38 +42,16 @@ from builder.present.pages import (
     LanguagePages,
     relroot,
     robots_txt,
-    script_json,
     sitemap,
 )
 from builder.present.ranked import Ranked, page_keys, runs_named
 from builder.present.ranks import Spread, rank_ranges
+from builder.present.site_pages import COMPARE_PAGE
 
-# The key of the pages made from the site-wide inputs alone (code, templates, catalogs,
-# settings): a build keeps a last output only while those are unchanged.
-SITE_WIDE = "site-wide"
 PAGE_SIZE = 50  # leaderboard rows per static page; with JavaScript, all rows sort and filter
 ROOT_TOKEN = "<ROOT>"  # where a row's links start; each page puts its own way to the root
 # where a row's rank range and best rank go: they depend on every other row (see ranks.py)
 RANK_TOKEN, BEST_TOKEN = "<RANK>", "<RANK-BEST>"
-COMPARE_PAGE = "compare/index.html"  # filled by compare.js from the models its address names
-
-
-@dataclass(frozen=True)
-class Artifact:
-    """One file of the site: its path, what it is made from, and how to make it.
-
-    `inputs_hash` None: the file's content is its own. `kind` "page" or "model" counts the file
-    in the build's report as a page (a model page) made or left as it was.
-    """
-
-    path: str
-    inputs_hash: str | None  # of what the file is made from
-    make: Callable[[], bytes]
-    kind: str = "file"
-
-
-def _made(data: bytes) -> Callable[[], bytes]:
-    return lambda: data
 
 
 @dataclass(frozen=True)
@@ -121,25 +100,25 @@ def site_files(
     check_complete()
     if SOURCE not in languages:
         return
-    yield Artifact("charts/distribution.svg", None, _made(chart_files.distribution.encode()))
+    yield Artifact("charts/distribution.svg", None, made(chart_files.distribution.encode()))
     if with_cards:
         yield from card_files(card_list(ranked, config, keyed))
     if config.site_url:  # every language has the same pages: the source language's list them
         text = sitemap(config.site_url, pages_made)
-        yield Artifact("sitemap.xml", None, _made(text.encode("utf-8")))
-        yield Artifact("robots.txt", None, _made(robots_txt(config.site_url).encode()))
+        yield Artifact("sitemap.xml", None, made(text.encode("utf-8")))
+        yield Artifact("robots.txt", None, made(robots_txt(config.site_url).encode()))
     from builder.entries.json_schema import schema_text
 
-    yield Artifact("schema/entry.schema.json", None, _made(schema_text(catalog).encode("utf-8")))
+    yield Artifact("schema/entry.schema.json", None, made(schema_text(catalog).encode("utf-8")))
     yield from dataset_files(ranked, keyed)
     yield formula_file(ranked, catalog, keyed)
     package = export.datapackage(config.site_url, __version__)
     package_text = json.dumps(package, indent=1) + "\n"
-    yield Artifact("data/datapackage.json", None, _made(package_text.encode("utf-8")))
+    yield Artifact("data/datapackage.json", None, made(package_text.encode("utf-8")))
     if (cite := trust.load_citation()) is not None:
         both = trust.site_citation(cite, config)
-        yield Artifact("data/citation.bib", None, _made(both.bibtex.encode("utf-8")))
-        yield Artifact("data/citation.json", None, _made(both.csl.encode("utf-8")))
+        yield Artifact("data/citation.bib", None, made(both.bibtex.encode("utf-8")))
+        yield Artifact("data/citation.json", None, made(both.csl.encode("utf-8")))
     yield from asset_files(site_dir)
 
 
@@ -210,7 +189,7 @@ def asset_files(site_dir: Path) -> Iterator[Artifact]:
             )
         if asset.is_file():
             path = f"assets/{asset.relative_to(site_dir / 'assets').as_posix()}"
-            yield Artifact(path, None, _made(asset.read_bytes()))
+            yield Artifact(path, None, made(asset.read_bytes()))
 
 
 def dataset_files(ranked: Ranked, keyed: bool) -> Iterator[Artifact]:
@@ -377,36 +356,7 @@ def language_files(
             ),
             "model",
         )
-    yield from _site_pages(renderer)
-    if "choices" in renderer.pages:
-        yield _choices_page(renderer, ranked)
-    ids = [s.id for s in ranked.summaries]
-    yield Artifact(
-        prefix + "changes/index.html",
-        content_key(trust.changes_key(history, ids).encode()) if keyed else None,
-        functools.partial(_changes_page, renderer, frozenset(ids)),
-        "page",
-    )
-
-
-def _choices_page(renderer: LanguagePages, ranked: Ranked) -> Artifact:
-    """choices/: the largest runs on the cleanest and dirtiest grid of their year, keyed
-    by what its rows show (the page's words are among the site-wide inputs)."""
-    rows = choices.choice_rows((ranked.result(i) for i in range(len(ranked))), renderer.catalog)
-    path = "choices/index.html"
-    key = content_key(("choices|" + "|".join(row.key() for row in rows)).encode())
-    page = renderer.pages["choices"]
-
-    def make() -> bytes:
-        return renderer.render(path, "choices.html", page=page, rows=rows)[1]
-
-    return Artifact(renderer.language.prefix + path, key, make, "page")
-
-
-def _changes_page(renderer: LanguagePages, ids: frozenset[str]) -> bytes:
-    """The data's revisions, from the entries' git history."""
-    context = trust.changes(renderer.config.history)
-    return renderer.render("changes/index.html", "changes.html", current=ids, **context)[1]
+    yield from site_pages.language_pages(renderer, ranked, keyed)
 
 
 def _model_page(
@@ -478,49 +428,3 @@ def _rows_file(path: str, rows: Rows) -> Artifact:
 
     key = "".join(rows.hashes) + rows.ranks_key(range(len(rows.hashes)))
     return Artifact(path, content_key(key.encode()), make)
-
-
-def _site_pages(renderer: LanguagePages) -> Iterator[Artifact]:
-    """The hand-written pages and the 404 page, keyed by the site-wide inputs."""
-    prefix, pages, config = renderer.language.prefix, renderer.pages, renderer.config
-
-    def page(path: str, template: str, **context: Any) -> Artifact:
-        make = functools.partial(lambda: renderer.render(path, template, **context)[1])
-        return Artifact(prefix + path, SITE_WIDE, make, "page")
-
-    if "methodology" in pages:
-        yield page(
-            "methodology/index.html",
-            "methodology.html",
-            page=pages["methodology"],
-            catalog=renderer.catalog,
-            examples=renderer.worked_examples,
-        )
-        for name in ("hardware", "pue", "grid"):  # the catalogs, each on a page of its own
-            yield page(
-                f"methodology/{name}/index.html",
-                f"catalog_{name}.html",
-                catalog=renderer.catalog,
-                methodology_title=pages["methodology"].title,
-            )
-    if "data" in pages:
-        cite = trust.load_citation()
-        yield page(
-            "data/index.html",
-            "data.html",
-            page=pages["data"],
-            columns=export.COLUMNS,
-            citation=trust.site_citation(cite, config) if cite else None,
-        )
-    catalog, _ = renderer.catalog, renderer.gettext
-    names = {  # what compare.js shows for the dataset's keys, in this language
-        "hardware": {key: hw.name for key, hw in catalog.hardware.items()},
-        "basis": {key: _(label) for key, label in BASIS_LABELS.items()},
-    }
-    yield page(COMPARE_PAGE, "compare.html", names=script_json(names))
-    for slug in ("contribute", "about"):
-        if slug in pages:
-            yield page(f"{slug}/index.html", "page.html", page=pages[slug])
-    # Served for any missing path, at any depth: its links cannot be relative.
-    site_root = config.site_url or "/"
-    yield page("404.html", "404.html", root=site_root, home=site_root + prefix)
