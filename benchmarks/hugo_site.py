@@ -134,7 +134,7 @@ def _recording(rec: Recorder) -> Iterator[None]:
         yield
 
 
-def page_data(r: Result, rank: int, total: int, language: Language, catalog: Any) -> dict:
+def page_data(r: Result, rank: int, total: int, language: Language, catalog: Any) -> dict[str, Any]:
     """The front matter of a model's page in one language."""
     e, rec = r.entry, Recorder()
     _, n, tree = rec.gettext, rec.number, rec.tree
