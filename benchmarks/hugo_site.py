@@ -134,8 +134,10 @@ def _recording(rec: Recorder) -> Iterator[None]:
         yield
 
 
-def page_data(r: Result, rank: int, total: int, language: Language, catalog: Any) -> dict[str, Any]:
-    """The front matter of a model's page in one language."""
+def page_data(
+    r: Result, rank: tuple[int, int], total: int, language: Language, catalog: Any
+) -> dict[str, Any]:
+    """The front matter of a model's page in one language; `rank`: its best and worst."""
     e, rec = r.entry, Recorder()
     _, n, tree = rec.gettext, rec.number, rec.tree
     basis = model_page.basis_words(r, _, language)
@@ -150,7 +152,7 @@ def page_data(r: Result, rank: int, total: int, language: Language, catalog: Any
         "released": e.released,
         "domain": e.domain,
         "parameters": e.parameters,
-        "rank": rank,
+        "rank": list(rank),
         "total": total,
         "co2e": [r.co2e_t, r.co2e_t_low, r.co2e_t_high],
         "energy": [r.energy_mwh, r.energy_mwh_low, r.energy_mwh_high],
@@ -276,7 +278,7 @@ def write_site(entries: Path, site: Path, keep_public: bool = False) -> int:
             json.dumps(messages, ensure_ascii=False, indent=0), encoding="utf-8"
         )
         for rank, r in enumerate(results, start=1):
-            front = page_data(r, rank, len(results), language, catalog)
+            front = page_data(r, (rank, rank), len(results), language, catalog)
             page = site / "content" / code / "models" / f"{r.entry.id}.md"
             page.parent.mkdir(parents=True, exist_ok=True)
             body = json.dumps(front, ensure_ascii=False)

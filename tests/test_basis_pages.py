@@ -21,7 +21,7 @@ from builder.present.examples import EXAMPLES, HEADER, worked_examples
 from builder.present.i18n import LANGUAGES, SOURCE, formats, translations
 from builder.present.model_page import basis_words, chain
 from builder.present.pages import LanguagePages
-from builder.present.site import _site_pages
+from builder.present.site_pages import _site_pages
 
 from .test_bases import catalog, results  # noqa: F401  (fixtures: the test catalog and results)
 

@@ -131,7 +131,7 @@ def test_hugo_builds_pages_the_size_of_ours(site: tuple[Path, Path], tmp_path: P
     for language in LANGUAGES:
         pages = LanguagePages(language, catalog, SiteConfig())
         for rank, r in enumerate(results, start=1):
-            path, html = pages.model_page(r, rank, len(results))
+            path, html = pages.model_page(r, (rank, rank), len(results))
             ours[path] = len(html)
     assert set(theirs) == set(ours)
     diff = sum(abs(theirs[p] - size) / size for p, size in ours.items()) / len(ours)
