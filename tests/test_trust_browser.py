@@ -125,9 +125,12 @@ def test_print_hides_navigation_and_prints_source_urls(page: Page, trust_site: s
     languages = page.locator(".site-header .languages")
     expect(nav).to_be_visible()
     expect(languages).to_be_visible()
+    whatif = page.locator(".whatif")
+    expect(whatif).to_be_visible()  # the script showed the what-if panel
     page.emulate_media(media="print")
     expect(nav).to_be_hidden()
     expect(languages).to_be_hidden()
+    expect(whatif).to_be_hidden()  # controls mean nothing on paper
     expect(page.get_by_role("button", name="Copy").first).to_be_hidden()
     source = page.locator("ol.sources a").first
     href = source.get_attribute("href")
