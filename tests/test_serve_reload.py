@@ -89,7 +89,7 @@ def test_an_open_page_reloads_itself_with_an_edited_entrys_new_figure(
         lambda msg: problems.append(msg.text) if msg.type in ("error", "warning") else None,
     )
     page.goto(served.url + "models/google/t5.html")
-    energy = page.locator(".figure", has_text="Energy").locator(".value")
+    energy = page.locator(".headline .figure", has_text="Energy").locator(".value")
     expect(energy).to_have_text("85.3 MWh")
     page.evaluate("window.notReloaded = true")  # gone once the page has reloaded
     time.sleep(0.5)  # the script is waiting on its stream
