@@ -238,7 +238,7 @@ def test_model_page_shows_inputs_provenance_and_formula(watched: Page, site_url:
     formula = watched.locator("pre.formula").inner_text()
     assert "× 310 W" in formula and "PUE 1.12" in formula and "0.545" in formula
     assert watched.locator("table.compare").inner_text().count("×") >= 2
-    edit = watched.locator("p.edit a")
+    edit = watched.get_by_role("link", name="Edit this entry")
     assert edit.get_attribute("href") == (
         "https://github.com/example/leaderboard/blob/main/entries/google/t5.yaml"
     )
