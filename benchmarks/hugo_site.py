@@ -206,6 +206,60 @@ def page_data(
         "ratios": [r.energy_ratio, r.co2e_ratio],
         "sources": [{"url": s.url, "title": s.title} for s in e.sources],
         "links": [[LINK_LABELS[k], url] for k, url in sorted((e.links or {}).items())],
+        **page_extras(r, catalog),
+    }
+
+
+def _ratio(x: Any) -> list[float] | None:
+    return None if x is None else [x.value, x.low, x.high]
+
+
+def page_extras(r: Result, catalog: Any, config: Any = None) -> dict[str, Any]:
+    """The what-if panel's choices, the efficiency figures and the entry's last change."""
+    from builder import whatif
+    from builder.config import SiteConfig
+    from builder.present.efficiency import efficiency
+    from builder.present.trust import last_changed
+
+    eff = efficiency(r)
+    changed = last_changed(config or SiteConfig(), r.entry.id)
+    return {
+        "whatif": whatif.panel(r.entry, catalog),
+        "eff": [
+            _ratio(x)
+            for x in (
+                eff.co2e_per_flop,
+                eff.energy_per_flop,
+                eff.co2e_per_parameter,
+                eff.energy_per_parameter,
+            )
+        ],
+        "changed": changed and {"date": changed.date.isoformat(), "source": changed.source},
+    }
+
+
+def citation_data() -> dict[str, Any] | None:
+    """The site's citation (CITATION.cff), for each page's "Cite this entry" block: Hugo
+    composes the entry's BibTeX and CSL-JSON from it as builder/present/citation.py does."""
+    from builder.present.citation import _bibtex_author, bibtex_text
+    from builder.present.trust import load_citation
+
+    c = load_citation()
+    if c is None:
+        return None
+    parts = [int(p) for p in (c.date_released or "").split("-") if p.isdigit()]
+    return {
+        "title": c.title,
+        "bibtitle": bibtex_text(c.title),
+        "bibauthor": " and ".join(_bibtex_author(a) for a in c.authors),
+        "author": [
+            {"family": a.family, "given": a.given} if a.family else {"literal": a.name}
+            for a in c.authors
+        ],
+        "version": c.version,
+        "year": c.date_released[:4] if c.date_released else None,
+        "issued": parts or None,
+        "url": c.url,
     }
 
 
@@ -262,6 +316,7 @@ def write_site(entries: Path, site: Path, keep_public: bool = False) -> int:
         for eq in catalog.equivalents
     ]
     (data / "site.json").write_text(json.dumps({"version": __version__}), encoding="utf-8")
+    (data / "citation.json").write_text(json.dumps(citation_data()), encoding="utf-8")
     (data / "equivalents.json").write_text(json.dumps(equivalents), encoding="utf-8")
     (site / "i18n").mkdir(exist_ok=True)
     written = 0
