@@ -331,6 +331,7 @@ def write_site(
     found, _ = check_paths([entries])
     catalog = load_catalog()
     results = compute_results(found, catalog)
+    names = {r.entry.id: r.entry.name for r in results}
     for part in ("content", "i18n", "data") if keep_public else ("",):
         shutil.rmtree(site / part, ignore_errors=True)
     shutil.copytree(LAYOUTS, site, dirs_exist_ok=True)
@@ -368,6 +369,8 @@ def write_site(
         )
         for rank, r in enumerate(results, start=1):
             front = page_data(r, (rank, rank), len(results), language, catalog, config)
+            run = r.entry.training.same_run_as  # the entry whose training run it reuses
+            front["samerun"] = run in names and [run, names[run]]
             page = site / "content" / code / "models" / f"{r.entry.id}.md"
             page.parent.mkdir(parents=True, exist_ok=True)
             body = json.dumps(front, ensure_ascii=False)
