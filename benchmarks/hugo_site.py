@@ -9,7 +9,12 @@ Copies the layouts of benchmarks/hugo/ and writes, from the results our builder 
   of message ids, numbers and words), the notes as the Markdown body (Goldmark renders it);
 - i18n/en.yaml and i18n/zh.yaml, made of our gettext catalogs: each msgid is a key, its
   `%(name)s` placeholders become `{{ .name }}`;
-- data/*.json: the catalog's labels and equivalents, which every page shares.
+- data/*.json: what every page shares: the catalog's labels and equivalents, the site's
+  citation (CITATION.cff, from which Hugo composes each entry's BibTeX and CSL-JSON) and
+  the build's settings (version, repository, build date).
+
+`write_site` takes the settings our build ran with (`built_config`: the entries' last
+changes, as `builder build` reads them); without, none (no repository, no history).
 
 Hugo does the formatting (significant digits, grouping, dates) and the translation itself.
 The sentences our code composes (the chain, the basis, the formula, where an input comes
