@@ -121,7 +121,7 @@ def _median(values: list[float]) -> float:
 
 def bench(n: int, repeat: int, hugo: str) -> dict[str, float]:
     from benchmarks.bench_build import _scaled_training
-    from benchmarks.hugo_site import write_site
+    from benchmarks.hugo_site import built_config, write_site
     from benchmarks.synthetic import generate
 
     entries = OUT / f"entries-{n}"
@@ -129,7 +129,8 @@ def bench(n: int, repeat: int, hugo: str) -> dict[str, float]:
         generate(n, entries)
     ours, hsite = OUT / f"hugo-ours-{n}", OUT / f"hugo-site-{n}"
     public = hsite / "public"
-    write_site(entries, hsite)
+    config = built_config(entries)  # the entries' last changes, as our build finds them
+    write_site(entries, hsite, config=config)
     py = sys.executable
     build = [py, "-m", "builder", "build", "--entries", str(entries), "--out", str(ours)]
     hugo_cmd = [hugo, "--quiet", "-d", str(public)]
@@ -168,7 +169,7 @@ def bench(n: int, repeat: int, hugo: str) -> dict[str, float]:
         for i in range(repeat):
             victim.write_text(_scaled_training(original, 2 + i), encoding="utf-8")
             rebuilds.append(run(cached)[0])
-            write_site(entries, hsite, keep_public=True)
+            write_site(entries, hsite, keep_public=True, config=built_config(entries))
             hugo_rebuilds.append(run(hugo_cmd, cwd=hsite)[0])
     finally:
         victim.write_text(original, encoding="utf-8")

@@ -9,7 +9,12 @@ Copies the layouts of benchmarks/hugo/ and writes, from the results our builder 
   of message ids, numbers and words), the notes as the Markdown body (Goldmark renders it);
 - i18n/en.yaml and i18n/zh.yaml, made of our gettext catalogs: each msgid is a key, its
   `%(name)s` placeholders become `{{ .name }}`;
-- data/*.json: the catalog's labels and equivalents, which every page shares.
+- data/*.json: what every page shares: the catalog's labels and equivalents, the site's
+  citation (CITATION.cff, from which Hugo composes each entry's BibTeX and CSL-JSON) and
+  the build's settings (version, repository, build date).
+
+`write_site` takes the settings our build ran with (`built_config`: the entries' last
+changes, as `builder build` reads them); without, none (no repository, no history).
 
 Hugo does the formatting (significant digits, grouping, dates) and the translation itself.
 The sentences our code composes (the chain, the basis, the formula, where an input comes
@@ -34,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 LAYOUTS = Path(__file__).resolve().parent / "hugo"
 
+from builder.config import SiteConfig  # noqa: E402
 from builder.conventions import FIGURE_DIGITS, SHOWN_DIGITS  # noqa: E402
 from builder.entries.model import Result  # noqa: E402
 from builder.present import model_page  # noqa: E402
@@ -135,7 +141,12 @@ def _recording(rec: Recorder) -> Iterator[None]:
 
 
 def page_data(
-    r: Result, rank: tuple[int, int], total: int, language: Language, catalog: Any
+    r: Result,
+    rank: tuple[int, int],
+    total: int,
+    language: Language,
+    catalog: Any,
+    config: SiteConfig | None = None,
 ) -> dict[str, Any]:
     """The front matter of a model's page in one language; `rank`: its best and worst."""
     e, rec = r.entry, Recorder()
@@ -206,6 +217,59 @@ def page_data(
         "ratios": [r.energy_ratio, r.co2e_ratio],
         "sources": [{"url": s.url, "title": s.title} for s in e.sources],
         "links": [[LINK_LABELS[k], url] for k, url in sorted((e.links or {}).items())],
+        **page_extras(r, catalog, config or SiteConfig()),
+    }
+
+
+def _ratio(x: Any) -> list[float] | None:
+    return None if x is None else [x.value, x.low, x.high]
+
+
+def page_extras(r: Result, catalog: Any, config: SiteConfig) -> dict[str, Any]:
+    """The what-if panel's choices, the efficiency figures and the entry's last change."""
+    from builder import whatif
+    from builder.present.efficiency import efficiency
+    from builder.present.trust import last_changed
+
+    eff = efficiency(r)
+    changed = last_changed(config, r.entry.id)
+    return {
+        "whatif": whatif.panel(r.entry, catalog),
+        "eff": [
+            _ratio(x)
+            for x in (
+                eff.co2e_per_flop,
+                eff.energy_per_flop,
+                eff.co2e_per_parameter,
+                eff.energy_per_parameter,
+            )
+        ],
+        "changed": changed and {"date": changed.date.isoformat(), "source": changed.source},
+    }
+
+
+def citation_data() -> dict[str, Any] | None:
+    """The site's citation (CITATION.cff), for each page's "Cite this entry" block: Hugo
+    composes the entry's BibTeX and CSL-JSON from it as builder/present/citation.py does."""
+    from builder.present.citation import _bibtex_author, bibtex_text
+    from builder.present.trust import load_citation
+
+    c = load_citation()
+    if c is None:
+        return None
+    parts = [int(p) for p in (c.date_released or "").split("-") if p.isdigit()]
+    return {
+        "title": c.title,
+        "bibtitle": bibtex_text(c.title),
+        "bibauthor": " and ".join(_bibtex_author(a) for a in c.authors),
+        "author": [
+            {"family": a.family, "given": a.given} if a.family else {"literal": a.name}
+            for a in c.authors
+        ],
+        "version": c.version,
+        "year": c.date_released[:4] if c.date_released else None,
+        "issued": parts or None,
+        "url": c.url,
     }
 
 
@@ -231,19 +295,48 @@ def hugo_messages(language: Language) -> dict[str, dict[str, str]]:
     return out
 
 
-def write_site(entries: Path, site: Path, keep_public: bool = False) -> int:
-    """The Hugo site of the entries' model pages, in every language; the pages written.
-    With `keep_public`, Hugo's last output (site/public) stays, for a rebuild."""
+def site_data(config: SiteConfig) -> dict[str, str]:
+    """What every page shares of the build's settings: the version, and for the "edit"
+    and "report a problem" links, the repository and the site's address."""
     from builder import __version__
+    from builder.present.trust import ISSUE_FORM
+
+    return {
+        "version": __version__,
+        "repo": config.repo_url,
+        "branch": config.branch,
+        "form": ISSUE_FORM,
+        "url": config.site_url,
+        "built": config.build_date.isoformat() if config.build_date else "",
+    }
+
+
+def built_config(entries: Path) -> SiteConfig:
+    """The settings `builder build --entries ENTRIES` runs with (no repository, no base
+    URL): the build date of SOURCE_DATE_EPOCH, each entry's last change."""
+    from builder.config import build_date_from_env
+    from builder.entries.load import entry_file_names
+    from builder.history import with_history
+
+    config = SiteConfig(build_date=build_date_from_env())
+    return with_history(config, entries, entry_file_names(entries))
+
+
+def write_site(
+    entries: Path, site: Path, keep_public: bool = False, config: SiteConfig | None = None
+) -> int:
+    """The Hugo site of the entries' model pages, in every language; the pages written.
+    With `keep_public`, Hugo's last output (site/public) stays, for a rebuild. `config`:
+    the settings our build ran with (repository, entry history), by default none."""
     from builder.catalog import load_catalog
     from builder.compute import compute_results
-    from builder.config import SiteConfig
     from builder.entries.gather import check_paths
     from builder.present.pages import INPUT_LABELS, LABELS, LanguagePages, place_names
 
     found, _ = check_paths([entries])
     catalog = load_catalog()
     results = compute_results(found, catalog)
+    names = {r.entry.id: r.entry.name for r in results}
     for part in ("content", "i18n", "data") if keep_public else ("",):
         shutil.rmtree(site / part, ignore_errors=True)
     shutil.copytree(LAYOUTS, site, dirs_exist_ok=True)
@@ -261,14 +354,16 @@ def write_site(entries: Path, site: Path, keep_public: bool = False) -> int:
         }
         for eq in catalog.equivalents
     ]
-    (data / "site.json").write_text(json.dumps({"version": __version__}), encoding="utf-8")
+    config = config or SiteConfig()
+    (data / "site.json").write_text(json.dumps(site_data(config)), encoding="utf-8")
+    (data / "citation.json").write_text(json.dumps(citation_data()), encoding="utf-8")
     (data / "equivalents.json").write_text(json.dumps(equivalents), encoding="utf-8")
     (site / "i18n").mkdir(exist_ok=True)
     written = 0
     for language in LANGUAGES:
         code = HUGO_LANG[language.code]
         messages = hugo_messages(language)
-        pages = LanguagePages(language, catalog, SiteConfig())
+        pages = LanguagePages(language, catalog, config)
         for slug in ("methodology", "data", "contribute", "about"):  # the nav's page titles
             if slug in pages.pages:
                 messages[f"nav-{slug}"] = {"other": pages.pages[slug].title}
@@ -278,7 +373,9 @@ def write_site(entries: Path, site: Path, keep_public: bool = False) -> int:
             json.dumps(messages, ensure_ascii=False, indent=0), encoding="utf-8"
         )
         for rank, r in enumerate(results, start=1):
-            front = page_data(r, (rank, rank), len(results), language, catalog)
+            front = page_data(r, (rank, rank), len(results), language, catalog, config)
+            run = r.entry.training.same_run_as  # the entry whose training run it reuses
+            front["samerun"] = run in names and [run, names[run]]
             page = site / "content" / code / "models" / f"{r.entry.id}.md"
             page.parent.mkdir(parents=True, exist_ok=True)
             body = json.dumps(front, ensure_ascii=False)

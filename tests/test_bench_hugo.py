@@ -110,7 +110,15 @@ def test_i18n_comes_from_the_catalogs_with_hugo_placeholders(site: tuple[Path, P
 
 
 @pytest.mark.skipif(hugo_binary() is None, reason="Hugo is not installed")
-def test_hugo_builds_pages_the_size_of_ours(site: tuple[Path, Path], tmp_path: Path) -> None:
+@pytest.mark.parametrize("repository", [False, True], ids=["plain", "repository"])
+def test_hugo_builds_pages_the_size_of_ours(
+    site: tuple[Path, Path], tmp_path: Path, repository: bool
+) -> None:
+    """Plain: the settings of the fixture's site. Repository: with "edit" and "report a
+    problem" links, and each entry's last change (from the files' dates)."""
+    import dataclasses
+
+    from benchmarks.hugo_site import built_config
     from builder.catalog import load_catalog
     from builder.compute import compute_results
     from builder.config import SiteConfig
@@ -119,6 +127,11 @@ def test_hugo_builds_pages_the_size_of_ours(site: tuple[Path, Path], tmp_path: P
     from builder.present.pages import LanguagePages
 
     entries, root = site
+    config = SiteConfig()
+    if repository:
+        config = dataclasses.replace(built_config(entries), repo_url="https://example.org/lb")
+        root = tmp_path / "site"
+        write_site(entries, root, config=config)
     public = tmp_path / "public"
     hugo = hugo_binary()
     assert hugo
@@ -129,12 +142,15 @@ def test_hugo_builds_pages_the_size_of_ours(site: tuple[Path, Path], tmp_path: P
     results = compute_results(found, catalog)
     ours = {}
     for language in LANGUAGES:
-        pages = LanguagePages(language, catalog, SiteConfig())
+        pages = LanguagePages(language, catalog, config)
         for rank, r in enumerate(results, start=1):
             path, html = pages.model_page(r, (rank, rank), len(results))
             ours[path] = len(html)
     assert set(theirs) == set(ours)
     diff = sum(abs(theirs[p] - size) / size for p, size in ours.items()) / len(ours)
     assert diff < 0.02
-    text = (public / next(iter(theirs))).read_text(encoding="utf-8")
+    text = (public / next(p for p in theirs if p.startswith("models/"))).read_text("utf-8")
     assert "%!" not in text and "<h2></h2>" not in text  # no Go format error, no lost message
+    assert 'class="whatif"' in text and 'id="cite-entry-heading"' in text
+    assert ("Report a problem with this entry" in text) == repository
+    assert ("Entry last changed" in text) == repository
