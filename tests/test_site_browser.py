@@ -116,6 +116,8 @@ def test_sorting_works_from_the_keyboard(watched: Page, site_url: str) -> None:
 def test_text_sort_orders_names(watched: Page, site_url: str) -> None:
     watched.goto(site_url + "/")
     watched.locator("th[data-key=model] button").click()
+    # the first sort waits for every row (data/rows.json): its heading says when it is done
+    expect(watched.locator("th[data-key=model]")).to_have_attribute("aria-sort", "ascending")
     names = watched.locator("#leaderboard tbody tr:not([hidden]) th").all_inner_texts()
     assert names == sorted(names, key=str.lower)
 
