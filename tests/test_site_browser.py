@@ -127,6 +127,8 @@ def test_search_narrows_rows_and_the_url_keeps_it(watched: Page, site_url: str) 
     watched.locator("#filters").wait_for()  # every row is loaded: the filters are shown
     total = int(watched.locator("#leaderboard").get_attribute("data-total") or 0)
     watched.fill("#f-q", "llama")
+    # the filter applies once every row has arrived (data/rows.json): the count says so
+    expect(watched.locator("#row-count")).not_to_have_text(f"Showing all {total} models")
     rows = watched.locator("#leaderboard tbody tr:not([hidden])")
     names = rows.locator("th").all_inner_texts()
     assert 0 < len(names) < total
@@ -146,6 +148,8 @@ def test_select_and_year_filters_combine_with_sorting(watched: Page, site_url: s
     watched.select_option("#f-org", label="Meta")  # Meta and Meta AI: one organization
     watched.fill("#f-from", "2024")
     watched.locator("th[data-key=hours] button").click()
+    expect(watched.locator("th[data-key=hours]")).to_have_attribute("aria-sort", "descending")
+    expect(watched.locator("#row-count")).not_to_contain_text("Showing all")
     shown = watched.locator("#leaderboard tbody tr:not([hidden])")
     assert 0 < shown.count() < everything
     for org, year in zip(
