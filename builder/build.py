@@ -146,7 +146,7 @@ def build_site(
         with watch("validate"):  # every error, before anything is written
             entries = check_files(files.to_check(), files.kept, files.refused, catalog)
         with watch("compute"):
-            ranked = door.rank(files, compute_each(entries, catalog))
+            ranked = door.rank(files, compute_each(entries, catalog), catalog)
             del entries
         freeze()  # the results live until the build ends
         output = door.output(out)

@@ -186,8 +186,13 @@ def entry_inputs(result: Result, catalog: Catalog) -> dict[str, Any]:
     return row
 
 
-def export(results: Iterable[Result], catalog: Catalog) -> dict[str, Any]:
-    """data/formula.json: the catalogs the choices draw on and every entry's inputs."""
+def export(
+    results: Iterable[Result],
+    catalog: Catalog,
+    names: Mapping[str, Mapping[str, str]] | None = None,
+) -> dict[str, Any]:
+    """data/formula.json: the catalogs the choices draw on and every entry's inputs, and
+    `names`: the regions' names in each other language (by `lang` tag, then region key)."""
     precisions = set()
     entries = {}
     for r in results:
@@ -215,6 +220,7 @@ def export(results: Iterable[Result], catalog: Catalog) -> dict[str, Any]:
             if k in usable
         },
         "entries": entries,
+        "names": {tag: dict(sorted(by_key.items())) for tag, by_key in (names or {}).items()},
     }
 
 

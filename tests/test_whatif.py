@@ -158,3 +158,19 @@ def test_the_export_holds_every_entry_with_its_choices_and_the_hardware_it_names
         assert ("l" in data["regions"][key]) == (region.via is not None), key
     # a T5 year (2019) and its window of years are kept for every region with figures
     assert set(data["regions"]["PL"]["y"]) >= {"2017", "2018", "2019", "2020", "2021"}
+
+
+def test_the_export_names_regions_in_each_other_language_and_only_when_given(
+    catalog: Catalog,
+) -> None:
+    from builder.present.i18n import LANGUAGES, SOURCE
+    from builder.present.pages import place_names
+
+    assert whatif.export([], catalog)["names"] == {}
+    zh = next(lang for lang in LANGUAGES if lang != SOURCE)
+    places = place_names(catalog, zh)
+    names = {zh.tag: {k: places[r.name] for k, r in catalog.regions.items() if r.name in places}}
+    named = whatif.export([], catalog, names)["names"][zh.tag]
+    assert named["PL"] == "波兰"
+    assert named["WORLD"] == "世界"
+    assert "gcp-us-central1" not in named  # a cloud region keeps its own name

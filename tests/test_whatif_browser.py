@@ -192,6 +192,18 @@ def test_an_accelerator_swap_states_its_assumption_in_chinese_too(
     expect(page.locator("#whatif-hw")).to_have_value("nvidia-h100-sxm")
 
 
+def test_the_chinese_region_list_names_countries_in_chinese(page: Page, site_url: str) -> None:
+    page.goto(f"{site_url}/zh{T5}?region=PL")
+    region = page.locator("#whatif-region")
+    expect(region).to_have_value("PL")
+    chosen = region.locator("option:checked")
+    expect(chosen).to_have_text("波兰 (PL)")
+    expect(region.locator('option[value="WORLD"]')).to_have_text("世界 (WORLD)")
+    # on the English page the same choice keeps its English name
+    page.goto(f"{site_url}{T5}?region=PL")
+    expect(page.locator("#whatif-region option:checked")).to_have_text("Poland (PL)")
+
+
 def test_without_javascript_the_model_page_has_no_panel(browser: Any, site_url: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

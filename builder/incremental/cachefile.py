@@ -10,7 +10,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-FORMAT = 12
+FORMAT = 13
 _MAGIC = b"leaderboard-cache\n"
 
 

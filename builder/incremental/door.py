@@ -15,6 +15,7 @@ Without a cache folder the door keeps nothing, and every answer is "make it".
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import sys
@@ -23,6 +24,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from builder import whatif
+from builder.catalog import Catalog
 from builder.config import SiteConfig
 from builder.conventions import model_path
 from builder.entries.errors import EntryError
@@ -114,7 +117,7 @@ class Door:
                     found.read[path] = data
         return found
 
-    def rank(self, files: Sorted, computed: dict[str, Result]) -> Ranked:
+    def rank(self, files: Sorted, computed: dict[str, Result], catalog: Catalog) -> Ranked:
         """Every entry in rank order: the kept summaries and this build's results (by
         entry file)."""
         hashes = dict(files.changed)
@@ -130,7 +133,10 @@ class Door:
             # the hashes a rebuild compares, of the dataset lines it keeps
             texts = self._exports[key] = row_texts(result)
             export_hash = content_key("\0".join(texts).encode())
-            summaries.append(summarize(result, key, charts.chart_digest(result), export_hash))
+            inputs = [result.entry.id, result.entry.name, whatif.entry_inputs(result, catalog)]
+            whatif_hash = content_key(json.dumps(inputs, sort_keys=True).encode())
+            chart_hash = charts.chart_digest(result)
+            summaries.append(summarize(result, key, chart_hash, export_hash, whatif_hash))
         summaries.sort(key=rank_order)
         return Ranking(summaries, made, self._exports, files.row_hashes, self.cache.records)
 

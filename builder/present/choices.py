@@ -30,11 +30,6 @@ class ChoiceRow:
         """How many times the dirtiest grid's CO2e is the cleanest's."""
         return self.dirty.co2e_t / self.clean.co2e_t
 
-    def key(self) -> str:
-        """What the row shows, for the page's cache key."""
-        figures = [(r.co2e_t, r.co2e_t_low, r.co2e_t_high) for r in (self.clean, self.dirty)]
-        return repr((self.published.entry.id, self.published.co2e_t, self.year, figures))
-
 
 def choice_rows(results: Iterator[Result], catalog: Catalog, count: int = SHOWN) -> list[ChoiceRow]:
     """The first `count` runs of `results` (rank order) whose region can change, each

@@ -35,10 +35,12 @@ class Summary(NamedTuple):
     co2e_t_low: float = 0.0  # the ends of its CO2e range: ranks with ties, key figures
     co2e_t_high: float = 0.0
     reported: int = 0  # 1 when its sources publish an energy or CO2e figure of their own
+    whatif: str = ""  # hash of its id, name and row of data/formula.json (empty without a cache)
 
 
-def summarize(r: Result, key: str, chart: str = "", export: str = "") -> Summary:
-    """An entry's summary; `chart` and `export` are the hashes a cached build keys by."""
+def summarize(r: Result, key: str, chart: str = "", export: str = "", whatif: str = "") -> Summary:
+    """An entry's summary; `chart`, `export` and `whatif` are the hashes a cached build
+    keys by."""
     e, rep = r.entry, r.entry.reported
     return Summary(
         e.id,
@@ -56,6 +58,7 @@ def summarize(r: Result, key: str, chart: str = "", export: str = "") -> Summary
         r.co2e_t_low,
         r.co2e_t_high,
         int(any(x is not None for x in (rep.energy_mwh, rep.co2e_t, rep.net_co2e_t))),
+        whatif,
     )
 
 

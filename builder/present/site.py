@@ -40,6 +40,7 @@ from builder.present.i18n import (
 from builder.present.pages import (
     QUALITY_RANK,
     LanguagePages,
+    place_names,
     relroot,
     robots_txt,
     sitemap,
@@ -211,11 +212,18 @@ def dataset_files(ranked: Ranked, keyed: bool) -> Iterator[Artifact]:
 
 def formula_file(ranked: Ranked, catalog: Catalog, keyed: bool) -> Artifact:
     """data/formula.json, the inputs of the model pages' what-if panel (builder.whatif),
-    keyed by the entries it is made from (the catalogs are among the site-wide inputs)."""
-    key = "formula|" + "".join(s.inputs_hash for s in ranked.summaries)
+    keyed by each entry's row of it (the catalogs are among the site-wide inputs), so an
+    edit the formula does not read leaves it as it was."""
+    key = "formula|" + "".join(s.whatif for s in ranked.summaries)
 
     def make() -> bytes:
-        data = whatif.export((ranked.result(i) for i in range(len(ranked))), catalog)
+        names = {}
+        for language in LANGUAGES:
+            places = place_names(catalog, language)
+            by_key = {k: places[r.name] for k, r in catalog.regions.items() if r.name in places}
+            if by_key:
+                names[language.tag] = by_key
+        data = whatif.export((ranked.result(i) for i in range(len(ranked))), catalog, names)
         return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
     return Artifact("data/formula.json", content_key(key.encode()) if keyed else None, make)

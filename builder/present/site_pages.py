@@ -26,7 +26,7 @@ def language_pages(renderer: LanguagePages, ranked: Ranked, keyed: bool) -> Iter
     """The site-wide pages, then the choices and changes pages, each keyed by what it shows."""
     yield from _site_pages(renderer)
     if "choices" in renderer.pages:
-        yield _choices_page(renderer, ranked)
+        yield _choices_page(renderer, ranked, keyed)
     history = renderer.config.history
     ids = [s.id for s in ranked.summaries]
     yield Artifact(
@@ -37,18 +37,23 @@ def language_pages(renderer: LanguagePages, ranked: Ranked, keyed: bool) -> Iter
     )
 
 
-def _choices_page(renderer: LanguagePages, ranked: Ranked) -> Artifact:
+def _choices_page(renderer: LanguagePages, ranked: Ranked, keyed: bool) -> Artifact:
     """choices/: the largest runs on the cleanest and dirtiest grid of their year, keyed
-    by what its rows show (the page's words are among the site-wide inputs)."""
-    rows = choices.choice_rows((ranked.result(i) for i in range(len(ranked))), renderer.catalog)
+    by every entry's what-if inputs in rank order (`Summary.whatif`: which runs qualify
+    and what their rows show; the page's words are among the site-wide inputs), so the
+    records behind its rows are read only when one of those changed."""
     path = "choices/index.html"
-    key = content_key(("choices|" + "|".join(row.key() for row in rows)).encode())
+    key = "choices|" + "".join(s.whatif for s in ranked.summaries)
     page = renderer.pages["choices"]
 
     def make() -> bytes:
+        results = (ranked.result(i) for i in range(len(ranked)))
+        rows = choices.choice_rows(results, renderer.catalog)
         return renderer.render(path, "choices.html", page=page, rows=rows)[1]
 
-    return Artifact(renderer.language.prefix + path, key, make, "page")
+    return Artifact(
+        renderer.language.prefix + path, content_key(key.encode()) if keyed else None, make, "page"
+    )
 
 
 def _changes_page(renderer: LanguagePages, ids: frozenset[str]) -> bytes:

@@ -221,9 +221,16 @@
     (parent || select).appendChild(o);
   }
 
-  function byName(table) {
+  function regionName(k) { // in the page's language where the build has that name
+    var names = (data.names || {})[document.documentElement.lang] || {};
+    return names[k] || data.regions[k].n;
+  }
+
+  function byName(table, name) {
+    var lang = document.documentElement.lang;
+    name = name || function (k) { return table[k].n; };
     return Object.keys(table).sort(function (a, b) {
-      return table[a].n.localeCompare(table[b].n);
+      return name(a).localeCompare(name(b), lang);
     });
   }
 
@@ -234,8 +241,8 @@
       ["world", "country", "us-state", "cloud-region"].forEach(function (kind) {
         var g = document.createElement("optgroup");
         g.label = panel.getAttribute("data-kind-" + kind) || kind;
-        byName(data.regions).forEach(function (k) {
-          if (data.regions[k].k === kind) option(region, k, data.regions[k].n + " (" + k + ")", g);
+        byName(data.regions, regionName).forEach(function (k) {
+          if (data.regions[k].k === kind) option(region, k, regionName(k) + " (" + k + ")", g);
         });
         if (g.children.length) region.appendChild(g);
       });
