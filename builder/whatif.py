@@ -10,13 +10,17 @@ compute.hardware_power) and the same formula (compute.result_of):
   each with its range, in place of the PUE the entry states or defaults to;
 - an accelerator: accelerator-hours scaled by the ratio of the two accelerators' dense
   peak FLOP/s at the run's precision (the same share of peak on either: an assumption,
-  which the model page states), and the new accelerator's catalog power.
+  which the model page states), and the new accelerator's catalog power. fp16 and bf16
+  are one class, the 16-bit matrix formats: an accelerator whose catalog row has a peak
+  for only the other one (TPUs list bf16 alone, a P100 or V100 fp16 alone) is compared
+  at that peak, which the model page states too.
 
 What a basis allows (`choices`): accelerator-hours (hardware-time) and compute estimates
 all three; a reported energy the region, and the PUE only when the energy is the IT
 load's (a facility figure already includes its PUE); a reported CO2e the region only when
 the entry states the intensity it was computed with (that gives the energy), else
-nothing. The accelerator needs a peak FLOP/s at the run's precision for both.
+nothing. The accelerator needs a peak FLOP/s at the run's precision (or its 16-bit
+counterpart, `peak_at`) for both.
 
 site/assets/whatif.js recomputes the same figures in the browser from `export` (written
 as data/formula.json); tests/test_whatif_browser.py checks the two agree.
@@ -28,13 +32,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from builder import compute
-from builder.catalog import Catalog, Region
+from builder.catalog import Catalog, Hardware, Region
 from builder.conventions import N_
 from builder.entries.model import Entry, Input, Result, entry_basis, estimate_precision
 
 REGION, PUE, HARDWARE = "region", "pue", "hardware"
 INDUSTRY = "industry"  # the PUE preset of the industry average
 FORMAT = 1  # of data/formula.json: raised when its layout changes
+# The 16-bit matrix formats: a run at one is compared at the other's peak on an
+# accelerator whose catalog row has only that one (site/assets/whatif.js does the same).
+SIXTEEN_BIT = {"fp16": "bf16", "bf16": "fp16"}
 
 
 class NotAllowed(ValueError):
@@ -49,10 +56,22 @@ def precision_of(entry: Entry, catalog: Catalog) -> str | None:
     return estimate_precision(entry.training.precision, hw.peak_flops)
 
 
+def peak_at(hardware: Hardware, precision: str) -> tuple[str, float] | None:
+    """The precision and dense peak FLOP/s a run at `precision` is compared at on
+    `hardware`: its own, else the other 16-bit format's (`SIXTEEN_BIT`); None without."""
+    for p in (precision, SIXTEEN_BIT.get(precision)):
+        if p is not None and p in hardware.peak_flops:
+            return p, hardware.peak_flops[p]
+    return None
+
+
 def hardware_options(catalog: Catalog, precision: str) -> list[str]:
-    """The accelerators a run at `precision` may move to: a peak there, and a power."""
+    """The accelerators a run at `precision` may move to: a peak there (`peak_at`), and
+    a power."""
     powered = catalog.hardware_index()
-    return [k for k, h in catalog.hardware.items() if precision in h.peak_flops and powered[k]]
+    return [
+        k for k, h in catalog.hardware.items() if peak_at(h, precision) is not None and powered[k]
+    ]
 
 
 def choices(entry: Entry, catalog: Catalog) -> frozenset[str]:
@@ -80,20 +99,31 @@ def pue_year(entry: Entry, catalog: Catalog) -> int:
     return compute.training_year(entry, max(catalog.industry_pue.pue))
 
 
-def scaled_hours(hours: Input, old_peak: float, new_peak: float, precision: str) -> Input:
-    """Accelerator-hours on another accelerator: x the ratio of the peak FLOP/s."""
+def scaled_hours(
+    hours: Input, old_peak: float, new_peak: float, precision: str, new_precision: str
+) -> Input:
+    """Accelerator-hours on another accelerator: x the ratio of the peak FLOP/s (the
+    run's at `precision`, the other's at `new_precision`, see `peak_at`)."""
     ratio = old_peak / new_peak
+    if new_precision == precision:
+        note = N_(
+            "Accelerator-hours × %(old)s ÷ %(new)s FLOP/s dense %(precision)s peak: "
+            "the same share of peak on either accelerator"
+        )
+    else:
+        note = N_(
+            "Accelerator-hours × %(old)s FLOP/s dense %(precision)s peak ÷ %(new)s FLOP/s "
+            "dense %(other)s peak: the same share of the 16-bit peak on either accelerator"
+        )
     return Input(
         "accelerator_hours",
         hours.value * ratio,
         hours.low * ratio,
         hours.high * ratio,
         "derived",
-        N_(
-            "Accelerator-hours × %(old)s ÷ %(new)s FLOP/s dense %(precision)s peak: "
-            "the same share of peak on either accelerator"
-        ),
-        args=(("old", old_peak), ("new", new_peak), ("precision", precision)),
+        note,
+        args=(("old", old_peak), ("new", new_peak), ("precision", precision))
+        + ((("other", new_precision),) if new_precision != precision else ()),
     )
 
 
@@ -122,10 +152,10 @@ def whatif(
         precision = precision_of(entry, catalog)
         assert hours is not None and precision is not None and entry.training.hardware
         old = catalog.hardware[entry.training.hardware].peak_flops[precision]
-        new_peak = catalog.hardware[hardware].peak_flops.get(precision)
-        if new_peak is None or hardware not in hardware_options(catalog, precision):
+        new = peak_at(catalog.hardware[hardware], precision)
+        if new is None or hardware not in hardware_options(catalog, precision):
             raise NotAllowed(f"{hardware}: no peak FLOP/s at {precision}, or no power")
-        hours = scaled_hours(hours, old, new_peak, precision)
+        hours = scaled_hours(hours, old, new[1], precision, new[0])
         power = compute.hardware_power(catalog, hardware)
     if pue is not None:
         series = None if pue == INDUSTRY else catalog.providers[pue]

@@ -48,4 +48,6 @@ def test_the_golden_fixture_holds_every_kind_of_file() -> None:
     ):
         assert rel in files, rel
     entries = sorted(p.relative_to(golden.GOLDEN) for p in golden.GOLDEN.glob("entries/*/*.yaml"))
-    assert len(entries) == 7
+    assert len(entries) == 8
+    # the seed paper's case (google/transformer-big) heads the choices page
+    assert "seed-case" in (golden.SITE / "choices" / "index.html").read_text(encoding="utf-8")

@@ -174,3 +174,58 @@ def test_the_export_names_regions_in_each_other_language_and_only_when_given(
     assert named["PL"] == "波兰"
     assert named["WORLD"] == "世界"
     assert "gcp-us-central1" not in named  # a cloud region keeps its own name
+
+
+def test_fp16_and_bf16_are_one_class_where_an_accelerator_lists_only_one(
+    catalog: Catalog, entries: dict[str, Entry]
+) -> None:
+    # a TPU lists bf16 alone, a V100 fp16 alone: each is open to a run at the other
+    assert "google-tpu-v2" in whatif.hardware_options(catalog, "fp16")
+    assert "nvidia-v100" in whatif.hardware_options(catalog, "bf16")
+    assert "google-tpu-v2" not in whatif.hardware_options(catalog, "fp32")
+    # an accelerator with both formats is compared at the run's own
+    a100 = catalog.hardware["nvidia-a100-40gb"]
+    assert whatif.peak_at(a100, "fp16") == ("fp16", a100.peak_flops["fp16"])
+    transformer = entries["google/transformer-big"]  # P100, no precision stated: fp16
+    assert whatif.precision_of(transformer, catalog) == "fp16"
+    base = compute_result(transformer, catalog)
+    swapped = whatif.whatif(transformer, catalog, hardware="google-tpu-v2")
+    old = catalog.hardware["nvidia-p100"].peak_flops["fp16"]
+    new = catalog.hardware["google-tpu-v2"].peak_flops["bf16"]
+    assert base.accelerator_hours is not None and swapped.accelerator_hours is not None
+    assert swapped.accelerator_hours.value == pytest.approx(
+        base.accelerator_hours.value * old / new, rel=1e-12
+    )
+    assert dict(swapped.accelerator_hours.args)["other"] == "bf16"
+
+
+def test_the_seed_case_makes_one_choice_at_a_time_and_spans_the_papers_range(
+    catalog: Catalog, entries: dict[str, Entry]
+) -> None:
+    from builder.present import choices
+
+    published = compute_result(entries[choices.SEED_CASE], catalog)
+    case = choices.seed_case(published, catalog)
+    assert case is not None
+    steps = {s.change: s for s in case.steps}
+    assert [s.change for s in case.steps] == ["published", "pue", "hardware", "region", "dirtiest"]
+    e, pue, hw = published.entry, choices.SEED_PROVIDER, choices.SEED_HARDWARE
+    clean, dirty = whatif.extremes(catalog, case.year)
+    expected = {
+        "published": whatif.whatif(e, catalog),
+        "pue": whatif.whatif(e, catalog, pue=pue),
+        "hardware": whatif.whatif(e, catalog, pue=pue, hardware=hw),
+        "region": whatif.whatif(e, catalog, region=clean, pue=pue, hardware=hw),
+        "dirtiest": whatif.whatif(e, catalog, region=dirty),
+    }
+    for change, result in expected.items():
+        assert steps[change].result.co2e_t == pytest.approx(result.co2e_t, rel=1e-12), change
+    assert steps["published"].result.co2e_t == pytest.approx(published.co2e_t, rel=1e-12)
+    # each choice towards the cleaner run lowers the figure
+    figures = [steps[c].result.co2e_t for c in ("published", "pue", "hardware", "region")]
+    assert figures == sorted(figures, reverse=True)
+    # the paper's claim, with this site's own figures: 100-1,000x between the extremes
+    assert steps["published"].result.co2e_t / steps["region"].result.co2e_t > 100
+    assert case.spread > 1000
+    # an entry that cannot take every choice has no seed case
+    assert choices.seed_case(compute_result(entries["deepmind/gemma-2"], catalog), catalog) is None

@@ -220,7 +220,7 @@ def test_the_choices_page_shows_the_largest_runs_on_the_cleanest_and_dirtiest_gr
     catalog = load_catalog()
     by_id = {r.entry.id: r for r in report.results}
     page.goto(site_url + "/choices/")
-    rows = page.locator("table.choices tbody tr")
+    rows = page.locator("table.largest-runs tbody tr")
     expect(rows).to_have_count(10)
     ids = [rows.nth(i).get_attribute("data-id") or "" for i in range(10)]
     largest = [
@@ -245,4 +245,39 @@ def test_the_choices_page_shows_the_largest_runs_on_the_cleanest_and_dirtiest_gr
     rows.nth(0).locator("td").nth(2).locator("a").click()
     expect(page.locator("#whatif-region")).to_have_value(clean)
     shown = format_estimate(whatif.whatif(first, catalog, region=clean).co2e_t)
+    expect(page.locator("#whatif .whatif-co2e .value")).to_have_text(f"{shown} t")
+
+
+def test_the_choices_page_opens_with_the_seed_papers_case_one_choice_at_a_time(
+    page: Page, site_url: str, built_site: tuple[Path, BuildReport]
+) -> None:
+    from builder.present import choices
+
+    _, report = built_site
+    catalog = load_catalog()
+    published = next(r for r in report.results if r.entry.id == choices.SEED_CASE)
+    case = choices.seed_case(published, catalog)
+    assert case is not None
+    page.goto(site_url + "/choices/")
+    rows = page.locator("table.seed-case tbody tr")
+    expect(rows).to_have_count(len(case.steps))
+    for i, step in enumerate(case.steps):
+        row = rows.nth(i)
+        assert row.get_attribute("data-step") == step.change
+        cells = row.locator("td")
+        assert cells.nth(0).inner_text().startswith(format_estimate(step.result.co2e_t))
+        factor = format_estimate(step.result.co2e_t / published.co2e_t, 2)
+        assert cells.nth(1).inner_text() == factor
+    spread = format_estimate(case.spread, 2)
+    expect(
+        page.get_by_text(f"From the dirtiest of these choices to the cleanest: {spread}×.")
+    ).to_be_visible()
+    # the cleanest step opens the model page's panel with all three choices made
+    rows.nth(3).locator("th a").click()
+    expect(page.locator("#whatif-hw")).to_have_value(choices.SEED_HARDWARE)
+    expect(page.locator("#whatif-pue")).to_have_value(choices.SEED_PROVIDER)
+    cleanest = case.steps[3]
+    assert cleanest.region is not None
+    expect(page.locator("#whatif-region")).to_have_value(cleanest.region.key)
+    shown = format_estimate(cleanest.result.co2e_t)
     expect(page.locator("#whatif .whatif-co2e .value")).to_have_text(f"{shown} t")

@@ -49,7 +49,9 @@ def _choices_page(renderer: LanguagePages, ranked: Ranked, keyed: bool) -> Artif
     def make() -> bytes:
         results = (ranked.result(i) for i in range(len(ranked)))
         rows = choices.choice_rows(results, renderer.catalog)
-        return renderer.render(path, "choices.html", page=page, rows=rows)[1]
+        seed = next((i for i, s in enumerate(ranked.summaries) if s.id == choices.SEED_CASE), None)
+        case = None if seed is None else choices.seed_case(ranked.result(seed), renderer.catalog)
+        return renderer.render(path, "choices.html", page=page, rows=rows, seed=case)[1]
 
     return Artifact(
         renderer.language.prefix + path, content_key(key.encode()) if keyed else None, make, "page"

@@ -61,6 +61,15 @@
     return [v, lo, 2 * v - lo];
   }
 
+  // An accelerator's dense peak FLOP/s for a run at `precision`: its own, else the other
+  // 16-bit format's (fp16 and bf16 are one class, as in whatif.peak_at); undefined without.
+  var SIXTEEN_BIT = { fp16: "bf16", bf16: "fp16" };
+  function peak(hw, precision) {
+    if (hw.f[precision] !== undefined) return hw.f[precision];
+    var other = SIXTEEN_BIT[precision];
+    return other ? hw.f[other] : undefined;
+  }
+
   // {co2e: [value, low, high], energy: [value, low, high] or null} of entry `id` with
   // `choice` {region, pue, hw} (each optional): whatif.whatif, then compute.result_of.
   function compute(data, id, choice) {
@@ -68,7 +77,7 @@
     var h = triple(e.h), p = triple(e.p), u = triple(e.u), c = triple(e.c);
     choice = choice || {};
     if (choice.hw) {
-      var ratio = data.hardware[e.hw].f[e.pr] / data.hardware[choice.hw].f[e.pr];
+      var ratio = data.hardware[e.hw].f[e.pr] / peak(data.hardware[choice.hw], e.pr);
       h = h.map(function (x) { return x * ratio; });
       p = triple(data.hardware[choice.hw].p);
     }
@@ -255,7 +264,7 @@
     }
     if (hw && e.hw) {
       byName(data.hardware).forEach(function (k) {
-        if (k !== e.hw && data.hardware[k].f[e.pr] !== undefined) option(hw, k, data.hardware[k].n);
+        if (k !== e.hw && peak(data.hardware[k], e.pr) !== undefined) option(hw, k, data.hardware[k].n);
       });
     }
   }
