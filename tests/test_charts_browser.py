@@ -106,6 +106,11 @@ def test_a_chart_follows_the_filters(
     meta = [r for r in rows if r["id"] in ids]
     assert 0 < len(meta) < len(rows) and all(r["id"].startswith("meta/") for r in meta)
     expect(figure.locator(POINTS)).to_have_count(len(meta))
+    # the caption says the chart shows only what the filters keep
+    total = len(built_site[1].results)
+    expect(figure.locator(".chart-filtered")).to_have_text(
+        f"Of the {len(ids)} models the table's filters keep, out of {total:,}"
+    )
     # the largest bars are Meta's now, in order
     top = _drawn(charted, "top-emitters")
     pool = _spec(built_site, "top-emitters")["datasets"]["pool"]
@@ -119,6 +124,7 @@ def test_a_chart_follows_the_filters(
     expect(years.locator("svg .mark-rect path")).to_have_count(len({r["year"] for r in runs}))
     charted.click("#filters button[type=reset]")
     expect(figure.locator(POINTS)).to_have_count(len(rows))
+    expect(figure.locator(".chart-filtered")).to_be_hidden()
 
 
 def test_the_legend_lists_only_domains_with_data(

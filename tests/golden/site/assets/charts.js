@@ -345,8 +345,23 @@
 
   // --- the table's filters
 
+  // The caption says when a chart shows only the models the filters keep.
+  function filterNote(ids, total) {
+    figures.forEach(function (figure) {
+      var note = figure.querySelector(".chart-filtered");
+      if (!note) return;
+      var filtered = ids && ids.length < total;
+      note.hidden = !filtered;
+      note.textContent = filtered ? (note.getAttribute("data-msg") || "")
+        .replace("{count}", ids.length.toLocaleString(document.documentElement.lang || "en"))
+        .replace("{total}", total.toLocaleString(document.documentElement.lang || "en")) : "";
+    });
+  }
+
   document.addEventListener("leaderboard:view", function (event) {
     var ids = event.detail && event.detail.ids;
+    var table = document.getElementById("leaderboard");
+    filterNote(ids, Number(table && table.dataset.total) || (ids ? ids.length : 0));
     var key = ids ? ids.length + ":" + ids.slice().sort().join(",") : "";
     // leaderboard.js writes its own parameters once it has dispatched: ours follow
     setTimeout(function () { writeParams(); markRow(); }, 0);
