@@ -4,8 +4,9 @@ for the site, drawn from an SVG made here and rasterized with vl-convert.
 A card holds the model's name, its CO2e with the range and the basis of the figure. Cards
 are in English for every language: one card a model, shared by both, since a card in each
 language would draw twice as many (and the rasterizer finds Chinese glyphs only where a
-CJK font is installed). Each costs about 30 ms to draw; a build with a cache keeps a model's card while
-its entry and the site-wide inputs are unchanged (see `builder.present.site`).
+CJK font is installed). Each costs about 30 ms to draw; a build with a cache keeps a
+model's card while its entry and the site-wide inputs are unchanged (see
+`builder.present.site`).
 """
 
 from __future__ import annotations
