@@ -168,12 +168,16 @@ def whatif(
 
 def extremes(catalog: Catalog, year: int) -> tuple[str, str]:
     """The cleanest and the dirtiest region of the catalog for `year`: the lowest and
-    highest intensity of its nearest year with data (on a tie, the first in order). A
-    figure of zero is left out: no grid emits nothing (a source's 0 is a gap in its
-    data, as OWID's for the Central African Republic since 2013)."""
+    highest intensity of its nearest year with data (on a tie, the first in order), among
+    the regions with a figure within compute.YEAR_WINDOW years of `year` (a cloud region
+    whose figures start years later, opened since, was not a grid of that year). A figure
+    of zero is left out: no grid emits nothing (a source's 0 is a gap in its data, as
+    OWID's for the Central African Republic since 2013)."""
     cleanest = dirtiest = ""
     low = high = 0.0
     for key, region in catalog.regions.items():
+        if abs(region.nearest_year(year) - year) > compute.YEAR_WINDOW:
+            continue
         value = compute.intensity_of(region, year).value
         if value <= 0:
             continue

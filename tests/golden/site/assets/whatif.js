@@ -108,6 +108,8 @@
   function extremes(data, year) { // whatif.extremes: the cleanest and dirtiest region
     var clean = "", dirty = "", low = 0, high = 0;
     Object.keys(data.regions).forEach(function (key) {
+      // a region with no figure within the window of `year` was not that year's grid
+      if (Math.abs(nearest(regionYears(data, key), year) - year) > data.window) return;
       var v = intensity(data, key, year)[0];
       if (v <= 0) return; // a source's zero is a gap in its data, not a clean grid
       if (!clean || v < low) { clean = key; low = v; }
