@@ -13,11 +13,18 @@
   var msg = document.getElementById("compare-msg");
   var locale = document.documentElement.lang || "en";
 
+  // Whole numbers below 1,000 read the same in both of the site's languages: written
+  // without Intl, whose first use loads the locale's data (over 100 ms on a slow phone,
+  // and every page shows such a count as it opens).
+  function wholeNumber(v) {
+    return v % 1 === 0 && Math.abs(v) < 1000 ? String(v) : v.toLocaleString(locale);
+  }
+
   function say(name, values) {
     var text = bar.getAttribute("data-msg-" + name) || "";
     return text.replace(/\{(\w+)\}/g, function (whole, key) {
       var v = values[key];
-      return typeof v === "number" ? v.toLocaleString(locale) : String(v);
+      return typeof v === "number" ? wholeNumber(v) : String(v);
     });
   }
 
