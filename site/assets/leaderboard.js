@@ -25,8 +25,6 @@
     return th.dataset.key !== "model" && !th.hasAttribute("data-optional");
   }).map(function (th) { return th.dataset.key; });
 
-  // The page's own words, translated at build time: data-msg-* attributes of the table,
-  // with {name} placeholders.
   // Whole numbers below 1,000 read the same in both of the site's languages: written
   // without Intl, whose first use loads the locale's data (over 100 ms on a slow phone,
   // and every page shows such a count as it opens).
@@ -34,6 +32,8 @@
     return v % 1 === 0 && Math.abs(v) < 1000 ? String(v) : v.toLocaleString(locale);
   }
 
+  // The page's own words, translated at build time: data-msg-* attributes of the table,
+  // with {name} placeholders.
   function say(name, values) {
     var text = table.getAttribute("data-msg-" + name) || "";
     return text.replace(/\{(\w+)\}/g, function (whole, key) {
