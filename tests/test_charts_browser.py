@@ -13,9 +13,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import vl_convert
 from playwright.sync_api import Locator, Page, Request, expect
 
 from builder.build import BuildReport
+from builder.present.chart_static import static_spec
 
 pytestmark = pytest.mark.browser
 
@@ -300,3 +302,48 @@ def test_a_year_only_release_date_shows_as_the_year(charted: Page, site_url: str
     assert "Released: 2023;" in label and "2023-01" not in label
     dated = figure.locator(f"{POINTS}[aria-label*='Model: GPT-3;']").get_attribute("aria-label")
     assert "Released: 2020-05;" in (dated or "")
+
+
+# Each image drawn twice as large as it is, on white, its pixels compared with another's.
+SAME_PIXELS = """async ([first, second]) => {
+  async function pixels(text) {
+    const url = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = img.naturalWidth * 2;
+    canvas.height = img.naturalHeight * 2;
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#fff";
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(img, 0, 0, canvas.width, canvas.height);
+    URL.revokeObjectURL(url);
+    return context.getImageData(0, 0, canvas.width, canvas.height).data;
+  }
+  const [a, b] = [await pixels(first), await pixels(second)];
+  let differ = 0, inked = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) differ++;
+    if (a[i] !== 255) inked++;
+  }
+  return { length: a.length === b.length, differ, inked };
+}"""
+
+
+@pytest.mark.parametrize("prefix", ["", "zh/"])
+def test_the_static_images_draw_what_vega_drew_with_fewer_elements(
+    page: Page, built_site: tuple[Path, BuildReport], prefix: str
+) -> None:
+    # drawn on a blank page: the site's own pages allow no blob: images
+    for svg_file in sorted((built_site[0] / prefix / "charts").glob("*.svg")):
+        spec_file = svg_file.with_suffix(".json")
+        if not spec_file.exists():  # the distribution strip is drawn by the builder alone
+            continue
+        served = svg_file.read_text("utf-8")
+        vega = vl_convert.vegalite_to_svg(static_spec(json.loads(spec_file.read_text("utf-8"))))
+        elements = len(re.findall(r"<[a-z]", served))
+        assert elements < len(re.findall(r"<[a-z]", vega)), svg_file.name
+        compared = page.evaluate(SAME_PIXELS, [vega, served])
+        assert compared["length"] and compared["inked"] > 10_000, svg_file.name
+        assert compared["differ"] == 0, (svg_file.name, compared)
