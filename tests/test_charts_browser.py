@@ -17,7 +17,7 @@ import vl_convert
 from playwright.sync_api import Locator, Page, Request, expect
 
 from builder.build import BuildReport
-from builder.present.chart_static import static_spec
+from builder.present.chart_static import NARROW_SUFFIX, narrow_spec, static_spec
 
 pytestmark = pytest.mark.browser
 
@@ -337,13 +337,39 @@ def test_the_static_images_draw_what_vega_drew_with_fewer_elements(
 ) -> None:
     # drawn on a blank page: the site's own pages allow no blob: images
     for svg_file in sorted((built_site[0] / prefix / "charts").glob("*.svg")):
-        spec_file = svg_file.with_suffix(".json")
+        narrow = svg_file.stem.endswith(NARROW_SUFFIX)
+        spec_file = svg_file.with_name(svg_file.stem.removesuffix(NARROW_SUFFIX) + ".json")
         if not spec_file.exists():  # the distribution strip is drawn by the builder alone
             continue
+        spec = json.loads(spec_file.read_text("utf-8"))
         served = svg_file.read_text("utf-8")
-        vega = vl_convert.vegalite_to_svg(static_spec(json.loads(spec_file.read_text("utf-8"))))
+        vega = vl_convert.vegalite_to_svg(static_spec(narrow_spec(spec) if narrow else spec))
         elements = len(re.findall(r"<[a-z]", served))
         assert elements < len(re.findall(r"<[a-z]", vega)), svg_file.name
         compared = page.evaluate(SAME_PIXELS, [vega, served])
         assert compared["length"] and compared["inked"] > 10_000, svg_file.name
         assert compared["differ"] == 0, (svg_file.name, compared)
+
+
+@pytest.mark.parametrize("prefix", ["", "/zh"])
+def test_a_phone_shows_the_lead_chart_drawn_for_its_width(
+    page: Page, site_url: str, prefix: str
+) -> None:
+    """Below 40rem the lead chart's image is the one drawn for a phone's column, shown at
+    nearly its drawn size, so its labels read at their size; wider, the full one. (The
+    page is not touched: a reader acting near a chart has vega draw it in the image's
+    place.)"""
+    image = "#chart-co2e-by-date .chart img"
+    loaded = f"document.querySelector('{image}').complete"
+    size = "el => [el.currentSrc, el.naturalWidth, el.getBoundingClientRect().width]"
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{site_url}{prefix}/")
+    page.wait_for_function(loaded)
+    src, natural, shown = page.locator(image).evaluate(size)
+    assert src.endswith("/charts/co2e-by-date-narrow.svg"), src
+    assert natural <= 390 and shown >= 0.9 * natural, (natural, shown)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{site_url}{prefix}/")
+    page.wait_for_function(loaded)
+    src, natural, shown = page.locator(image).evaluate(size)
+    assert src.endswith("/charts/co2e-by-date.svg") and natural > 700 and shown > 700, src

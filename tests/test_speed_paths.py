@@ -436,14 +436,14 @@ def test_the_cache_keeps_only_the_chart_images_and_products_of_the_last_build(
     cache, out = tmp_path / "cache", tmp_path / "site"
     build_site(entries, out, SiteConfig(), cache_dir=cache)
     first = {p.name for p in (cache / "svg").iterdir()}
-    assert len(first) == 4 * len(LANGUAGES)
+    assert len(first) == 5 * len(LANGUAGES)  # four charts, and the lead one's phone image
     (cache / "svg" / "0123.svg").write_text("<svg/>", encoding="utf-8")  # from long ago
     (cache / "vega-bundle-0123").write_text("old", encoding="utf-8")
     t5 = entries / "google" / "t5.yaml"
     t5.write_text(t5.read_text(encoding="utf-8").replace("name: T5", "name: T5 11B"), "utf-8")
     build_site(entries, out, SiteConfig(), cache_dir=cache)
     kept = {p.name: p.read_bytes() for p in (cache / "svg").iterdir()}
-    assert len(kept) == 4 * len(LANGUAGES)
+    assert len(kept) == 5 * len(LANGUAGES)
     assert kept.keys() != first  # the scatter plots name T5 in their specs: drawn again
     drawn = sorted(p.read_bytes() for p in out.rglob("charts/*.svg") if p.stem != "distribution")
     assert drawn == sorted(unpack(data) for data in kept.values())
@@ -487,7 +487,8 @@ def test_a_change_no_chart_shows_leaves_the_charts_as_they_are(
     build_site(entries, out, SiteConfig(), cache_dir=cache)
     assert len(made) == len(LANGUAGES)
     chart_files = sorted(out.glob("charts/*")) + sorted(out.glob("zh/charts/*"))
-    assert len(chart_files) == 9 * len(LANGUAGES) - 1  # the histogram is shared
+    # four specs and SVGs, the lead chart's phone image; the histogram is shared
+    assert len(chart_files) == 10 * len(LANGUAGES) - 1
     inodes = {p: p.stat().st_ino for p in chart_files}
     made.clear()
     t5 = entries / "google" / "t5.yaml"

@@ -122,6 +122,9 @@ class ChartWork:
             )
             for c in chart_list:
                 text = specs[f"{lang.prefix}charts/{c.id}.svg"] = script_json(c.spec)
+                if c.id == charts.LEAD:  # and its image for a phone
+                    narrow = f"{lang.prefix}charts/{c.id}{charts.NARROW_SUFFIX}.svg"
+                    specs[narrow] = script_json(charts.narrow_spec(c.spec))
                 artifacts.append(
                     Artifact(f"{lang.prefix}charts/{c.id}.json", None, _made(text.encode()))
                 )
@@ -221,7 +224,8 @@ def _kept_charts(
         return None
     _, lists, svg_files = previous
     for svg_path in svg_files:
-        if not (output.kept(svg_path) and output.kept(svg_path.removesuffix(".svg") + ".json")):
+        spec_path = svg_path.removesuffix(".svg").removesuffix(charts.NARROW_SUFFIX) + ".json"
+        if not (output.kept(svg_path) and output.kept(spec_path)):
             return None
     return (
         {code: [charts.Chart(*words, spec={}) for words in items] for code, items in lists.items()},

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import tempfile
@@ -51,11 +52,14 @@ def refresh(entries: Path) -> list[Path]:
     exactly the installed vl-convert's; returns the files shipped now.
 
     The build is made with neither cache nor store: each chart's spec file beside its
-    SVG in the output is the spec the SVG was drawn from, byte for byte.
+    SVG in the output is the spec the SVG was drawn from, byte for byte (and the lead
+    chart's phone image is drawn from its `narrow_spec`).
     """
     from builder.build import build_site
     from builder.config import SiteConfig
     from builder.incremental import charts
+    from builder.present.chart_static import NARROW_SUFFIX, narrow_spec
+    from builder.present.pages import script_json
 
     shutil.rmtree(STORE, ignore_errors=True)
     for old in DATA_DIR.glob("vega-bundle-*.js"):
@@ -66,8 +70,12 @@ def refresh(entries: Path) -> list[Path]:
         build_site(entries, out, SiteConfig(), cache_dir=None)
         renderer = charts.svg_renderer()
         for spec in sorted(out.glob("**/charts/*.json")):
-            svg = spec.with_suffix(".svg").read_text(encoding="utf-8")
-            made[svg_path(spec.read_text(encoding="utf-8"), renderer)] = svg
+            text = spec.read_text(encoding="utf-8")
+            made[svg_path(text, renderer)] = spec.with_suffix(".svg").read_text(encoding="utf-8")
+            narrow = spec.with_name(spec.stem + NARROW_SUFFIX + ".svg")
+            if narrow.exists():  # the lead chart's image for a phone
+                narrow_text = script_json(narrow_spec(json.loads(text)))
+                made[svg_path(narrow_text, renderer)] = narrow.read_text(encoding="utf-8")
         version = charts.vl_convert_version()
         bundle = (out / "assets" / "vendor" / "vega-bundle.js").read_text(encoding="utf-8")
         made[bundle_path(version)] = bundle

@@ -16,6 +16,10 @@ from builder.present.chart_style import LABELLED
 
 # A static scatter plot keeps one point per cell of this many pixels and colour.
 STATIC_CELL_PX = 2
+# The lead chart's image for a phone (screens below 40rem): its plot this many pixels
+# wide, so that on a phone 390 px wide the image is shown as drawn, its labels at their size.
+NARROW_WIDTH = 256
+NARROW_SUFFIX = "-narrow"
 
 
 def _position(channel: dict[str, Any], value: Any) -> float | None:
@@ -79,6 +83,8 @@ def static_spec(spec: dict[str, Any], width: int = 720) -> dict[str, Any]:
     every mark are unread there (the <img> has its own text alternative), so they are
     left out; a scatter plot keeps only the points a reader can tell apart.
     """
+    if isinstance(spec.get("width"), int):  # drawn for a given width (`narrow_spec`)
+        width = spec["width"]
     config = {**spec.get("config", {}), "aria": False}
     # "container" width means nothing offline: the static rendering has a fixed width.
     static: dict[str, Any] = {**spec, "width": width, "config": config}
@@ -104,6 +110,20 @@ def static_spec(spec: dict[str, Any], width: int = 720) -> dict[str, Any]:
     if "datasets" in static:  # what filters choose from (`pool`): no image shows it
         static["datasets"] = {k: v for k, v in static["datasets"].items() if k != "pool"}
     return static
+
+
+def narrow_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """A chart's spec drawn for a phone's column: NARROW_WIDTH wide and 260 tall, five
+    ticks along x, the legend under the plot. Its width is a number, which `static_spec`
+    keeps."""
+    config = spec.get("config", {})
+    legend = {**config.get("legend", {}), "orient": "bottom", "direction": "horizontal"}
+    return {
+        **spec,
+        "width": NARROW_WIDTH,
+        "height": 260,
+        "config": {**config, "legend": legend | {"columns": 4}, "axisX": {"tickCount": 5}},
+    }
 
 
 def static_svg(spec: dict[str, Any], width: int = 720) -> str:

@@ -26,7 +26,9 @@ from builder.conventions import (
 from builder.entries.model import Result
 from builder.hashing import content_key
 from builder.present import sums
+from builder.present.chart_static import NARROW_SUFFIX as NARROW_SUFFIX
 from builder.present.chart_static import javascript_bundle as javascript_bundle
+from builder.present.chart_static import narrow_spec as narrow_spec
 from builder.present.chart_static import static_spec as static_spec
 from builder.present.chart_static import static_svg as static_svg
 from builder.present.chart_style import (
@@ -162,6 +164,7 @@ def spec_templates(language: Language = SOURCE) -> dict[str, dict[str, Any]]:
     }
 
 
+LEAD = "co2e-by-date"  # the chart the index page leads with (templates/index.html)
 SELECTED = "datum.id === selected"  # the model chosen on the page (charts.js sets it)
 SELECTION = [{"name": "selected", "value": ""}]
 
