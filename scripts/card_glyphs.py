@@ -4,7 +4,7 @@ cards draw (builder/present/cards.py), from DejaVu Sans and DejaVu Sans Bold.
 
 A card drawn from these outlines needs no font on the machine that builds it and looks
 the same on every one, and the rasterizer fills a few paths instead of shaping text
-(about ten times faster). Reading the fonts needs fontTools, which the build does not:
+(about three times faster). Reading the fonts needs fontTools, which the build does not:
 
     pip install fonttools
     python3 scripts/card_glyphs.py [DejaVuSans.ttf DejaVuSans-Bold.ttf]

@@ -1,6 +1,6 @@
 """The share cards of a build, drawn in a helper process while this one renders the pages.
 
-Rasterizing a card holds the interpreter's lock for about 20 ms; the "svg" helper process
+Rasterizing a card holds the interpreter's lock for about 12 ms; the "svg" helper process
 already has vl-convert loaded for the charts' static images, so the cards go there, in
 one batch, once the output says which of them it does not hold already (a card is keyed
 by its entry's file: a rebuild draws the changed entries' cards only).

@@ -5,7 +5,7 @@ A card holds the model's name, its CO2e with the range and the basis of the figu
 are in English for every language: one card a model, shared by both. Their text is drawn
 from glyph outlines shipped with the package (`builder/data/card-glyphs.json`, DejaVu
 Sans, made by scripts/card_glyphs.py): one path a line, the same on every machine, and
-about ten times faster to rasterize than text, which the rasterizer shapes glyph by
+about three times faster to rasterize than text, which the rasterizer shapes glyph by
 glyph with the machine's fonts. A line with a character the outlines lack is drawn as
 text. A build with a cache keeps a model's card while its entry and the site-wide inputs
 are unchanged (see `builder.present.site`).
