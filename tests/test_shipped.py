@@ -13,8 +13,7 @@ from builder.build import build_site
 from builder.catalog import DATA_DIR
 from builder.config import SiteConfig
 from builder.incremental import charts, shipped
-from builder.present.chart_static import NARROW_SUFFIX, narrow_spec, static_svg
-from builder.present.pages import script_json
+from builder.present.chart_static import NARROW_SUFFIX, static_svg
 
 from .conftest import ENTRIES, ROOT
 
@@ -68,7 +67,7 @@ def test_a_build_with_the_shipped_svgs_draws_the_same_svgs(tmp_path: Path) -> No
         from_store += shipped.read(shipped.svg_path(text, renderer)) is not None
         narrow = spec.with_name(spec.stem + NARROW_SUFFIX + ".svg")
         if narrow.exists():  # the lead chart's image for a phone, drawn from its narrow spec
-            narrow_text = script_json(narrow_spec(json.loads(text)))
+            narrow_text = charts.narrow_text(text)
             assert narrow.read_text(encoding="utf-8") == static_svg(json.loads(narrow_text))
             from_store += shipped.read(shipped.svg_path(narrow_text, renderer)) is not None
     if from_store == 0:  # entries changed since the store's refresh: slower, not wrong

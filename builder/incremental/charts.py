@@ -124,7 +124,7 @@ class ChartWork:
                 text = specs[f"{lang.prefix}charts/{c.id}.svg"] = script_json(c.spec)
                 if c.id == charts.LEAD:  # and its image for a phone
                     narrow = f"{lang.prefix}charts/{c.id}{charts.NARROW_SUFFIX}.svg"
-                    specs[narrow] = script_json(charts.narrow_spec(c.spec))
+                    specs[narrow] = narrow_text(text)
                 artifacts.append(
                     Artifact(f"{lang.prefix}charts/{c.id}.json", None, _made(text.encode()))
                 )
@@ -231,6 +231,12 @@ def _kept_charts(
         {code: [charts.Chart(*words, spec={}) for words in items] for code, items in lists.items()},
         {p: Path(f) for p, f in svg_files.items()},
     )
+
+
+def narrow_text(spec_text: str) -> str:
+    """The spec text of a chart's image for a phone (`charts.narrow_spec`), from the text
+    of its spec: what that image is drawn from and kept by, in a build and in the store."""
+    return script_json(charts.narrow_spec(json.loads(spec_text)))
 
 
 def svg_renderer() -> str:

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 import tempfile
@@ -53,13 +52,12 @@ def refresh(entries: Path) -> list[Path]:
 
     The build is made with neither cache nor store: each chart's spec file beside its
     SVG in the output is the spec the SVG was drawn from, byte for byte (and the lead
-    chart's phone image is drawn from its `narrow_spec`).
+    chart's phone image is drawn from its `narrow_text`).
     """
     from builder.build import build_site
     from builder.config import SiteConfig
     from builder.incremental import charts
-    from builder.present.chart_static import NARROW_SUFFIX, narrow_spec
-    from builder.present.pages import script_json
+    from builder.present.chart_static import NARROW_SUFFIX
 
     shutil.rmtree(STORE, ignore_errors=True)
     for old in DATA_DIR.glob("vega-bundle-*.js"):
@@ -74,8 +72,9 @@ def refresh(entries: Path) -> list[Path]:
             made[svg_path(text, renderer)] = spec.with_suffix(".svg").read_text(encoding="utf-8")
             narrow = spec.with_name(spec.stem + NARROW_SUFFIX + ".svg")
             if narrow.exists():  # the lead chart's image for a phone
-                narrow_text = script_json(narrow_spec(json.loads(text)))
-                made[svg_path(narrow_text, renderer)] = narrow.read_text(encoding="utf-8")
+                made[svg_path(charts.narrow_text(text), renderer)] = narrow.read_text(
+                    encoding="utf-8"
+                )
         version = charts.vl_convert_version()
         bundle = (out / "assets" / "vendor" / "vega-bundle.js").read_text(encoding="utf-8")
         made[bundle_path(version)] = bundle
