@@ -373,3 +373,35 @@ def test_a_phone_shows_the_lead_chart_drawn_for_its_width(
     page.wait_for_function(loaded)
     src, natural, shown = page.locator(image).evaluate(size)
     assert src.endswith("/charts/co2e-by-date.svg") and natural > 700 and shown > 700, src
+
+
+# The text of an SVG document outside its own box: [text, left, right, top, bottom, width,
+# height] for each such label.
+TEXT_OUTSIDE = """() => {
+  const root = document.documentElement;
+  const [width, height] = [root.width.baseVal.value, root.height.baseVal.value];
+  return [...document.querySelectorAll("text")]
+    .map(t => [t.textContent, t.getBoundingClientRect()])
+    .filter(([, b]) => b.left < -0.5 || b.top < -0.5
+      || b.right > width + 0.5 || b.bottom > height + 0.5)
+    .map(([text, b]) => [text, b.left, b.right, b.top, b.bottom, width, height]);
+}"""
+
+
+@pytest.mark.parametrize("prefix", ["", "zh/"])
+def test_the_static_images_text_lies_within_them_in_a_browser(
+    page: Page, site_url: str, built_site: tuple[Path, BuildReport], prefix: str
+) -> None:
+    """vl-convert lays an image out with the builder's fonts and a browser draws its text
+    with the reader's: with faces of the same widths (chart_style.FONT) every label, the
+    legend's last one included, stays within the image."""
+    page.set_viewport_size({"width": 1600, "height": 1200})  # larger than any image
+    charts = built_site[0] / prefix / "charts"
+    images = [  # the distribution strip, drawn by the builder alone, has no text
+        f for f in sorted(charts.glob("*.svg")) if f.stem.removesuffix(NARROW_SUFFIX) in CHART_IDS
+    ]
+    assert len(images) == len(CHART_IDS) + 1  # and the lead chart's phone image
+    for svg_file in images:
+        page.goto(f"{site_url}/{prefix}charts/{svg_file.name}")
+        assert page.locator("text").count() > 5, svg_file.name
+        assert page.evaluate(TEXT_OUTSIDE) == [], svg_file.name

@@ -38,12 +38,22 @@ TABLEAU10 = (
 LABELLED = 3
 
 
+# The charts' text: faces with Arial's metrics. A static image is laid out once, by
+# vl-convert with the builder's fonts, and its text drawn later with the reader's. With
+# the page's system-ui the two differ (DejaVu Sans is 17% wider than Liberation Sans),
+# which cut the lead chart's last legend label off in a browser. Arial (Windows, macOS),
+# Helvetica (Apple) and Liberation Sans (Linux) share one set of advance widths, so the
+# image's text fits wherever one of them is, and the drawn chart that replaces the image
+# looks the same.
+FONT = "Arial, Helvetica, Liberation Sans, sans-serif"
+
+
 def base_config() -> dict[str, Any]:
     """The charts' shared configuration (light theme)."""
     text = {"labelColor": MUTED, "titleColor": MUTED}
     return {
         "background": "transparent",
-        "font": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+        "font": FONT,
         "axis": {**text, "gridColor": LINE, "domainColor": LINE, "tickColor": LINE},
         "legend": text,
         "title": {"color": MUTED, "anchor": "start"},
