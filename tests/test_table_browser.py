@@ -202,11 +202,13 @@ def test_header_and_model_column_stay_in_view_with_a_sign_of_more(
     # the three boxes are read in one frame: the page above the table can still move
     # (the lead chart's image loading, then its interactive chart and tools replacing it),
     # which moves the table with its header, but not the header within the table
-    wrap, head, name = page.evaluate(
-        """() => ['#table-wrap', '#leaderboard thead th', '#leaderboard tbody th']
+    scrolled, wrap, head, name = page.evaluate(
+        """() => [document.getElementById('table-wrap').scrollTop].concat(
+          ['#table-wrap', '#leaderboard thead th', '#leaderboard tbody th']
             .map(s => document.querySelector(s).getBoundingClientRect())
-            .map(b => ({x: b.x, y: b.y}))"""
+            .map(b => ({x: b.x, y: b.y})))"""
     )
+    assert scrolled == 600, "the rows scrolled under the header"
     assert abs(head["y"] - wrap["y"]) < 2, "the header sticks to the top"
     assert abs(name["x"] - wrap["x"]) < 2, "the model column sticks to the left"
 
